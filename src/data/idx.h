@@ -1,0 +1,43 @@
+#pragma once
+// Readers for the IDX format of MNIST and Fashion-MNIST: big-endian uint32 header fields, then
+// uint8 payload. Image files: magic 0x00000803, count, rows, cols, then count*rows*cols pixels
+// (row-major per image). Label files: magic 0x00000801, count, then count labels.
+// Files may be plain or gzip-compressed. Every check failure throws qmf::Error naming the file.
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace qmf::data {
+
+inline constexpr uint32_t kIdxImagesMagic = 0x00000803;  // uint8 data, 3 dimensions
+inline constexpr uint32_t kIdxLabelsMagic = 0x00000801;  // uint8 data, 1 dimension
+
+struct IdxImages {
+  size_t count = 0;
+  size_t rows = 0;
+  size_t cols = 0;
+  std::vector<uint8_t> pixels;  // count x rows x cols, row-major
+
+  const uint8_t* image(size_t i) const { return pixels.data() + i * rows * cols; }
+};
+
+// Images and their labels, checked to be equal in number.
+struct IdxDataset {
+  IdxImages images;
+  std::vector<int> labels;
+};
+
+IdxImages read_idx_images(const std::filesystem::path& file);
+
+// Labels must lie in [0, max_label].
+std::vector<int> read_idx_labels(const std::filesystem::path& file, int max_label);
+
+IdxDataset read_idx_dataset(const std::filesystem::path& images_file,
+                            const std::filesystem::path& labels_file, int max_label);
+
+// dir/name if it exists, else dir/name.gz if that exists; otherwise throws naming both paths.
+std::filesystem::path find_data_file(const std::filesystem::path& dir, const std::string& name);
+
+}  // namespace qmf::data

@@ -1,0 +1,25 @@
+#pragma once
+// Batched adjoint differentiation (Jones and Gacon, arXiv:2009.02823) over the simulator's state
+// interface. The loss reaches the circuit through marginal probabilities: given dL/dP(c) per
+// sample, the adjoint state starts as lambda = sum_c dL/dP(c) Pi_c psi and is walked back with
+// the state itself, two working states per sample whatever the number of parameters.
+//
+// Per block (a fused product of gates, sim/program.h) one pass computes
+//   phi <- U^dag phi,   K[r][c] = sum conj(lambda[r]) phi[c],   lambda <- U^dag lambda,
+// and every angle inside the block then costs only a K x K product: dL/dt = 2 Re tr(dU/dt K^T).
+// K is summed over the batch for shared angles and kept per sample for per-sample angles.
+#include <span>
+
+#include "grad/gradients.h"
+#include "sim/simulator.h"
+
+namespace qmf::grad {
+
+// `state` must hold the result of the last sim.forward(input, ...); the sweep walks it back to
+// the input state. `dprobs` has batch * 2^|qubits| values, as sim.marginal() produces.
+template <typename T>
+void adjoint(const sim::Simulator<T>& sim, sim::BatchState<T>& state,
+             const sim::ProductInput& input, std::span<const int> qubits,
+             std::span<const double> dprobs, Gradients& out);
+
+}  // namespace qmf::grad

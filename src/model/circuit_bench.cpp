@@ -1,0 +1,78 @@
+#include "model/circuit_bench.h"
+
+#include <chrono>
+#include <cmath>
+
+#include "core/error.h"
+#include "core/rng.h"
+#include "grad/adjoint.h"
+#include "model/qmf_circuit.h"
+
+namespace qmf::model {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Runs `step` until `seconds` have passed (at least 3 times) and returns samples per second.
+template <typename F>
+double rate(size_t batch, double seconds, F&& step) {
+  step();  // warm-up: first-touch allocations and caches
+  const auto start = Clock::now();
+  size_t runs = 0;
+  double elapsed = 0;
+  while (runs < 3 || elapsed < seconds) {
+    step();
+    ++runs;
+    elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  }
+  return static_cast<double>(runs * batch) / elapsed;
+}
+
+template <typename T>
+CircuitBenchResult run(size_t batch, int threads, double seconds) {
+  QmfCircuit qc = build_qmf_circuit({.k = {4, 4}, .classes = 10});
+  auto program = std::make_shared<const sim::Program>(std::move(qc.circuit));
+  Rng rng(7);
+  std::vector<double> theta(program->circuit().shared_params());
+  for (auto& t : theta) t = rng.uniform(-M_PI, M_PI);
+  std::vector<sim::cplx> r1(batch * 16), r2(batch * 16);
+  for (auto* r : {&r1, &r2})
+    for (auto& v : *r) v = rng.normal() / 4;
+  const sim::ProductInput input{{4, 4}, {r1, r2}};
+  std::vector<double> probs(batch << qc.readout.size()), dprobs(probs.size());
+  for (auto& g : dprobs) g = rng.normal();
+
+  sim::Simulator<T> simulator(program, {threads});
+  auto state = simulator.make_state(batch);
+  grad::Gradients grads;
+  const auto forward = [&] {
+    simulator.forward(input, theta, {}, state);
+    simulator.marginal(state, qc.readout, probs);
+  };
+  CircuitBenchResult r;
+  r.forward_samples_per_s = rate(batch, seconds, forward);
+  r.gradient_samples_per_s = rate(batch, seconds, [&] {
+    forward();
+    grad::adjoint(simulator, state, input, qc.readout, dprobs, grads);
+  });
+  if (!std::isfinite(grads.theta[0])) throw Error("bench: the gradient is not finite");
+  r.threads = simulator.threads();
+  r.isa = std::string(sim::isa_name(simulator.isa()));
+  r.batch = batch;
+  return r;
+}
+
+}  // namespace
+
+CircuitBenchResult bench_default_circuit(size_t batch, int threads, const std::string& precision,
+                                         double seconds) {
+  if (batch == 0) throw UsageError("bench: --batch must be at least 1");
+  CircuitBenchResult r;
+  if (precision == "double") r = run<double>(batch, threads, seconds);
+  else if (precision == "float") r = run<float>(batch, threads, seconds);
+  else throw UsageError(fmt::format("bench: precision '{}' (allowed: double, float)", precision));
+  r.precision = precision;
+  return r;
+}
+
+}  // namespace qmf::model

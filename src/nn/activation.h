@@ -1,0 +1,25 @@
+#pragma once
+// Elementwise activations over batches. Each backward takes what its derivative is cheapest
+// from: ReLU its input (the sign), Tanh its output (1 - y^2). All functions may be called with
+// the output aliasing the input (dx may be dy, y may be x): every operation is coefficient-wise.
+// (Configuration spells activations in train/config_options.h; the model maps them to these.)
+#include "nn/tensor.h"
+
+namespace qmf::nn {
+
+enum class Activation { Relu, Tanh };
+
+// y = max(x, 0). dx = dy where x > 0, else 0 (the subgradient 0 at the kink).
+void relu_forward(const Matrix& x, Matrix& y);
+void relu_backward(const Matrix& x, const Matrix& dy, Matrix& dx);
+
+// y = tanh(x). dx = dy * (1 - y^2), from the forward output y.
+void tanh_forward(const Matrix& x, Matrix& y);
+void tanh_backward(const Matrix& y, const Matrix& dy, Matrix& dx);
+
+// Dispatch on the kind; backward is given both the forward input x and output y.
+void activation_forward(Activation act, const Matrix& x, Matrix& y);
+void activation_backward(Activation act, const Matrix& x, const Matrix& y, const Matrix& dy,
+                         Matrix& dx);
+
+}  // namespace qmf::nn

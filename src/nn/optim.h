@@ -1,0 +1,88 @@
+#pragma once
+// Optimisers: each step is one loop over the whole arena (values and gradients are parallel flat
+// buffers). Their state is exposed as plain vectors so a checkpoint can save and restore it.
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "nn/arena.h"
+
+namespace qmf::nn {
+
+// Everything an optimiser carries between steps. buffers are arena-sized, in the arena's layout:
+// Adam {m, v}; Sgd with momentum {velocity}; plain Sgd {}.
+struct OptimizerState {
+  uint64_t step = 0;
+  std::vector<std::vector<double>> buffers;
+};
+
+class Optimizer {
+ public:
+  explicit Optimizer(double lr);
+  virtual ~Optimizer() = default;
+
+  // Updates every parameter from its gradient; gradients are left as they are.
+  virtual void step(ParameterArena& arena) = 0;
+  virtual std::string_view kind() const = 0;  // "adam", "sgd": for checkpoints
+
+  const OptimizerState& state() const { return state_; }
+  // Restores a saved state; checked against this optimiser's buffer count and the arena at the
+  // next step.
+  void set_state(OptimizerState state);
+
+  double lr() const { return lr_; }
+  void set_lr(double lr);  // for schedules
+
+ protected:
+  // Sizes the buffers to the arena on the first step (zero-filled); afterwards checks that the
+  // arena has not changed size under the state.
+  void prepare(const ParameterArena& arena);
+
+  OptimizerState state_;
+
+ private:
+  virtual size_t buffer_count() const = 0;
+
+  double lr_ = 0.0;
+};
+
+struct AdamConfig {
+  double lr = 0.01;
+  double beta1 = 0.9;
+  double beta2 = 0.999;
+  double eps = 1e-8;
+};
+
+// Adam (Kingma & Ba, arXiv:1412.6980) with bias correction, as in PyTorch:
+// m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2; p -= lr (m / (1-b1^t)) / (sqrt(v / (1-b2^t)) + eps).
+class Adam final : public Optimizer {
+ public:
+  explicit Adam(AdamConfig config = {});
+  void step(ParameterArena& arena) override;
+  std::string_view kind() const override { return "adam"; }
+  const AdamConfig& config() const { return config_; }
+
+ private:
+  size_t buffer_count() const override { return 2; }
+  AdamConfig config_;
+};
+
+struct SgdConfig {
+  double lr = 0.01;
+  double momentum = 0.0;  // 0: plain SGD, no state
+};
+
+// SGD with optional heavy-ball momentum, as in PyTorch: u = mu u + g; p -= lr u.
+class Sgd final : public Optimizer {
+ public:
+  explicit Sgd(SgdConfig config = {});
+  void step(ParameterArena& arena) override;
+  std::string_view kind() const override { return "sgd"; }
+  const SgdConfig& config() const { return config_; }
+
+ private:
+  size_t buffer_count() const override { return config_.momentum > 0.0 ? 1 : 0; }
+  SgdConfig config_;
+};
+
+}  // namespace qmf::nn

@@ -1,0 +1,128 @@
+#include "sim/gates.h"
+
+#include <cmath>
+
+#include "core/error.h"
+
+namespace qmf::sim {
+namespace {
+
+using Shift = GateInfo::Shift;
+constexpr cplx I{0.0, 1.0};
+
+constexpr std::array<GateInfo, kGateKinds> kInfo{{
+    {"x", 1, 0, true, Shift::None},        {"y", 1, 0, false, Shift::None},
+    {"z", 1, 0, true, Shift::None},        {"h", 1, 0, true, Shift::None},
+    {"s", 1, 0, false, Shift::None},       {"t", 1, 0, false, Shift::None},
+    {"rx", 1, 1, false, Shift::TwoTerm},   {"ry", 1, 1, true, Shift::TwoTerm},
+    {"rz", 1, 1, false, Shift::TwoTerm},   {"p", 1, 1, false, Shift::TwoTerm},
+    {"u3", 1, 3, false, Shift::TwoTerm},   {"cx", 2, 0, true, Shift::None},
+    {"cz", 2, 0, true, Shift::None},       {"swap", 2, 0, true, Shift::None},
+    {"crx", 2, 1, false, Shift::FourTerm}, {"cry", 2, 1, true, Shift::FourTerm},
+    {"crz", 2, 1, false, Shift::FourTerm}, {"cp", 2, 1, false, Shift::TwoTerm},
+    {"ccx", 3, 0, true, Shift::None},      {"unitary1", 1, 0, false, Shift::None},
+    {"unitary2", 2, 0, false, Shift::None},
+}};
+
+MatrixC m2(cplx a, cplx b, cplx c, cplx d) {
+  MatrixC m(2, 2);
+  m << a, b, c, d;
+  return m;
+}
+
+MatrixC pauli(char which) {
+  switch (which) {
+    case 'x': return m2(0, 1, 1, 0);
+    case 'y': return m2(0, -I, I, 0);
+    default: return m2(1, 0, 0, -1);
+  }
+}
+
+MatrixC rx(double t) { return m2(std::cos(t / 2), -I * std::sin(t / 2), -I * std::sin(t / 2), std::cos(t / 2)); }
+MatrixC ry(double t) { return m2(std::cos(t / 2), -std::sin(t / 2), std::sin(t / 2), std::cos(t / 2)); }
+MatrixC rz(double t) { return m2(std::exp(-I * (t / 2)), 0, 0, std::exp(I * (t / 2))); }
+MatrixC phase(double p) { return m2(1, 0, 0, std::exp(I * p)); }
+
+// |0><0| (x) 1 + |1><1| (x) u: the control is the most significant local qubit.
+MatrixC controlled(const MatrixC& u) {
+  const auto k = u.rows();
+  MatrixC m = MatrixC::Identity(2 * k, 2 * k);
+  m.bottomRightCorner(k, k) = u;
+  return m;
+}
+
+MatrixC one_qubit_rotation(GateKind kind, double t) {
+  switch (kind) {
+    case GateKind::RX: case GateKind::CRX: return rx(t);
+    case GateKind::RY: case GateKind::CRY: return ry(t);
+    case GateKind::RZ: case GateKind::CRZ: return rz(t);
+    default: return phase(t);
+  }
+}
+
+// The Hermitian generator of a one-parameter rotation (left: dU = -i G U).
+MatrixC rotation_generator(GateKind kind) {
+  switch (kind) {
+    case GateKind::RX: case GateKind::CRX: return 0.5 * pauli('x');
+    case GateKind::RY: case GateKind::CRY: return 0.5 * pauli('y');
+    case GateKind::RZ: case GateKind::CRZ: return 0.5 * pauli('z');
+    default: return m2(0, 0, 0, -1);  // Phase: exp(i p |1><1|)
+  }
+}
+
+}  // namespace
+
+const GateInfo& info(GateKind kind) { return kInfo[static_cast<size_t>(kind)]; }
+
+MatrixC gate_matrix(GateKind kind, const double* a) {
+  const double s = std::sqrt(0.5);
+  switch (kind) {
+    case GateKind::X: return pauli('x');
+    case GateKind::Y: return pauli('y');
+    case GateKind::Z: return pauli('z');
+    case GateKind::H: return m2(s, s, s, -s);
+    case GateKind::S: return m2(1, 0, 0, I);
+    case GateKind::T: return m2(1, 0, 0, std::exp(I * (M_PI / 4)));
+    case GateKind::RX: case GateKind::RY: case GateKind::RZ: case GateKind::Phase:
+      return one_qubit_rotation(kind, a[0]);
+    case GateKind::U3: return rz(a[1]) * ry(a[0]) * rz(a[2]);
+    case GateKind::CNOT: return controlled(pauli('x'));
+    case GateKind::CZ: return controlled(pauli('z'));
+    case GateKind::SWAP: {
+      MatrixC m = MatrixC::Zero(4, 4);
+      m(0, 0) = m(1, 2) = m(2, 1) = m(3, 3) = 1;
+      return m;
+    }
+    case GateKind::CRX: case GateKind::CRY: case GateKind::CRZ: case GateKind::CPhase:
+      return controlled(one_qubit_rotation(kind, a[0]));
+    case GateKind::Toffoli: return controlled(controlled(pauli('x')));
+    case GateKind::Unitary1: case GateKind::Unitary2: break;
+  }
+  QMF_CHECK(false, "gate_matrix: {} carries its matrix in the circuit", info(kind).name);
+  return {};
+}
+
+MatrixC gate_inverse(GateKind kind, const double* a) { return gate_matrix(kind, a).adjoint(); }
+
+MatrixC gate_generator(GateKind kind, const double* a, int p) {
+  QMF_CHECK(p >= 0 && p < info(kind).params, "gate {} has no parameter {}", info(kind).name, p);
+  if (kind == GateKind::U3) {
+    // U3 = RZ(phi) RY(theta) RZ(lambda); move each factor's generator to the left.
+    const MatrixC gz = 0.5 * pauli('z');
+    if (p == 1) return gz;
+    const MatrixC left = p == 0 ? rz(a[1]) : MatrixC(rz(a[1]) * ry(a[0]));
+    const MatrixC g = p == 0 ? MatrixC(0.5 * pauli('y')) : gz;
+    return left * g * left.adjoint();
+  }
+  const MatrixC g = rotation_generator(kind);
+  if (info(kind).qubits == 1) return g;
+  MatrixC full = MatrixC::Zero(4, 4);
+  full.bottomRightCorner(2, 2) = g;
+  return full;
+}
+
+MatrixC gate_derivative(GateKind kind, const double* a, int p) {
+  return -I * gate_generator(kind, a, p) * gate_matrix(kind, a);
+}
+
+}  // namespace qmf::sim

@@ -1,0 +1,49 @@
+#pragma once
+// The simulator's hot loops, written once over a pack of W lanes (sim/pack.h) and instantiated
+// twice: scalar (W = 1, kernels_scalar.cpp) and AVX2 (kernels_avx2.cpp). One index skeleton per
+// block width K = 2^k; the dense product is the only core. Kernels never allocate or throw.
+//
+// Matrices come as separate real and imaginary K*K arrays, row-major. "Lane" matrices hold one
+// matrix per lane: element (r, c) of lane l at [(r*K + c) * W + l]. Every kernel works on the
+// group range [g0, g1), so the caller decides how the range is split across threads.
+#include <cstddef>
+
+#include "sim/layout.h"
+#include "sim/pack.h"
+
+namespace qmf::sim {
+
+template <typename T>
+struct Matrices {  // a block's matrix: shared by all lanes (lanes == false) or one per lane
+  const T* re = nullptr;
+  const T* im = nullptr;  // null for a real matrix
+  bool per_lane = false;
+};
+
+// The table a simulator calls through. One table per (precision, pack width).
+template <typename T>
+struct KernelOps {
+  int width;  // lanes per pack
+  // psi <- U psi on the block's qubits.
+  void (*apply)(const BlockGeometry&, Matrices<T> u, ChunkView<T> psi, size_t g0, size_t g1);
+  // One adjoint step over a block with input phi_in = U^dag phi_out (arXiv:2009.02823):
+  //   phi <- U^dag phi,  lambda <- U^dag lambda,
+  //   k[r][c] += sum_rest conj(lambda_out[r]) phi_in[c]  (summed over lanes, or per lane).
+  // `k_re`/`k_im` are K*K (shared) or K*K*W (per lane, same layout as lane matrices);
+  // k_im may be null when only the real part is needed (real blocks).
+  void (*adjoint)(const BlockGeometry&, Matrices<T> u_dag, ChunkView<T> phi, ChunkView<T> lambda,
+                  size_t g0, size_t g1, bool per_lane_k, double* k_re, double* k_im);
+  // out[c * W + l] += sum of |psi(a)|^2 over amplitudes a in [a0, a1) whose bits on `bits`
+  // (big-endian over the list) spell c.
+  void (*marginal)(ChunkView<T> psi, const int* bits, int count, size_t a0, size_t a1, T* out);
+  // lambda(a) = w[c(a) * W + l] * psi(a): the adjoint seed of a diagonal observable.
+  void (*seed)(ChunkView<T> psi, ChunkView<T> lambda, const int* bits, int count, const T* w,
+               size_t a0, size_t a1);
+};
+
+template <typename T>
+const KernelOps<T>& scalar_ops();  // kernels_scalar.cpp
+template <typename T>
+const KernelOps<T>& avx2_ops();  // kernels_avx2.cpp
+
+}  // namespace qmf::sim

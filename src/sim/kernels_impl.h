@@ -1,0 +1,180 @@
+#pragma once
+// Kernel bodies. Included only by the kernel translation units, each with its own target flags.
+#include "sim/kernels.h"
+
+namespace qmf::sim::impl {
+
+template <typename T, int W>
+struct Kernels {
+  using P = Pack<T, W>;
+  using V = typename P::V;
+
+  // Loads matrix element i (shared: broadcast; per lane: one value per lane).
+  static V element(const T* m, int i, bool per_lane) {
+    return per_lane ? P::load(m + static_cast<size_t>(i) * W) : P::splat(m[i]);
+  }
+
+  // y = U x over K complex inputs. Complex == false: U is real and half the products vanish.
+  // PerLane: one matrix per lane instead of one broadcast to all lanes.
+  template <int K, bool Complex, bool PerLane>
+  static void multiply(const Matrices<T>& u, const V* xr, const V* xi, V* yr, V* yi) {
+    for (int r = 0; r < K; ++r) {
+      V ar = P::splat(0), ai = P::splat(0);
+      for (int c = 0; c < K; ++c) {
+        const V mr = element(u.re, r * K + c, PerLane);
+        ar += mr * xr[c];
+        ai += mr * xi[c];
+        if constexpr (Complex) {
+          const V mi = element(u.im, r * K + c, PerLane);
+          ar -= mi * xi[c];
+          ai += mi * xr[c];
+        }
+      }
+      yr[r] = ar;
+      yi[r] = ai;
+    }
+  }
+
+  // Calls f.template operator()<Complex, PerLane>() for the matrix at hand: the kernel variants
+  // are chosen once per block, outside the loops.
+  template <typename F>
+  static void with_variant(const Matrices<T>& u, F&& f) {
+    if (u.im && u.per_lane) f.template operator()<true, true>();
+    else if (u.im) f.template operator()<true, false>();
+    else if (u.per_lane) f.template operator()<false, true>();
+    else f.template operator()<false, false>();
+  }
+
+  template <int K>
+  static void load(const ChunkView<T>& s, const uint64_t* off, uint64_t base, V* xr, V* xi) {
+    for (int i = 0; i < K; ++i) {
+      xr[i] = P::load(s.re(base + off[i]));
+      xi[i] = P::load(s.im(base + off[i]));
+    }
+  }
+
+  template <int K>
+  static void store(const ChunkView<T>& s, const uint64_t* off, uint64_t base, const V* xr,
+                    const V* xi) {
+    for (int i = 0; i < K; ++i) {
+      P::store(s.re(base + off[i]), xr[i]);
+      P::store(s.im(base + off[i]), xi[i]);
+    }
+  }
+
+  template <int K, bool Complex, bool PerLane>
+  static void apply_k(const BlockGeometry& geo, const Matrices<T>& u, const ChunkView<T>& psi,
+                      size_t g0, size_t g1) {
+    V xr[K], xi[K], yr[K], yi[K];
+    for (size_t g = g0; g < g1; ++g) {
+      const uint64_t base = geo.expand(g);
+      load<K>(psi, geo.offsets, base, xr, xi);
+      multiply<K, Complex, PerLane>(u, xr, xi, yr, yi);
+      store<K>(psi, geo.offsets, base, yr, yi);
+    }
+  }
+
+  template <int K>
+  static void apply_width(const BlockGeometry& geo, const Matrices<T>& u, const ChunkView<T>& psi,
+                          size_t g0, size_t g1) {
+    with_variant(u, [&]<bool C, bool L>() { apply_k<K, C, L>(geo, u, psi, g0, g1); });
+  }
+
+  static void apply(const BlockGeometry& geo, Matrices<T> u, ChunkView<T> psi, size_t g0,
+                    size_t g1) {
+    switch (geo.k) {
+      case 1: return apply_width<2>(geo, u, psi, g0, g1);
+      case 2: return apply_width<4>(geo, u, psi, g0, g1);
+      default: return apply_width<8>(geo, u, psi, g0, g1);
+    }
+  }
+
+  // K's imaginary part is needed exactly when the block is complex (real blocks have real
+  // derivatives), so one flag serves both the products and the accumulation.
+  template <int K, bool Complex, bool PerLane>
+  static void adjoint_k(const BlockGeometry& geo, const Matrices<T>& u, const ChunkView<T>& phi,
+                        const ChunkView<T>& lam, size_t g0, size_t g1, V* acc_re, V* acc_im) {
+    V fr[K], fi[K], lr[K], li[K], tr[K], ti[K];
+    for (size_t g = g0; g < g1; ++g) {
+      const uint64_t base = geo.expand(g);
+      load<K>(phi, geo.offsets, base, tr, ti);
+      multiply<K, Complex, PerLane>(u, tr, ti, fr, fi);
+      store<K>(phi, geo.offsets, base, fr, fi);
+      load<K>(lam, geo.offsets, base, lr, li);
+      for (int r = 0; r < K; ++r)
+        for (int c = 0; c < K; ++c) {  // conj(lambda_r) * phi_c
+          acc_re[r * K + c] += lr[r] * fr[c] + li[r] * fi[c];
+          if constexpr (Complex) acc_im[r * K + c] += lr[r] * fi[c] - li[r] * fr[c];
+        }
+      multiply<K, Complex, PerLane>(u, lr, li, tr, ti);
+      store<K>(lam, geo.offsets, base, tr, ti);
+    }
+  }
+
+  template <int K>
+  static void adjoint_width(const BlockGeometry& geo, const Matrices<T>& u,
+                            const ChunkView<T>& phi, const ChunkView<T>& lam, size_t g0,
+                            size_t g1, bool per_lane_k, double* k_re, double* k_im) {
+    V acc_re[K * K], acc_im[K * K];
+    for (int i = 0; i < K * K; ++i) acc_re[i] = acc_im[i] = P::splat(0);
+    with_variant(u, [&]<bool C, bool L>() {
+      adjoint_k<K, C, L>(geo, u, phi, lam, g0, g1, acc_re, acc_im);
+    });
+    reduce<K>(acc_re, per_lane_k, k_re);
+    if (k_im) reduce<K>(acc_im, per_lane_k, k_im);
+  }
+
+  // Adds pack accumulators into double sums, lane by lane in a fixed order.
+  template <int K>
+  static void reduce(const V* acc, bool per_lane, double* out) {
+    for (int i = 0; i < K * K; ++i) {
+      if (per_lane) {
+        for (int l = 0; l < W; ++l) out[i * W + l] += static_cast<double>(P::lane(acc[i], l));
+      } else {
+        double s = 0;
+        for (int l = 0; l < W; ++l) s += static_cast<double>(P::lane(acc[i], l));
+        out[i] += s;
+      }
+    }
+  }
+
+  static void adjoint(const BlockGeometry& geo, Matrices<T> u, ChunkView<T> phi, ChunkView<T> lam,
+                      size_t g0, size_t g1, bool per_lane_k, double* k_re, double* k_im) {
+    switch (geo.k) {
+      case 1: return adjoint_width<2>(geo, u, phi, lam, g0, g1, per_lane_k, k_re, k_im);
+      case 2: return adjoint_width<4>(geo, u, phi, lam, g0, g1, per_lane_k, k_re, k_im);
+      default: return adjoint_width<8>(geo, u, phi, lam, g0, g1, per_lane_k, k_re, k_im);
+    }
+  }
+
+  static size_t outcome(size_t a, const int* bits, int count) {
+    size_t c = 0;
+    for (int j = 0; j < count; ++j) c = (c << 1) | ((a >> bits[j]) & 1);
+    return c;
+  }
+
+  static void marginal(ChunkView<T> psi, const int* bits, int count, size_t a0, size_t a1,
+                       T* out) {
+    for (size_t a = a0; a < a1; ++a) {
+      const V r = P::load(psi.re(a)), i = P::load(psi.im(a));
+      T* o = out + outcome(a, bits, count) * W;
+      P::store(o, P::load(o) + r * r + i * i);
+    }
+  }
+
+  static void seed(ChunkView<T> psi, ChunkView<T> lam, const int* bits, int count, const T* w,
+                   size_t a0, size_t a1) {
+    for (size_t a = a0; a < a1; ++a) {
+      const V wa = P::load(w + outcome(a, bits, count) * W);
+      P::store(lam.re(a), wa * P::load(psi.re(a)));
+      P::store(lam.im(a), wa * P::load(psi.im(a)));
+    }
+  }
+
+  static const KernelOps<T>& ops() {
+    static const KernelOps<T> table{W, &apply, &adjoint, &marginal, &seed};
+    return table;
+  }
+};
+
+}  // namespace qmf::sim::impl

@@ -1,0 +1,64 @@
+#include "sim/state.h"
+
+#include <unistd.h>
+
+#include <cstring>
+#include <fstream>
+#include <string>
+
+#include "core/error.h"
+
+namespace qmf::sim {
+namespace {
+
+size_t available_bytes() {
+  std::ifstream meminfo("/proc/meminfo");
+  std::string key;
+  size_t kib = 0;
+  while (meminfo >> key >> kib)
+    if (key == "MemAvailable:") return kib * 1024;
+  return static_cast<size_t>(sysconf(_SC_AVPHYS_PAGES)) * static_cast<size_t>(sysconf(_SC_PAGESIZE));
+}
+
+}  // namespace
+
+void check_fits_in_memory(size_t bytes, const char* what) {
+  const size_t free_bytes = available_bytes();
+  if (bytes > free_bytes)
+    throw Error(fmt::format("{} needs {:.2f} GiB but only {:.2f} GiB of memory is available",
+                            what, static_cast<double>(bytes) / (1 << 30),
+                            static_cast<double>(free_bytes) / (1 << 30)));
+}
+
+template <typename T>
+BatchState<T>::BatchState(int qubits, size_t batch, int lanes)
+    : qubits_(qubits), batch_(batch), lanes_(lanes), chunks_((batch + lanes - 1) / lanes) {
+  QMF_CHECK(qubits >= 1 && qubits <= 40 && batch >= 1 && lanes >= 1, "bad state shape");
+  const size_t bytes = chunks_ * chunk_size() * sizeof(T);
+  check_fits_in_memory(bytes, fmt::format("a state of {} qubits x {} samples", qubits, batch).c_str());
+  const size_t rounded = (bytes + 63) / 64 * 64;
+  T* p = static_cast<T*>(std::aligned_alloc(64, rounded));
+  if (!p) throw Error(fmt::format("could not allocate {} bytes for the state", rounded));
+  std::memset(p, 0, rounded);
+  data_.reset(p);
+}
+
+template <typename T>
+cplx BatchState<T>::amplitude(size_t b, size_t a) const {
+  const ChunkView<T> v = chunk(b / lanes_);
+  const size_t l = b % lanes_;
+  return {static_cast<double>(v.re(a)[l]), static_cast<double>(v.im(a)[l])};
+}
+
+template <typename T>
+void BatchState<T>::set_amplitude(size_t b, size_t a, cplx value) {
+  const ChunkView<T> v = chunk(b / lanes_);
+  const size_t l = b % lanes_;
+  v.re(a)[l] = static_cast<T>(value.real());
+  v.im(a)[l] = static_cast<T>(value.imag());
+}
+
+template class BatchState<float>;
+template class BatchState<double>;
+
+}  // namespace qmf::sim

@@ -1,0 +1,191 @@
+#include "train/config.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include "core/error.h"
+#include "train/config_codec.h"
+#include "train/config_schema.h"
+#include "train/config_suggest.h"
+
+namespace qmf {
+namespace {
+
+using config_detail::Field;
+
+// Runs a reader and puts `where` (file:line:column, or the --set argument) before its message.
+template <class F>
+void at(std::string_view where, F&& read) {
+  try {
+    read();
+  } catch (const UsageError& e) {
+    throw UsageError(fmt::format("{}: {}", where, e.what()));
+  }
+}
+
+std::string position(std::string_view source, const toml::node& node) {
+  const toml::source_position p = node.source().begin;
+  return fmt::format("{}:{}:{}", source, p.line, p.column);
+}
+
+[[noreturn]] void unknown_key(std::string_view key) {
+  const auto names = config_detail::known_names();
+  if (const auto near = config_detail::closest_name(key, names))
+    throw UsageError(fmt::format("unknown key '{}' (did you mean '{}'?)", key, *near));
+  throw UsageError(fmt::format("unknown key '{}'", key));
+}
+
+struct Entry {
+  std::string key;  // "section.name"
+  const toml::node* node;
+};
+
+// Flattens [section] tables and dotted keys, which TOML both stores as nested tables, into
+// "section.name" entries. A table is opened only where a section is expected, so that a table
+// given for a key, or an unknown table, is reported as one entry.
+void collect(const toml::table& table, std::string_view prefix, std::vector<Entry>& out) {
+  for (const auto& [name, node] : table) {
+    std::string key =
+        prefix.empty() ? std::string(name.str()) : fmt::format("{}.{}", prefix, name.str());
+    const toml::table* sub = node.as_table();
+    if (sub != nullptr && config_detail::find_field(key) == nullptr &&
+        config_detail::is_section(key))
+      collect(*sub, key, out);
+    else
+      out.push_back({std::move(key), &node});
+  }
+}
+
+// toml++ keeps keys sorted by name; reading in file order makes the first mistake reported
+// the first one in the file.
+void sort_by_position(std::vector<Entry>& entries) {
+  const auto line_column = [](const Entry& e) {
+    const toml::source_position p = e.node->source().begin;
+    return std::pair(p.line, p.column);
+  };
+  std::stable_sort(entries.begin(), entries.end(),
+                   [&](const Entry& a, const Entry& b) { return line_column(a) < line_column(b); });
+}
+
+void read_entry(Config& config, const Entry& entry, std::string_view source) {
+  at(position(source, *entry.node), [&] {
+    if (const Field* f = config_detail::find_field(entry.key)) return f->read(config, *entry.node);
+    if (config_detail::is_section(entry.key))
+      config_detail::wrong_type(entry.key, "a table of settings", *entry.node);
+    unknown_key(entry.key);
+  });
+}
+
+std::string_view trim(std::string_view s) {
+  const auto first = s.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return {};
+  return s.substr(first, s.find_last_not_of(" \t") - first + 1);
+}
+
+// The --set value as a one-entry TOML table {v = value}. String keys take a bare word as is,
+// so paths and view names need no shell-escaped quotes.
+toml::table value_table(const Field& field, std::string_view raw) {
+  std::optional<toml::table> parsed;
+  try {
+    parsed = toml::parse(fmt::format("v = {}", raw));
+  } catch (const toml::parse_error&) {
+  }
+  // More than one entry means the text smuggled in further keys (a newline in it).
+  const bool one_value = parsed && parsed->size() == 1 && parsed->contains("v");
+  if (field.textual && !(one_value && (*parsed)["v"].is_string())) {
+    toml::table bare;
+    bare.insert("v", std::string(raw));
+    return bare;
+  }
+  if (!one_value)
+    throw UsageError(fmt::format("{}: expected {}, got '{}'", field.key, field.expected, raw));
+  return std::move(*parsed);
+}
+
+}  // namespace
+
+Config parse_config(std::string_view toml_text, std::string_view source) {
+  toml::table table;
+  try {
+    table = toml::parse(toml_text, source);
+  } catch (const toml::parse_error& e) {
+    const toml::source_position p = e.source().begin;
+    throw UsageError(
+        fmt::format("{}:{}:{}: TOML syntax error: {}", source, p.line, p.column, e.description()));
+  }
+  std::vector<Entry> entries;
+  collect(table, "", entries);
+  sort_by_position(entries);
+  Config config;
+  for (const Entry& entry : entries) read_entry(config, entry, source);
+  validate(config);
+  return config;
+}
+
+Config load_config(const std::filesystem::path& file) {
+  const std::string name = file.string();
+  std::error_code ec;
+  if (!std::filesystem::exists(file, ec))
+    throw Error(fmt::format("config file '{}' does not exist", name));
+  if (std::filesystem::is_directory(file, ec))
+    throw Error(fmt::format("config file '{}' is a directory", name));
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw Error(fmt::format("cannot open config file '{}': {}", name, std::strerror(errno)));
+  // Sized read: istreambuf_iterator trips GCC's -Wnull-dereference in libstdc++ at -O2.
+  std::string text(std::filesystem::file_size(file, ec), '\0');
+  if (ec || !in.read(text.data(), static_cast<std::streamsize>(text.size())))
+    throw Error(fmt::format("cannot read config file '{}'", name));
+  return parse_config(text, name);
+}
+
+void apply_override(Config& config, std::string_view assignment) {
+  const auto eq = assignment.find('=');
+  const std::string_view key = trim(assignment.substr(0, eq));
+  if (eq == std::string_view::npos || key.empty())
+    throw UsageError(
+        fmt::format("--set '{}': expected key=value, e.g. --set train.lr=0.05", assignment));
+  at(fmt::format("--set {}", assignment), [&] {
+    const Field* field = config_detail::find_field(key);
+    if (field == nullptr && config_detail::is_section(key))
+      throw UsageError(
+          fmt::format("'{}' is a section, not a key; use --set {}.<name>=<value>", key, key));
+    if (field == nullptr) unknown_key(key);
+    const toml::table value = value_table(*field, trim(assignment.substr(eq + 1)));
+    field->read(config, *value.get("v"));
+  });
+}
+
+void validate(const Config& config) {
+  for (const Field& f : config_detail::config_fields()) f.check(config);
+}
+
+std::string to_toml(const Config& config) {
+  std::string out;
+  std::string_view section;
+  for (const Field& f : config_detail::config_fields()) {
+    const std::string_view s = config_detail::section_of(f.key);
+    if (s != section) {
+      out += fmt::format("{}[{}]\n", out.empty() ? "" : "\n", s);
+      section = s;
+    }
+    out += fmt::format("{} = {}\n", config_detail::name_in_section(f.key), f.write(config));
+  }
+  return out;
+}
+
+std::vector<int> qubits_per_modality(const ModelConfig& model, std::size_t modalities) {
+  if (model.k.size() == modalities) return model.k;
+  if (model.k.size() == 1) return std::vector<int>(modalities, model.k.front());
+  throw UsageError(fmt::format("model.k gives {} register sizes but the data has {} modalities",
+                               model.k.size(), modalities));
+}
+
+}  // namespace qmf

@@ -1,0 +1,84 @@
+#pragma once
+// The run configuration: typed settings with the defaults of DESIGN.md, read from a TOML file and
+// `--set key=value` overrides, written back as TOML for the run directory. Keys are addressed as
+// "section.name" (data.view, model.k, train.lr, sim.precision). Bad keys or values throw
+// qmf::UsageError naming the key; unreadable files throw qmf::Error.
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "train/config_options.h"
+
+namespace qmf {
+
+struct DataConfig {
+  std::string dir;  // empty: the caller's default data directory
+  std::string view = "mnist/split-h2";
+  std::size_t train_limit = 0;  // 0: all samples
+  std::size_t test_limit = 0;   // 0: all samples
+  bool pool = false;            // 2x2 average pooling
+  bool standardize = false;     // per-feature, from training data
+  std::vector<int> classes;     // empty: all classes; otherwise relabelled 0..C-1 in this order
+  bool operator==(const DataConfig&) const = default;
+};
+
+struct ModelConfig {
+  std::string kind = "qmfnn";  // one of kModelKinds
+  Encoding encoding = Encoding::amplitude;
+  std::vector<int> k = {4};  // qubits per modality; a single entry applies to every modality
+  std::vector<int> ffn_hidden;
+  Activation ffn_activation = Activation::relu;
+  int fusion_layers = 2;
+  bool qcnn_share = true;
+  ConvBlock conv_block = ConvBlock::conv6;
+  Readout readout = Readout::probs;
+  bool operator==(const ModelConfig&) const = default;
+};
+
+struct TrainConfig {
+  int epochs = 1;
+  int batch = 64;
+  double lr = 0.01;
+  Optimizer optimizer = Optimizer::adam;
+  std::uint64_t seed = 0;
+  int threads = 0;  // 0: all cores
+  bool operator==(const TrainConfig&) const = default;
+};
+
+struct SimConfig {
+  Precision precision = Precision::f64;
+  bool operator==(const SimConfig&) const = default;
+};
+
+struct Config {
+  DataConfig data;
+  ModelConfig model;
+  TrainConfig train;
+  SimConfig sim;
+  bool operator==(const Config&) const = default;
+};
+
+// Defaults overlaid with the file's keys; keys left out keep their defaults.
+Config load_config(const std::filesystem::path& file);
+
+// As load_config, from TOML text; `source` names it in error messages.
+Config parse_config(std::string_view toml_text, std::string_view source = "<config>");
+
+// Applies one `--set key=value`. The value is TOML (0.05, [4,4], false, "text"); string keys
+// also take a bare word (data.view=mnist/split-v2). Checks the value as load_config does.
+void apply_override(Config& config, std::string_view assignment);
+
+// Every range and choice rule, for configs built in code; the readers above already apply them.
+void validate(const Config& config);
+
+// Every key, in table order; load_config of the result gives back an equal Config.
+std::string to_toml(const Config& config);
+
+// model.k expanded to one register size per modality (a single k repeats); a count that matches
+// neither 1 nor `modalities` is a UsageError.
+std::vector<int> qubits_per_modality(const ModelConfig& model, std::size_t modalities);
+
+}  // namespace qmf

@@ -1,0 +1,80 @@
+#pragma once
+// The choice-valued settings and how config files spell them. Each choice has one table, so
+// adding an option is one enumerator and one table row.
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+namespace qmf {
+
+template <class E>
+struct Spelling {
+  E value;
+  std::string_view name;
+};
+
+// Model kinds stay names rather than an enum: the model factory maps a name to a builder, so a
+// new kind (early, late, tfn, lmf, ...) is one line here and one registration there.
+inline constexpr std::string_view kModelKinds[] = {"qmfnn"};
+
+enum class Encoding { amplitude, belief, angle };
+inline constexpr Spelling<Encoding> kEncodings[] = {
+    {Encoding::amplitude, "amplitude"}, {Encoding::belief, "belief"}, {Encoding::angle, "angle"}};
+
+enum class Activation { relu, tanh };
+inline constexpr Spelling<Activation> kActivations[] = {{Activation::relu, "relu"},
+                                                        {Activation::tanh, "tanh"}};
+
+enum class ConvBlock { conv6, su4 };
+inline constexpr Spelling<ConvBlock> kConvBlocks[] = {{ConvBlock::conv6, "conv6"},
+                                                      {ConvBlock::su4, "su4"}};
+
+enum class Readout { probs, expval };
+inline constexpr Spelling<Readout> kReadouts[] = {{Readout::probs, "probs"},
+                                                  {Readout::expval, "expval"}};
+
+enum class Optimizer { adam, sgd };
+inline constexpr Spelling<Optimizer> kOptimizers[] = {{Optimizer::adam, "adam"},
+                                                      {Optimizer::sgd, "sgd"}};
+
+// "double" and "float" are keywords, hence the f64/f32 enumerators.
+enum class Precision { f64, f32 };
+inline constexpr Spelling<Precision> kPrecisions[] = {{Precision::f64, "double"},
+                                                      {Precision::f32, "float"}};
+
+// Found by argument-dependent lookup, so the templates below work for every choice above.
+constexpr std::span<const Spelling<Encoding>> spellings(Encoding) { return kEncodings; }
+constexpr std::span<const Spelling<Activation>> spellings(Activation) { return kActivations; }
+constexpr std::span<const Spelling<ConvBlock>> spellings(ConvBlock) { return kConvBlocks; }
+constexpr std::span<const Spelling<Readout>> spellings(Readout) { return kReadouts; }
+constexpr std::span<const Spelling<Optimizer>> spellings(Optimizer) { return kOptimizers; }
+constexpr std::span<const Spelling<Precision>> spellings(Precision) { return kPrecisions; }
+
+template <class E>
+concept Spelled = requires(E e) {
+  spellings(e);
+};
+
+template <Spelled E>
+constexpr std::string_view name_of(E e) {
+  for (const auto& s : spellings(e))
+    if (s.value == e) return s.name;
+  return "?";  // unreachable while every enumerator has a row
+}
+
+template <Spelled E>
+constexpr std::optional<E> parse_choice(std::string_view name) {
+  for (const auto& s : spellings(E{}))
+    if (s.name == name) return s.value;
+  return std::nullopt;
+}
+
+template <Spelled E>
+std::vector<std::string_view> names_of() {
+  std::vector<std::string_view> names;
+  for (const auto& s : spellings(E{})) names.push_back(s.name);
+  return names;
+}
+
+}  // namespace qmf

@@ -1,0 +1,100 @@
+#include "train/config_schema.h"
+
+#include <algorithm>
+
+#include "train/config_codec.h"
+
+namespace qmf::config_detail {
+namespace {
+
+// Which Config member holds each section, so a table row names only the field.
+constexpr auto section(const DataConfig*) { return &Config::data; }
+constexpr auto section(const ModelConfig*) { return &Config::model; }
+constexpr auto section(const TrainConfig*) { return &Config::train; }
+constexpr auto section(const SimConfig*) { return &Config::sim; }
+
+template <class S, class T>
+Field field(std::string_view key, T S::*member, Codec<T> codec) {
+  constexpr auto in = section(static_cast<const S*>(nullptr));
+  return {key,
+          codec.expected,
+          codec.textual,
+          [key, member, codec](Config& c, const toml::node& node) {
+            T value = codec.read(node, key);
+            codec.check(value, key);
+            (c.*in).*member = std::move(value);
+          },
+          [key, member, codec](const Config& c) { codec.check((c.*in).*member, key); },
+          [member, codec](const Config& c) { return codec.write((c.*in).*member); }};
+}
+
+const std::vector<Field>& table() {
+  static const std::vector<Field> fields = {
+      field("data.dir", &DataConfig::dir, text()),
+      // Which views exist is the data layer's knowledge; it rejects unknown ones.
+      field("data.view", &DataConfig::view, nonempty_text()),
+      field("data.train_limit", &DataConfig::train_limit, integer<std::size_t>(0)),
+      field("data.test_limit", &DataConfig::test_limit, integer<std::size_t>(0)),
+      field("data.pool", &DataConfig::pool, boolean()),
+      field("data.standardize", &DataConfig::standardize, boolean()),
+      field("data.classes", &DataConfig::classes,
+            int_list({.lo = 0, .hi = 9, .min_size = 2, .empty_means_all = true, .distinct = true})),
+      field("model.kind", &ModelConfig::kind, one_of(kModelKinds)),
+      field("model.encoding", &ModelConfig::encoding, choice<Encoding>()),
+      field("model.k", &ModelConfig::k,
+            int_list({.lo = 1, .hi = 12, .min_size = 1, .scalar_ok = true})),
+      field("model.ffn_hidden", &ModelConfig::ffn_hidden, int_list({.lo = 1})),
+      field("model.ffn_activation", &ModelConfig::ffn_activation, choice<Activation>()),
+      field("model.fusion_layers", &ModelConfig::fusion_layers, integer<int>(0)),
+      field("model.qcnn_share", &ModelConfig::qcnn_share, boolean()),
+      field("model.conv_block", &ModelConfig::conv_block, choice<ConvBlock>()),
+      field("model.readout", &ModelConfig::readout, choice<Readout>()),
+      field("train.epochs", &TrainConfig::epochs, integer<int>(1)),
+      field("train.batch", &TrainConfig::batch, integer<int>(1)),
+      field("train.lr", &TrainConfig::lr, positive_real()),
+      field("train.optimizer", &TrainConfig::optimizer, choice<Optimizer>()),
+      field("train.seed", &TrainConfig::seed, integer<std::uint64_t>(0)),
+      field("train.threads", &TrainConfig::threads, integer<int>(0)),
+      field("sim.precision", &SimConfig::precision, choice<Precision>()),
+  };
+  return fields;
+}
+
+}  // namespace
+
+std::span<const Field> config_fields() { return table(); }
+
+const Field* find_field(std::string_view key) {
+  const auto& fields = table();
+  const auto it =
+      std::find_if(fields.begin(), fields.end(), [key](const Field& f) { return f.key == key; });
+  return it == fields.end() ? nullptr : &*it;
+}
+
+bool is_section(std::string_view prefix) {
+  return std::any_of(table().begin(), table().end(), [prefix](const Field& f) {
+    return f.key.size() > prefix.size() && f.key.starts_with(prefix) && f.key[prefix.size()] == '.';
+  });
+}
+
+std::vector<std::string_view> known_names() {
+  std::vector<std::string_view> names;
+  for (const Field& f : table()) {
+    const std::string_view s = section_of(f.key);
+    if (std::find(names.begin(), names.end(), s) == names.end()) names.push_back(s);
+    names.push_back(f.key);
+  }
+  return names;
+}
+
+std::string_view section_of(std::string_view key) {
+  const auto dot = key.rfind('.');
+  return dot == std::string_view::npos ? std::string_view{} : key.substr(0, dot);
+}
+
+std::string_view name_in_section(std::string_view key) {
+  const auto dot = key.rfind('.');
+  return dot == std::string_view::npos ? key : key.substr(dot + 1);
+}
+
+}  // namespace qmf::config_detail
