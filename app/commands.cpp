@@ -2,7 +2,12 @@
 
 namespace qmf::app {
 
-void register_commands(CLI::App& app) { add_bench(app); }
+void register_commands(CLI::App& app) {
+  add_train(app);
+  add_eval(app);
+  add_data(app);
+  add_bench(app);
+}
 
 // Subcommands do their work in their callbacks, which CLI11 runs during parse().
 int run_selected(CLI::App& /*app*/) { return 0; }

@@ -8,5 +8,8 @@ void register_commands(CLI::App& app);
 int run_selected(CLI::App& app);
 
 void add_bench(CLI::App& app);
+void add_data(CLI::App& app);
+void add_eval(CLI::App& app);
+void add_train(CLI::App& app);
 
 }  // namespace qmf::app

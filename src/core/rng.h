@@ -42,3 +42,16 @@ class Rng {
 };
 
 }  // namespace qmf
+
+namespace qmf {
+
+// A seed for stream `stream` derived from `seed` (splitmix64 finaliser): per-epoch shuffles and
+// other independent streams that must not depend on how many draws came before.
+constexpr uint64_t mix_seed(uint64_t seed, uint64_t stream) {
+  uint64_t z = seed + 0x9e3779b97f4a7c15ULL * (stream + 1);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+}  // namespace qmf

@@ -84,13 +84,13 @@ std::vector<std::pair<int, int>> conv_pairs(const std::vector<int>& active) {
 }
 
 void conv_layer(Builder& b, const std::vector<int>& active, const CircuitSpec& spec) {
-  const uint32_t size = spec.conv == ConvBlock::Conv6 ? 6 : 15;
+  const uint32_t size = spec.conv == ConvBlock::conv6 ? 6 : 15;
   const auto pairs = conv_pairs(active);
   if (pairs.empty()) return;
   uint32_t shared = spec.share ? b.fresh(size) : 0;
   for (const auto& [x, y] : pairs) {
     const uint32_t t = spec.share ? shared : b.fresh(size);
-    spec.conv == ConvBlock::Conv6 ? b.conv6(x, y, t) : b.su4(x, y, t);
+    spec.conv == ConvBlock::conv6 ? b.conv6(x, y, t) : b.su4(x, y, t);
   }
 }
 

@@ -4,11 +4,10 @@
 #include <string>
 #include <vector>
 
+#include "core/options.h"
 #include "sim/circuit.h"
 
 namespace qmf::model {
-
-enum class ConvBlock { Conv6, Su4 };
 
 struct CircuitSpec {
   std::vector<int> k;         // qubits per modality register
@@ -16,7 +15,7 @@ struct CircuitSpec {
   int fusion_layers = 2;
   bool entangle = true;       // false: the fusion block without its CRX entanglers (ablation)
   bool qcnn = true;           // false: read out straight after fusion (ablation)
-  ConvBlock conv = ConvBlock::Conv6;
+  ConvBlock conv = ConvBlock::conv6;
   bool share = true;          // one angle set per conv / pool layer (translation invariance)
   bool angle_encoding = false;  // registers start in |0> and RY(h) per qubit encodes the input
 };

@@ -2,7 +2,7 @@
 // Elementwise activations over batches. Each backward takes what its derivative is cheapest
 // from: ReLU its input (the sign), Tanh its output (1 - y^2). All functions may be called with
 // the output aliasing the input (dx may be dy, y may be x): every operation is coefficient-wise.
-// (Configuration spells activations in train/config_options.h; the model maps them to these.)
+// (Configuration spells activations in core/options.h; the model maps them to these.)
 #include "nn/tensor.h"
 
 namespace qmf::nn {

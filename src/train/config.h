@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "train/config_options.h"
+#include "core/options.h"
 
 namespace qmf {
 

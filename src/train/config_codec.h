@@ -14,7 +14,7 @@
 
 #include <toml++/toml.h>
 
-#include "train/config_options.h"
+#include "core/options.h"
 
 namespace qmf::config_detail {
 

@@ -1,5 +1,6 @@
 // Every bad input gives a qmf::Error (or UsageError) whose message names the file or option
 // and the problem, never a crash.
+#include <algorithm>
 #include <fstream>
 #include <functional>
 #include <iterator>
@@ -139,8 +140,10 @@ TEST_F(IdxErrors, MissingFileNamesBothPaths) {
 }
 
 TEST_F(IdxErrors, CorruptGzip) {
-  std::vector<uint8_t> bytes = {0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0xde, 0xad, 0xbe, 0xef};
-  bytes.resize(64, 0xff);
+  // A valid gzip header followed by bytes that are no deflate stream.
+  std::vector<uint8_t> bytes(64, 0xff);
+  const std::vector<uint8_t> header = {0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0xde, 0xad, 0xbe, 0xef};
+  std::copy(header.begin(), header.end(), bytes.begin());
   const std::string msg = images_error("corrupt", bytes);
   EXPECT_CONTAINS(msg, "corrupt");
   EXPECT_CONTAINS(msg, "gzip");

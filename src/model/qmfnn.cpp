@@ -1,0 +1,186 @@
+#include "model/qmfnn.h"
+
+#include <fmt/format.h>
+
+#include "core/error.h"
+#include "grad/adjoint.h"
+#include "model/encoding.h"
+#include "model/readout.h"
+#include "nn/linear.h"
+#include "nn/loss.h"
+#include "nn/mlp.h"
+#include "sim/simulator.h"
+
+namespace qmf::model {
+namespace {
+
+nn::Activation to_nn(Activation a) {
+  return a == Activation::tanh ? nn::Activation::Tanh : nn::Activation::Relu;
+}
+
+CircuitSpec circuit_spec(const QmfnnSpec& s) {
+  return {.k = s.k,
+          .classes = s.classes,
+          .fusion_layers = s.fusion_layers,
+          .entangle = s.entangle,
+          .qcnn = s.qcnn,
+          .conv = s.conv_block,
+          .share = s.qcnn_share,
+          .angle_encoding = s.encoding == Encoding::angle};
+}
+
+template <typename T>
+class Qmfnn final : public Model {
+ public:
+  explicit Qmfnn(const QmfnnSpec& spec)
+      : spec_(spec), circuit_(build_qmf_circuit(circuit_spec(spec))),
+        program_(std::make_shared<const sim::Program>(circuit_.circuit)),
+        sim_(program_, {spec.threads}) {
+    if (spec.k.size() != spec.dims.size())
+      throw UsageError(fmt::format("model.k: {} registers for {} modalities", spec.k.size(),
+                                   spec.dims.size()));
+    for (size_t m = 0; m < spec.dims.size(); ++m) {
+      std::vector<nn::Index> sizes{static_cast<nn::Index>(spec.dims[m])};
+      for (int h : spec.ffn_hidden) sizes.push_back(h);
+      sizes.push_back(register_width(m));
+      ffn_.push_back(std::make_unique<nn::Mlp>(arena_, fmt::format("ffn{}", m + 1), sizes,
+                                               to_nn(spec.ffn_activation)));
+    }
+    circuit_offset_ = arena_.add("circuit", program_->circuit().shared_params(),
+                                 nn::ParamKind::Quantum);
+    if (spec.readout == Readout::expval)
+      head_ = std::make_unique<nn::Linear>(arena_, "readout",
+                                           static_cast<nn::Index>(circuit_.readout.size()),
+                                           spec.classes);
+  }
+
+  void init(Rng& rng) override {
+    for (auto& f : ffn_) f->init(rng);
+    for (double& a : arena_.values(circuit_offset_, program_->circuit().shared_params()))
+      a = rng.uniform(-M_PI, M_PI);
+    if (head_) head_->init(rng);
+  }
+
+  double run(const std::vector<nn::Matrix>& x, std::span<const int> y, bool train,
+             nn::Matrix& probs) override {
+    const size_t batch = static_cast<size_t>(x.front().rows());
+    encode_inputs(x);
+    const auto theta = arena_.values(circuit_offset_, program_->circuit().shared_params());
+    if (!state_ || state_->batch() != batch)
+      state_ = std::make_unique<sim::BatchState<T>>(sim_.make_state(batch));
+    sim_.forward(input(), theta, angles_, *state_);
+    marginal_.resize(static_cast<nn::Index>(batch), nn::Index{1} << circuit_.readout.size());
+    sim_.marginal(*state_, circuit_.readout, {marginal_.data(), static_cast<size_t>(marginal_.size())});
+    const double loss = readout(y, train, probs);
+    if (train) backward();
+    return loss;
+  }
+
+  std::string kind() const override { return "qmfnn"; }
+  int qubits() const override { return program_->qubits(); }
+  std::string describe() const override {
+    std::string s = fmt::format("qmfnn: {} qubits (k = {}), {} fusion layer(s), QCNN {}, readout "
+                                "on qubits {}, {} fused blocks",
+                                program_->qubits(), fmt::join(spec_.k, ","), spec_.fusion_layers,
+                                fmt::join(circuit_.schedule, " "), fmt::join(circuit_.readout, ","),
+                                program_->blocks().size());
+    return s;
+  }
+
+ private:
+  int register_width(size_t m) const {
+    return spec_.encoding == Encoding::angle ? spec_.k[m] : 1 << spec_.k[m];
+  }
+
+  sim::ProductInput input() const {
+    sim::ProductInput in;
+    for (size_t m = 0; m < ffn_.size(); ++m) {
+      in.qubits.push_back(spec_.k[m]);
+      in.amplitudes.emplace_back(registers_[m]);
+    }
+    return in;
+  }
+
+  void encode_inputs(const std::vector<nn::Matrix>& x) {
+    const size_t batch = static_cast<size_t>(x.front().rows()), regs = ffn_.size();
+    registers_.resize(regs);
+    h_.resize(regs);
+    for (size_t m = 0; m < regs; ++m) h_[m] = ffn_[m]->forward(x[m]);
+    if (spec_.encoding != Encoding::angle) {
+      angles_.clear();
+      for (size_t m = 0; m < regs; ++m) encode(spec_.encoding, h_[m], registers_[m]);
+      return;
+    }
+    // Angle encoding: registers start in |0...0>, the features become RY angles.
+    const size_t n = static_cast<size_t>(program_->qubits());
+    angles_.resize(batch * n);
+    for (size_t m = 0, q0 = 0; m < regs; q0 += spec_.k[m], ++m) {
+      registers_[m].assign(batch << spec_.k[m], 0.0);
+      for (size_t b = 0; b < batch; ++b) {
+        registers_[m][b << spec_.k[m]] = 1.0;
+        for (int j = 0; j < spec_.k[m]; ++j) angles_[b * n + q0 + j] = h_[m](b, j);
+      }
+    }
+  }
+
+  double readout(std::span<const int> y, bool train, nn::Matrix& probs) {
+    if (spec_.readout == Readout::probs)
+      return probs_readout(marginal_, y, spec_.classes, probs, train ? &dmarginal_ : nullptr);
+    z_from_marginal(marginal_, z_);
+    head_->forward(z_, logits_);
+    const double loss = nn::softmax_cross_entropy(logits_, y, dlogits_);
+    nn::softmax(logits_, probs);
+    if (train) {
+      head_->backward(z_, dlogits_, &dz_);
+      dmarginal_.resize(marginal_.rows(), marginal_.cols());
+      z_backward(dz_, dmarginal_);
+    }
+    return loss;
+  }
+
+  void backward() {
+    const size_t regs = ffn_.size();
+    grad::adjoint(sim_, *state_, input(), circuit_.readout,
+                  {dmarginal_.data(), static_cast<size_t>(dmarginal_.size())}, grads_);
+    auto g = arena_.grads(circuit_offset_, grads_.theta.size());
+    for (size_t i = 0; i < g.size(); ++i) g[i] += grads_.theta[i];
+    const size_t n = static_cast<size_t>(program_->qubits());
+    for (size_t m = 0, q0 = 0; m < regs; q0 += spec_.k[m], ++m) {
+      if (spec_.encoding == Encoding::angle) {
+        dh_.resize(h_[m].rows(), spec_.k[m]);
+        for (nn::Index b = 0; b < dh_.rows(); ++b)
+          for (int j = 0; j < spec_.k[m]; ++j) dh_(b, j) = grads_.sample[b * n + q0 + j];
+      } else {
+        encode_backward(spec_.encoding, h_[m], registers_[m], grads_.registers[m], dh_);
+      }
+      ffn_[m]->backward(dh_, nullptr);
+    }
+  }
+
+  QmfnnSpec spec_;
+  QmfCircuit circuit_;
+  std::shared_ptr<const sim::Program> program_;
+  sim::Simulator<T> sim_;
+  std::vector<std::unique_ptr<nn::Mlp>> ffn_;
+  std::unique_ptr<nn::Linear> head_;
+  size_t circuit_offset_ = 0;
+  // Per-batch workspaces, reused across batches.
+  std::unique_ptr<sim::BatchState<T>> state_;
+  std::vector<nn::Matrix> h_;
+  std::vector<std::vector<cplx>> registers_;
+  std::vector<double> angles_;
+  nn::Matrix marginal_, dmarginal_, z_, dz_, logits_, dlogits_, dh_;
+  grad::Gradients grads_;
+};
+
+}  // namespace
+
+std::unique_ptr<Model> make_qmfnn(const QmfnnSpec& spec) {
+  if (spec.encoding != Encoding::angle)
+    for (size_t m = 0; m < spec.k.size(); ++m)
+      if (spec.k[m] > 12) throw UsageError(fmt::format("model.k: {} qubits per register is more than 12", spec.k[m]));
+  if (spec.precision == Precision::f32) return std::make_unique<Qmfnn<float>>(spec);
+  return std::make_unique<Qmfnn<double>>(spec);
+}
+
+}  // namespace qmf::model

@@ -1,0 +1,22 @@
+#pragma once
+// Readouts on the marginal P over the r readout qubits (B x 2^r), DESIGN §2.
+//  probs:  p_c = P(c) / sum_{c' < C} P(c'), loss -log(p_y + 1e-10).
+//  expval: z_j = <Z_j> = sum_c P(c) (1 - 2 bit_j(c)), then a Linear layer and softmax CE (the
+//          layer lives in the model; these helpers map between P and z).
+#include <span>
+
+#include "nn/tensor.h"
+
+namespace qmf::model {
+
+inline constexpr double kProbFloor = 1e-10;
+
+// Returns the batch-mean loss; writes class probabilities (B x C) and, when dmarginal is not
+// null, dLoss/dP (B x 2^r).
+double probs_readout(const nn::Matrix& marginal, std::span<const int> y, int classes,
+                     nn::Matrix& probs, nn::Matrix* dmarginal);
+
+void z_from_marginal(const nn::Matrix& marginal, nn::Matrix& z);
+void z_backward(const nn::Matrix& dz, nn::Matrix& dmarginal);  // dmarginal is B x 2^r
+
+}  // namespace qmf::model

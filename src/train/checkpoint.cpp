@@ -1,0 +1,160 @@
+#include "train/checkpoint.h"
+
+#include <zlib.h>
+
+#include <cstring>
+
+#include "core/atomic_file.h"
+#include "core/error.h"
+
+namespace qmf::train {
+namespace {
+
+constexpr char kMagic[8] = {'Q', 'M', 'F', 'C', 'K', 'P', 'T', '\n'};
+
+template <typename T>
+void put(std::string& out, const T& v) {
+  out.append(reinterpret_cast<const char*>(&v), sizeof(T));
+}
+
+uint32_t crc(const char* p, size_t n) {
+  return static_cast<uint32_t>(crc32(0L, reinterpret_cast<const Bytef*>(p), static_cast<uInt>(n)));
+}
+
+class Reader {
+ public:
+  Reader(const std::string& bytes, const std::filesystem::path& path) : b_(bytes), path_(path) {}
+  template <typename T>
+  T get(const char* what) {
+    T v;
+    need(sizeof(T), what);
+    std::memcpy(&v, b_.data() + pos_, sizeof(T));
+    pos_ += sizeof(T);
+    return v;
+  }
+  std::string take(size_t n, const char* what) {
+    need(n, what);
+    pos_ += n;
+    return b_.substr(pos_ - n, n);
+  }
+  void need(size_t n, const char* what) const {
+    if (n > b_.size() - pos_)
+      throw Error(fmt::format("{}: checkpoint truncated while reading {}", path_.string(), what));
+  }
+  size_t pos() const { return pos_; }
+
+ private:
+  const std::string& b_;
+  const std::filesystem::path& path_;
+  size_t pos_ = 0;
+};
+
+}  // namespace
+
+Checkpoint capture(const std::string& model_kind, const nn::ParameterArena& arena,
+                   const nn::Optimizer& optimizer, int epochs_done, nlohmann::json extra) {
+  const auto v = arena.values();
+  return {model_kind,
+          arena.blocks(),
+          std::vector<double>(v.begin(), v.end()),
+          std::string(optimizer.kind()),
+          optimizer.state(),
+          epochs_done,
+          std::move(extra)};
+}
+
+void save_checkpoint(const std::filesystem::path& path, const Checkpoint& c) {
+  nlohmann::json header{{"model", c.model_kind},
+                        {"optimizer", c.optimizer},
+                        {"optimizer_step", c.optimizer_state.step},
+                        {"epochs_done", c.epochs_done},
+                        {"extra", c.extra}};
+  for (const auto& b : c.blocks)
+    header["blocks"].push_back({{"name", b.name}, {"size", b.size}, {"kind", nn::to_string(b.kind)}});
+  for (const auto& buf : c.optimizer_state.buffers) header["buffers"].push_back(buf.size());
+  const std::string h = header.dump();
+  std::string out(kMagic, sizeof(kMagic));
+  put(out, kCheckpointVersion);
+  put(out, static_cast<uint64_t>(h.size()));
+  out += h;
+  out.append(reinterpret_cast<const char*>(c.values.data()), c.values.size() * sizeof(double));
+  for (const auto& buf : c.optimizer_state.buffers)
+    out.append(reinterpret_cast<const char*>(buf.data()), buf.size() * sizeof(double));
+  put(out, crc(out.data(), out.size()));
+  write_file_atomic(path, out);
+}
+
+Checkpoint load_checkpoint(const std::filesystem::path& path) {
+  const std::string bytes = read_file(path);
+  const auto bad = [&](const std::string& what) {
+    return Error(fmt::format("{}: not a valid QMF checkpoint: {}", path.string(), what));
+  };
+  if (bytes.size() < sizeof(kMagic) + 16 || std::memcmp(bytes.data(), kMagic, sizeof(kMagic)) != 0)
+    throw bad("wrong magic number");
+  const uint32_t stored = [&] {
+    uint32_t v;
+    std::memcpy(&v, bytes.data() + bytes.size() - 4, 4);
+    return v;
+  }();
+  if (stored != crc(bytes.data(), bytes.size() - 4)) throw bad("checksum mismatch (corrupted)");
+  Reader r(bytes, path);
+  r.take(sizeof(kMagic), "magic");
+  const auto version = r.get<uint32_t>("version");
+  if (version != kCheckpointVersion)
+    throw bad(fmt::format("version {} (this qmf reads version {})", version, kCheckpointVersion));
+  const auto header_size = r.get<uint64_t>("header size");
+  if (header_size > bytes.size()) throw bad("header size beyond the file");
+  Checkpoint c;
+  try {
+    const auto h = nlohmann::json::parse(r.take(header_size, "header"));
+    c.model_kind = h.at("model").get<std::string>();
+    c.optimizer = h.at("optimizer").get<std::string>();
+    c.optimizer_state.step = h.at("optimizer_step").get<uint64_t>();
+    c.epochs_done = h.at("epochs_done").get<int>();
+    c.extra = h.at("extra");
+    size_t offset = 0;
+    for (const auto& b : h.at("blocks")) {
+      const auto kind = b.at("kind").get<std::string>() == "quantum" ? nn::ParamKind::Quantum
+                                                                      : nn::ParamKind::Classical;
+      c.blocks.push_back({b.at("name").get<std::string>(), offset, b.at("size").get<size_t>(), kind});
+      offset += c.blocks.back().size;
+    }
+    c.values.resize(offset);
+    if (h.contains("buffers"))
+      for (const auto& n : h.at("buffers")) c.optimizer_state.buffers.emplace_back(n.get<size_t>());
+  } catch (const nlohmann::json::exception& e) {
+    throw bad(fmt::format("bad header: {}", e.what()));
+  }
+  const auto read_doubles = [&](std::vector<double>& v) {
+    const std::string raw = r.take(v.size() * sizeof(double), "parameters");
+    std::memcpy(v.data(), raw.data(), raw.size());
+  };
+  read_doubles(c.values);
+  for (auto& buf : c.optimizer_state.buffers) read_doubles(buf);
+  if (r.pos() + 4 != bytes.size()) throw bad("unexpected bytes after the payload");
+  return c;
+}
+
+void restore(const Checkpoint& c, const std::string& model_kind, nn::ParameterArena& arena,
+             nn::Optimizer* optimizer, const std::filesystem::path& source) {
+  const auto mismatch = [&](const std::string& what) {
+    return Error(fmt::format("{}: checkpoint does not match this model: {}", source.string(), what));
+  };
+  if (c.model_kind != model_kind)
+    throw mismatch(fmt::format("it holds a '{}' model, not '{}'", c.model_kind, model_kind));
+  const auto& blocks = arena.blocks();
+  if (blocks.size() != c.blocks.size())
+    throw mismatch(fmt::format("{} parameter blocks, the model has {}", c.blocks.size(), blocks.size()));
+  for (size_t i = 0; i < blocks.size(); ++i)
+    if (blocks[i].name != c.blocks[i].name || blocks[i].size != c.blocks[i].size)
+      throw mismatch(fmt::format("block {} is {}[{}], the model has {}[{}]", i, c.blocks[i].name,
+                                 c.blocks[i].size, blocks[i].name, blocks[i].size));
+  auto values = arena.values();
+  std::copy(c.values.begin(), c.values.end(), values.begin());
+  if (!optimizer) return;
+  if (c.optimizer != optimizer->kind())
+    throw mismatch(fmt::format("optimiser '{}', the run uses '{}'", c.optimizer, optimizer->kind()));
+  optimizer->set_state(c.optimizer_state);
+}
+
+}  // namespace qmf::train

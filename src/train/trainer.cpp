@@ -1,0 +1,113 @@
+#include "train/trainer.h"
+
+#include <chrono>
+#include <cmath>
+#include <numeric>
+
+#include "core/error.h"
+#include "core/rng.h"
+
+namespace qmf::train {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+int argmax(const nn::Matrix& p, Eigen::Index row) {
+  Eigen::Index best = 0;
+  p.row(row).maxCoeff(&best);
+  return static_cast<int>(best);
+}
+
+}  // namespace
+
+void gather(const data::Split& split, std::span<const size_t> idx, std::vector<nn::Matrix>& x,
+            std::vector<int>& y) {
+  x.resize(split.x.size());
+  const auto rows = static_cast<Eigen::Index>(idx.size());
+  for (size_t m = 0; m < split.x.size(); ++m) {
+    x[m].resize(rows, split.x[m].cols());
+    for (Eigen::Index r = 0; r < rows; ++r)
+      x[m].row(r) = split.x[m].row(static_cast<Eigen::Index>(idx[r])).cast<double>();
+  }
+  y.resize(idx.size());
+  for (size_t r = 0; r < idx.size(); ++r) y[r] = split.y[idx[r]];
+}
+
+Evaluation evaluate(model::Model& model, const data::Split& split, int classes, size_t batch) {
+  Evaluation ev;
+  ev.confusion.assign(classes, std::vector<int64_t>(classes, 0));
+  std::vector<size_t> idx;
+  std::vector<nn::Matrix> x;
+  std::vector<int> y;
+  nn::Matrix probs;
+  int64_t correct = 0;
+  for (size_t start = 0; start < split.size(); start += batch) {
+    idx.resize(std::min(batch, split.size() - start));
+    std::iota(idx.begin(), idx.end(), start);
+    gather(split, idx, x, y);
+    ev.loss += model.run(x, y, false, probs) * static_cast<double>(idx.size());
+    for (size_t r = 0; r < idx.size(); ++r) {
+      const int pred = argmax(probs, static_cast<Eigen::Index>(r));
+      correct += pred == y[r];
+      ++ev.confusion[y[r]][pred];
+    }
+  }
+  const auto n = static_cast<double>(split.size());
+  ev.loss /= n;
+  ev.accuracy = static_cast<double>(correct) / n;
+  return ev;
+}
+
+EpochRow train_epoch(model::Model& model, nn::Optimizer& optimizer, const data::Multimodal& data,
+                     int epoch, int epochs, size_t batch, uint64_t seed, Progress& progress) {
+  const auto start = Clock::now();
+  const data::Split& train = data.train;
+  std::vector<size_t> order(train.size());
+  std::iota(order.begin(), order.end(), 0);
+  Rng rng(mix_seed(seed, static_cast<uint64_t>(epoch)));
+  rng.shuffle(order);
+
+  std::vector<nn::Matrix> x;
+  std::vector<int> y;
+  nn::Matrix probs;
+  double loss_sum = 0;
+  int64_t correct = 0;
+  progress.start(fmt::format("epoch {}/{}", epoch, epochs), train.size());
+  for (size_t done = 0; done < train.size();) {
+    const size_t count = std::min(batch, train.size() - done);
+    gather(train, std::span(order).subspan(done, count), x, y);
+    model.arena().zero_grad();
+    const double loss = model.run(x, y, true, probs);
+    if (!std::isfinite(loss))
+      throw Error(fmt::format("training diverged: loss is {} at epoch {}, sample {}", loss, epoch, done));
+    optimizer.step(model.arena());
+    loss_sum += loss * static_cast<double>(count);
+    for (size_t r = 0; r < count; ++r) {
+      Eigen::Index pred = 0;
+      probs.row(static_cast<Eigen::Index>(r)).maxCoeff(&pred);
+      correct += pred == y[r];
+    }
+    done += count;
+    progress.update(done, loss_sum / static_cast<double>(done),
+                    static_cast<double>(correct) / static_cast<double>(done));
+  }
+  EpochRow row;
+  row.epoch = epoch;
+  row.train_loss = loss_sum / static_cast<double>(train.size());
+  row.train_acc = static_cast<double>(correct) / static_cast<double>(train.size());
+  row.train_seconds = since(start);
+  const Evaluation test = evaluate(model, data.test, data.classes);
+  row.test_loss = test.loss;
+  row.test_acc = test.accuracy;
+  row.seconds = since(start);
+  progress.finish(fmt::format(
+      "epoch {}/{}  train loss {:.4f} acc {:.2f}%  test loss {:.4f} acc {:.2f}%  {:.1f} s "
+      "({:.0f} samples/s)",
+      epoch, epochs, row.train_loss, 100 * row.train_acc, row.test_loss, 100 * row.test_acc,
+      row.seconds, static_cast<double>(train.size()) / row.train_seconds));
+  return row;
+}
+
+}  // namespace qmf::train
