@@ -29,13 +29,17 @@ struct KLayout {
 template <typename T>
 class Sweep {
  public:
-  Sweep(const sim::Simulator<T>& sim, sim::BatchState<T>& phi, std::span<const int> qubits,
-        std::span<const double> dprobs)
-      : sim_(sim), prog_(sim.program()), phi_(phi),
-        lambda_(phi.qubits(), phi.batch(), phi.lanes()), qubits_(qubits), dprobs_(dprobs),
-        layout_(prog_.blocks(), static_cast<size_t>(phi.lanes())),
-        k_(phi.chunks() * layout_.per_chunk, 0.0) {
+  Sweep(const sim::Simulator<T>& sim, sim::BatchState<T>& phi, sim::BatchState<T>& lambda,
+        std::vector<double>& k, const sim::ProductInput& input, std::span<const int> qubits,
+        std::span<const double> dprobs, Gradients& out)
+      : sim_(sim), prog_(sim.program()), phi_(phi), lambda_(lambda), input_(input),
+        qubits_(qubits), dprobs_(dprobs), out_(out),
+        layout_(prog_.blocks(), static_cast<size_t>(phi.lanes())), k_(k) {
+    k_.assign(phi.chunks() * layout_.per_chunk, 0.0);
     for (int q : qubits) bits_.push_back(phi.qubits() - 1 - q);
+    out_.registers.assign(input.qubits.size(), {});
+    for (size_t m = 0; m < input.qubits.size(); ++m)
+      out_.registers[m].assign(phi.batch() << input.qubits[m], 0.0);
   }
 
   void run() {
@@ -99,6 +103,27 @@ class Sweep {
       double* k = k_.data() + ch * layout_.per_chunk + layout_.offset[i];
       for (size_t j = 0; j < groups / seg; ++j) step(i, ch, lanes, j * seg, (j + 1) * seg, k);
     }
+    register_gradients(ch);
+  }
+
+  // dL/d(register amplitudes) of the chunk's samples from lambda at the input. A reduction
+  // over all amplitudes into small vectors: one sequential call per chunk, in any mode.
+  void register_gradients(size_t ch) {
+    std::vector<T> regs_buf, grad_buf;
+    const auto regs = sim_.register_lanes(input_, phi_, ch, regs_buf);
+    const auto grads = sim_.register_lanes(input_, phi_, ch, grad_buf, true);
+    sim_.ops(phi_).register_grad(regs, lambda_.chunk(ch), grads, 0, size_t{1} << phi_.qubits());
+    const size_t lanes = phi_.lanes();
+    for (size_t m = 0; m < input_.qubits.size(); ++m) {
+      const size_t dim = size_t{1} << input_.qubits[m];
+      for (size_t l = 0; l < lanes; ++l) {
+        const size_t b = ch * lanes + l;
+        if (b >= phi_.batch()) break;
+        for (size_t i = 0; i < dim; ++i)
+          out_.registers[m][b * dim + i] = {static_cast<double>(grads.data[m][2 * i * lanes + l]),
+                                            static_cast<double>(grads.data[m][(2 * i + 1) * lanes + l])};
+      }
+    }
   }
 
   // Same arithmetic as run_chunk, with the segments of each block spread over the threads and
@@ -124,17 +149,20 @@ class Sweep {
       for (size_t j = 0; j < segs; ++j)
         for (size_t e = 0; e < size; ++e) k[e] += partial[j * size + e];
     }
+    register_gradients(ch);
   }
 
   const sim::Simulator<T>& sim_;
   const sim::Program& prog_;
   sim::BatchState<T>& phi_;
-  sim::BatchState<T> lambda_;
+  sim::BatchState<T>& lambda_;
+  const sim::ProductInput& input_;
   std::span<const int> qubits_;
   std::span<const double> dprobs_;
+  Gradients& out_;
   std::vector<int> bits_;
   KLayout layout_;
-  std::vector<double> k_;
+  std::vector<double>& k_;
 };
 
 // 2 Re sum_rc D_rc K_rc, with K given as separate real and imaginary arrays of stride `stride`.
@@ -189,47 +217,12 @@ void sample_block_gradient(const sim::Simulator<T>& sim, const Sweep<T>& sweep,
     }
 }
 
-// g_m(i) = 2 sum over amplitudes with register m at i of lambda(a) conj(prod of the others).
-// The product of the other registers is prefix[m] * suffix[m + 1]: no division, any M.
-template <typename T>
-void register_gradients(const sim::BatchState<T>& lambda, const sim::ProductInput& in,
-                        Gradients& out) {
-  const size_t regs = in.qubits.size(), amps = size_t{1} << lambda.qubits();
-  out.registers.assign(regs, {});
-  for (size_t m = 0; m < regs; ++m) out.registers[m].assign(lambda.batch() << in.qubits[m], 0.0);
-  std::vector<int> shift(regs);
-  int below = lambda.qubits();
-  for (size_t m = 0; m < regs; ++m) shift[m] = below -= in.qubits[m];
-  std::vector<const cplx*> row(regs);
-  std::vector<cplx*> grad(regs);
-  std::vector<size_t> idx(regs);
-  std::vector<cplx> prefix(regs + 1), suffix(regs + 1);
-  for (size_t b = 0; b < lambda.batch(); ++b) {
-    const sim::ChunkView<T> v = lambda.chunk(b / lambda.lanes());
-    const size_t l = b % lambda.lanes();
-    for (size_t m = 0; m < regs; ++m) {
-      row[m] = in.amplitudes[m].data() + (b << in.qubits[m]);
-      grad[m] = out.registers[m].data() + (b << in.qubits[m]);
-    }
-    for (size_t a = 0; a < amps; ++a) {
-      const cplx lam(2.0 * static_cast<double>(v.re(a)[l]), 2.0 * static_cast<double>(v.im(a)[l]));
-      prefix[0] = suffix[regs] = 1.0;
-      for (size_t m = 0; m < regs; ++m) {
-        idx[m] = (a >> shift[m]) & ((size_t{1} << in.qubits[m]) - 1);
-        prefix[m + 1] = prefix[m] * row[m][idx[m]];
-      }
-      for (size_t m = regs; m-- > 0;) suffix[m] = suffix[m + 1] * row[m][idx[m]];
-      for (size_t m = 0; m < regs; ++m) grad[m][idx[m]] += lam * std::conj(prefix[m] * suffix[m + 1]);
-    }
-  }
-}
-
 }  // namespace
 
 template <typename T>
-void adjoint(const sim::Simulator<T>& sim, sim::BatchState<T>& state,
-             const sim::ProductInput& input, std::span<const int> qubits,
-             std::span<const double> dprobs, Gradients& out) {
+void Adjoint<T>::run(const sim::Simulator<T>& sim, sim::BatchState<T>& state,
+                     const sim::ProductInput& input, std::span<const int> qubits,
+                     std::span<const double> dprobs, Gradients& out) {
   const sim::Program& prog = sim.program();
   const size_t outcomes = size_t{1} << qubits.size();
   if (dprobs.size() != state.batch() * outcomes)
@@ -239,25 +232,38 @@ void adjoint(const sim::Simulator<T>& sim, sim::BatchState<T>& state,
     if (q < 0 || q >= state.qubits())
       throw Error(fmt::format("adjoint: qubit {} out of range 0..{}", q, state.qubits() - 1));
   QMF_CHECK(sim.bound().size() == prog.blocks().size(), "adjoint before forward");
+  sim.check_state(state, "adjoint", true);
+  if (!lambda_ || lambda_->batch() != state.batch() || lambda_->lanes() != state.lanes() ||
+      lambda_->qubits() != state.qubits())
+    lambda_ = std::make_unique<sim::BatchState<T>>(state.qubits(), state.batch(), state.lanes());
 
-  Sweep<T> sweep(sim, state, qubits, dprobs);
+  Sweep<T> sweep(sim, state, *lambda_, k_, input, qubits, dprobs, out);
   sweep.run();
 
   out.theta.assign(prog.circuit().shared_params(), 0.0);
   out.sample.assign(state.batch() * prog.circuit().sample_params(), 0.0);
+  std::vector<double> k;
   for (size_t i = 0; i < prog.blocks().size(); ++i) {
     if (prog.blocks()[i].per_sample) {
       sample_block_gradient(sim, sweep, state, i, out);
       continue;
     }
-    std::vector<double> k(sweep.layout().size[i], 0.0);
+    k.assign(sweep.layout().size[i], 0.0);
     for (size_t ch = 0; ch < state.chunks(); ++ch)  // chunk order: thread-count independent
       for (size_t e = 0; e < k.size(); ++e) k[e] += sweep.k(ch, i)[e];
     shared_block_gradient<T>(prog, sim.theta(), i, k, out);
   }
-  register_gradients(sweep.lambda(), input, out);
 }
 
+template <typename T>
+void adjoint(const sim::Simulator<T>& sim, sim::BatchState<T>& state,
+             const sim::ProductInput& input, std::span<const int> qubits,
+             std::span<const double> dprobs, Gradients& out) {
+  Adjoint<T>().run(sim, state, input, qubits, dprobs, out);
+}
+
+template class Adjoint<float>;
+template class Adjoint<double>;
 template void adjoint(const sim::Simulator<float>&, sim::BatchState<float>&,
                       const sim::ProductInput&, std::span<const int>, std::span<const double>,
                       Gradients&);

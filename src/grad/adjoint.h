@@ -8,7 +8,9 @@
 //   phi <- U^dag phi,   K[r][c] = sum conj(lambda[r]) phi[c],   lambda <- U^dag lambda,
 // and every angle inside the block then costs only a K x K product: dL/dt = 2 Re tr(dU/dt K^T).
 // K is summed over the batch for shared angles and kept per sample for per-sample angles.
+#include <memory>
 #include <span>
+#include <vector>
 
 #include "grad/gradients.h"
 #include "sim/simulator.h"
@@ -17,6 +19,19 @@ namespace qmf::grad {
 
 // `state` must hold the result of the last sim.forward(input, ...); the sweep walks it back to
 // the input state. `dprobs` has batch * 2^|qubits| values, as sim.marginal() produces.
+// An Adjoint keeps its working state (lambda) between calls of the same shape.
+template <typename T>
+class Adjoint {
+ public:
+  void run(const sim::Simulator<T>& sim, sim::BatchState<T>& state, const sim::ProductInput& input,
+           std::span<const int> qubits, std::span<const double> dprobs, Gradients& out);
+
+ private:
+  std::unique_ptr<sim::BatchState<T>> lambda_;
+  std::vector<double> k_;
+};
+
+// One-off form of Adjoint<T>::run.
 template <typename T>
 void adjoint(const sim::Simulator<T>& sim, sim::BatchState<T>& state,
              const sim::ProductInput& input, std::span<const int> qubits,

@@ -44,6 +44,7 @@ CircuitBenchResult run(size_t batch, int threads, double seconds) {
 
   sim::Simulator<T> simulator(program, {threads});
   auto state = simulator.make_state(batch);
+  grad::Adjoint<T> adjoint;
   grad::Gradients grads;
   const auto forward = [&] {
     simulator.forward(input, theta, {}, state);
@@ -53,7 +54,7 @@ CircuitBenchResult run(size_t batch, int threads, double seconds) {
   r.forward_samples_per_s = rate(batch, seconds, forward);
   r.gradient_samples_per_s = rate(batch, seconds, [&] {
     forward();
-    grad::adjoint(simulator, state, input, qc.readout, dprobs, grads);
+    adjoint.run(simulator, state, input, qc.readout, dprobs, grads);
   });
   if (!std::isfinite(grads.theta[0])) throw Error("bench: the gradient is not finite");
   r.threads = simulator.threads();

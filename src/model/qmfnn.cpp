@@ -140,7 +140,7 @@ class Qmfnn final : public Model {
 
   void backward() {
     const size_t regs = ffn_.size();
-    grad::adjoint(sim_, *state_, input(), circuit_.readout,
+    adjoint_.run(sim_, *state_, input(), circuit_.readout,
                   {dmarginal_.data(), static_cast<size_t>(dmarginal_.size())}, grads_);
     auto g = arena_.grads(circuit_offset_, grads_.theta.size());
     for (size_t i = 0; i < g.size(); ++i) g[i] += grads_.theta[i];
@@ -170,6 +170,7 @@ class Qmfnn final : public Model {
   std::vector<std::vector<cplx>> registers_;
   std::vector<double> angles_;
   nn::Matrix marginal_, dmarginal_, z_, dz_, logits_, dlogits_, dh_;
+  grad::Adjoint<T> adjoint_;
   grad::Gradients grads_;
 };
 

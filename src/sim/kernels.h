@@ -13,6 +13,18 @@
 
 namespace qmf::sim {
 
+// The input registers of one chunk, laid out like the state (index i, lane l):
+//   re = data[m][(2i) * W + l], im = data[m][(2i + 1) * W + l].
+// Register m occupies the amplitude bits [shift[m], shift[m] + qubits[m]).
+inline constexpr int kMaxRegisters = 8;
+template <typename T>
+struct RegisterLanes {
+  int count = 0;
+  int qubits[kMaxRegisters] = {};
+  int shift[kMaxRegisters] = {};
+  T* data[kMaxRegisters] = {};
+};
+
 template <typename T>
 struct Matrices {  // a block's matrix: shared by all lanes (lanes == false) or one per lane
   const T* re = nullptr;
@@ -39,6 +51,12 @@ struct KernelOps {
   // lambda(a) = w[c(a) * W + l] * psi(a): the adjoint seed of a diagonal observable.
   void (*seed)(ChunkView<T> psi, ChunkView<T> lambda, const int* bits, int count, const T* w,
                size_t a0, size_t a1);
+  // psi(a) = prod_m reg_m(a_m): the product state of the registers, amplitudes [a0, a1).
+  void (*product)(const RegisterLanes<T>& regs, ChunkView<T> psi, size_t a0, size_t a1);
+  // grad_m(i) += 2 sum over a with a_m = i of lambda(a) conj(prod of the other registers at a),
+  // the gradient with dL = Re(conj(g) dpsi_m); `grads` has the layout of `regs`.
+  void (*register_grad)(const RegisterLanes<T>& regs, ChunkView<T> lambda,
+                        const RegisterLanes<T>& grads, size_t a0, size_t a1);
 };
 
 template <typename T>

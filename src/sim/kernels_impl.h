@@ -171,8 +171,58 @@ struct Kernels {
     }
   }
 
+  static size_t index(const RegisterLanes<T>& r, int m, size_t a) {
+    return (a >> r.shift[m]) & ((size_t{1} << r.qubits[m]) - 1);
+  }
+
+  static void product(const RegisterLanes<T>& regs, ChunkView<T> psi, size_t a0, size_t a1) {
+    for (size_t a = a0; a < a1; ++a) {
+      const T* first = regs.data[0] + 2 * index(regs, 0, a) * W;
+      V re = P::load(first), im = P::load(first + W);
+      for (int m = 1; m < regs.count; ++m) {
+        const T* f = regs.data[m] + 2 * index(regs, m, a) * W;
+        const V fr = P::load(f), fi = P::load(f + W);
+        const V nr = re * fr - im * fi;
+        im = re * fi + im * fr;
+        re = nr;
+      }
+      P::store(psi.re(a), re);
+      P::store(psi.im(a), im);
+    }
+  }
+
+  static void register_grad(const RegisterLanes<T>& regs, ChunkView<T> lam,
+                            const RegisterLanes<T>& grads, size_t a0, size_t a1) {
+    const int count = regs.count;
+    V fr[kMaxRegisters], fi[kMaxRegisters];              // each register's factor at a
+    V pr[kMaxRegisters + 1], pi[kMaxRegisters + 1];      // prefix products
+    for (size_t a = a0; a < a1; ++a) {
+      for (int m = 0; m < count; ++m) {
+        const T* f = regs.data[m] + 2 * index(regs, m, a) * W;
+        fr[m] = P::load(f), fi[m] = P::load(f + W);
+      }
+      pr[0] = P::splat(1), pi[0] = P::splat(0);
+      for (int m = 0; m < count; ++m) {
+        pr[m + 1] = pr[m] * fr[m] - pi[m] * fi[m];
+        pi[m + 1] = pr[m] * fi[m] + pi[m] * fr[m];
+      }
+      const V lr = P::splat(2) * P::load(lam.re(a)), li = P::splat(2) * P::load(lam.im(a));
+      V sr = P::splat(1), si = P::splat(0);  // suffix product, built from the right
+      for (int m = count; m-- > 0;) {
+        const V orr = pr[m] * sr - pi[m] * si, oi = pr[m] * si + pi[m] * sr;  // others
+        T* g = grads.data[m] + 2 * index(grads, m, a) * W;
+        // lambda * conj(others)
+        P::store(g, P::load(g) + lr * orr + li * oi);
+        P::store(g + W, P::load(g + W) + li * orr - lr * oi);
+        const V nr = sr * fr[m] - si * fi[m];
+        si = sr * fi[m] + si * fr[m];
+        sr = nr;
+      }
+    }
+  }
+
   static const KernelOps<T>& ops() {
-    static const KernelOps<T> table{W, &apply, &adjoint, &marginal, &seed};
+    static const KernelOps<T> table{W, &apply, &adjoint, &marginal, &seed, &product, &register_grad};
     return table;
   }
 };

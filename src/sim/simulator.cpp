@@ -78,6 +78,21 @@ std::vector<T> Simulator<T>::lane_matrices(const Block& b, const BatchState<T>& 
 }
 
 template <typename T>
+void Simulator<T>::check_state(const BatchState<T>& s, const char* who, bool same_batch) const {
+  if (s.qubits() != program_->qubits())
+    throw Error(fmt::format("{}: the state has {} qubits, the circuit {}", who, s.qubits(),
+                            program_->qubits()));
+  const int wide = kernel_ops<T>(isa_).width;
+  if (s.lanes() != 1 && s.lanes() != wide)
+    throw Error(fmt::format("{}: the state packs {} samples per chunk; this simulator ({}) packs 1 "
+                            "or {} (make states with make_state)", who, s.lanes(),
+                            isa_name(isa_), wide));
+  if (same_batch && s.batch() != batch_)
+    throw Error(fmt::format("{}: the state holds {} samples, the last forward ran {}", who,
+                            s.batch(), batch_));
+}
+
+template <typename T>
 void Simulator<T>::check_input(const ProductInput& in, size_t batch) const {
   const int n = program_->qubits();
   int total = 0;
@@ -96,25 +111,36 @@ void Simulator<T>::check_input(const ProductInput& in, size_t batch) const {
 }
 
 template <typename T>
-void Simulator<T>::prepare(const ProductInput& in, const BatchState<T>& s, size_t chunk,
-                           size_t a0, size_t a1) const {
-  const ChunkView<T> v = s.chunk(chunk);
-  const size_t regs = in.qubits.size();
-  for (int l = 0; l < s.lanes(); ++l) {
-    const size_t b = chunk * s.lanes() + l;
-    if (b >= s.batch()) break;  // padding lanes stay zero
-    for (size_t a = a0; a < a1; ++a) {
-      cplx amp = 1.0;
-      int shift = s.qubits();
-      for (size_t m = 0; m < regs; ++m) {
-        shift -= in.qubits[m];
-        const size_t i = (a >> shift) & ((size_t{1} << in.qubits[m]) - 1);
-        amp *= in.amplitudes[m][(b << in.qubits[m]) + i];
+RegisterLanes<T> Simulator<T>::register_lanes(const ProductInput& in, const BatchState<T>& s,
+                                              size_t chunk, std::vector<T>& buffer,
+                                              bool zero) const {
+  const size_t lanes = s.lanes(), regs = in.qubits.size();
+  RegisterLanes<T> r;
+  r.count = static_cast<int>(regs);
+  size_t total = 0;
+  for (int m = static_cast<int>(regs) - 1, shift = 0; m >= 0; shift += in.qubits[m], --m) {
+    r.qubits[m] = in.qubits[m];
+    r.shift[m] = shift;
+  }
+  for (size_t m = 0; m < regs; ++m) total += 2 * (size_t{1} << in.qubits[m]) * lanes;
+  buffer.assign(total, T(0));
+  T* next = buffer.data();
+  for (size_t m = 0; m < regs; ++m) {
+    r.data[m] = next;
+    const size_t dim = size_t{1} << in.qubits[m];
+    next += 2 * dim * lanes;
+    if (zero) continue;
+    for (size_t l = 0; l < lanes; ++l) {
+      const size_t b = chunk * lanes + l;
+      if (b >= s.batch()) break;  // padding lanes stay zero, and so does their product state
+      for (size_t i = 0; i < dim; ++i) {
+        const cplx v = in.amplitudes[m][b * dim + i];
+        r.data[m][2 * i * lanes + l] = static_cast<T>(v.real());
+        r.data[m][(2 * i + 1) * lanes + l] = static_cast<T>(v.imag());
       }
-      v.re(a)[l] = static_cast<T>(amp.real());
-      v.im(a)[l] = static_cast<T>(amp.imag());
     }
   }
+  return r;
 }
 
 template <typename T>
@@ -133,7 +159,7 @@ template <typename T>
 void Simulator<T>::forward(const ProductInput& input, std::span<const double> theta,
                            std::span<const double> sample_angles, BatchState<T>& s) {
   const Circuit& c = program_->circuit();
-  if (s.qubits() != c.qubits()) throw Error("forward: state and circuit sizes differ");
+  check_state(s, "forward", false);
   if (theta.size() != c.shared_params())
     throw Error(fmt::format("forward: {} parameters given, the circuit has {}", theta.size(),
                             c.shared_params()));
@@ -141,15 +167,20 @@ void Simulator<T>::forward(const ProductInput& input, std::span<const double> th
     throw Error(fmt::format("forward: {} per-sample angles given, expected {} x {}",
                             sample_angles.size(), s.batch(), c.sample_params()));
   check_input(input, s.batch());
+  if (input.qubits.size() > static_cast<size_t>(kMaxRegisters))
+    throw Error(fmt::format("product input: {} registers, at most {} are supported",
+                            input.qubits.size(), kMaxRegisters));
   theta_.assign(theta.begin(), theta.end());
   sample_.assign(sample_angles.begin(), sample_angles.end());
+  batch_ = s.batch();
   bind(theta);
 
   const auto& blocks = program_->blocks();
   const size_t amps = size_t{1} << s.qubits();
   if (!splits_amplitudes(s)) {
     par_(s.chunks(), [&](size_t ch) {
-      prepare(input, s, ch, 0, amps);
+      std::vector<T> buffer;
+      ops(s).product(register_lanes(input, s, ch, buffer), s.chunk(ch), 0, amps);
       for (size_t i = 0; i < blocks.size(); ++i) {
         const auto lanes = blocks[i].per_sample ? lane_matrices(blocks[i], s, ch, false)
                                                 : std::vector<T>{};
@@ -160,7 +191,9 @@ void Simulator<T>::forward(const ProductInput& input, std::span<const double> th
   }
   for (size_t ch = 0; ch < s.chunks(); ++ch) {
     const size_t seg = segment_groups(amps);
-    par_(amps / seg, [&](size_t j) { prepare(input, s, ch, j * seg, (j + 1) * seg); });
+    std::vector<T> buffer;
+    const RegisterLanes<T> regs = register_lanes(input, s, ch, buffer);
+    par_(amps / seg, [&](size_t j) { ops(s).product(regs, s.chunk(ch), j * seg, (j + 1) * seg); });
     for (size_t i = 0; i < blocks.size(); ++i) {
       const auto lanes = blocks[i].per_sample ? lane_matrices(blocks[i], s, ch, false)
                                               : std::vector<T>{};
@@ -174,6 +207,7 @@ void Simulator<T>::forward(const ProductInput& input, std::span<const double> th
 template <typename T>
 void Simulator<T>::marginal(const BatchState<T>& s, std::span<const int> qubits,
                             std::span<double> out) const {
+  check_state(s, "marginal", false);
   const int n = s.qubits(), q = static_cast<int>(qubits.size());
   const size_t outcomes = size_t{1} << q, lanes = s.lanes(), amps = size_t{1} << n;
   if (out.size() != s.batch() * outcomes)

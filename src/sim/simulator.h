@@ -61,12 +61,19 @@ class Simulator {
   std::vector<T> lane_matrices(const Block& b, const BatchState<T>& s, size_t chunk,
                                bool adjoint) const;
   static size_t segment_groups(size_t groups) { return std::min<size_t>(groups, 4096); }
+  // The chunk's input registers in the kernels' lane-major layout, stored in `buffer` (zero
+  // for padding lanes). With `zero`, the same layout filled with zeros (gradient accumulators).
+  RegisterLanes<T> register_lanes(const ProductInput& input, const BatchState<T>& s, size_t chunk,
+                                  std::vector<T>& buffer, bool zero = false) const;
 
  private:
   void bind(std::span<const double> theta);
   void check_input(const ProductInput& input, size_t batch) const;
-  void prepare(const ProductInput& input, const BatchState<T>& s, size_t chunk, size_t a0,
-               size_t a1) const;
+ public:
+  // Throws unless `s` has this program's qubits, this simulator's lane layout and, with
+  // `same_batch`, the batch of the last forward.
+  void check_state(const BatchState<T>& s, const char* who, bool same_batch) const;
+ private:
   void apply_block(size_t i, const BatchState<T>& s, size_t chunk, const std::vector<T>& lanes,
                    size_t g0, size_t g1) const;
 
@@ -75,6 +82,7 @@ class Simulator {
   ParallelFor par_;
   std::vector<BoundBlock<T>> bound_;
   std::vector<double> theta_, sample_;
+  size_t batch_ = 0;  // of the last forward
 };
 
 }  // namespace qmf::sim

@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <fstream>
 #include <string>
@@ -33,9 +35,16 @@ void check_fits_in_memory(size_t bytes, const char* what) {
 template <typename T>
 BatchState<T>::BatchState(int qubits, size_t batch, int lanes)
     : qubits_(qubits), batch_(batch), lanes_(lanes), chunks_((batch + lanes - 1) / lanes) {
-  QMF_CHECK(qubits >= 1 && qubits <= 40 && batch >= 1 && lanes >= 1, "bad state shape");
+  QMF_CHECK(qubits >= 1 && batch >= 1 && lanes >= 1, "bad state shape");
+  // In floating point first: the exact size can overflow size_t for absurd requests.
+  const long double estimate = static_cast<long double>(chunks_) * lanes * 2 *
+                               std::pow(2.0L, qubits) * sizeof(T);
+  const std::string what = fmt::format("a state of {} qubits x {} samples", qubits, batch);
+  if (qubits > 62 || estimate > static_cast<long double>(SIZE_MAX) / 2)
+    throw Error(fmt::format("{} needs {:.3g} GiB: far more memory than any machine has", what,
+                            static_cast<double>(estimate / (1 << 30))));
   const size_t bytes = chunks_ * chunk_size() * sizeof(T);
-  check_fits_in_memory(bytes, fmt::format("a state of {} qubits x {} samples", qubits, batch).c_str());
+  check_fits_in_memory(bytes, what.c_str());
   const size_t rounded = (bytes + 63) / 64 * 64;
   T* p = static_cast<T*>(std::aligned_alloc(64, rounded));
   if (!p) throw Error(fmt::format("could not allocate {} bytes for the state", rounded));

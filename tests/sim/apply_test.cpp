@@ -4,6 +4,7 @@
 // one register of n qubits, so the states are generic (not products).
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,11 +17,28 @@ using namespace qmf::testing;
 
 constexpr size_t kMaxBatch = 9;
 
-// One gate on `qubits`, with its angles shared (theta) or per sample; runs every configuration
-// and compares with `reference`. Returns the number of configurations checked.
+// States reused across circuits of the same size (one per configuration): allocation checks
+// /proc/meminfo, which would dominate these tiny runs.
 template <typename T>
-void check_gate(Rng& rng, int n, GateKind kind, const std::vector<int>& qubits, bool per_sample,
-                bool kronecker) {
+struct StateCache {
+  int n = 0;
+  std::vector<std::optional<sim::BatchState<T>>> states;
+  sim::BatchState<T>& get(const sim::Simulator<T>& s, size_t i, size_t batch) {
+    if (n != s.program().qubits()) {
+      n = s.program().qubits();
+      states.clear();
+    }
+    states.resize(std::max(states.size(), i + 1));
+    if (!states[i]) states[i].emplace(s.make_state(batch));
+    return *states[i];
+  }
+};
+
+// One gate on `qubits`, with its angles shared (theta) or per sample; runs every configuration
+// and compares with the reference (Kronecker products or index arithmetic).
+template <typename T>
+void check_gate(Rng& rng, StateCache<T>& cache, int n, GateKind kind,
+                const std::vector<int>& qubits, bool per_sample, bool kronecker) {
   sim::Circuit c(n);
   std::array<Angle, 3> angles{};
   for (int p = 0; p < sim::info(kind).params; ++p)
@@ -53,9 +71,11 @@ void check_gate(Rng& rng, int n, GateKind kind, const std::vector<int>& qubits, 
   for (int q : qubits) where += std::to_string(q) + " ";
   where += ") n=" + std::to_string(n) + (per_sample ? " per-sample" : " shared");
 
-  for (const Config& cfg : all_configs()) {
+  const auto configs = all_configs();
+  for (size_t ci = 0; ci < configs.size(); ++ci) {
+    const Config& cfg = configs[ci];
     sim::Simulator<T> s(prog, {cfg.threads, cfg.isa});
-    auto st = s.make_state(cfg.batch);
+    auto& st = cache.get(s, ci, cfg.batch);
     const sim::ProductInput in{{n}, {std::span<const cplx>(input.data(), cfg.batch * amps)}};
     s.forward(in, theta, std::span<const double>(sample.data(), cfg.batch * c.sample_params()), st);
     double err = 0;
@@ -82,13 +102,14 @@ TYPED_TEST_SUITE(SimApply, Precisions);
 // n = 1..6, every kind that fits, every ordered placement, shared and per-sample angles.
 TYPED_TEST(SimApply, EveryGateEveryPlacementUpToSixQubits) {
   Rng rng(101);
+  StateCache<TypeParam> cache;
   for (int n = 1; n <= 6; ++n)
     for (GateKind kind : all_kinds()) {
       const int k = sim::info(kind).qubits;
       if (k > n) continue;
       for (const auto& q : all_placements(n, k)) {
-        check_gate<TypeParam>(rng, n, kind, q, false, true);
-        if (sim::info(kind).params > 0) check_gate<TypeParam>(rng, n, kind, q, true, true);
+        check_gate<TypeParam>(rng, cache, n, kind, q, false, true);
+        if (sim::info(kind).params > 0) check_gate<TypeParam>(rng, cache, n, kind, q, true, true);
       }
     }
 }
@@ -96,6 +117,7 @@ TYPED_TEST(SimApply, EveryGateEveryPlacementUpToSixQubits) {
 // n = 10: each kind on the first qubits, the last qubits (reversed order), a spread, and random.
 TYPED_TEST(SimApply, EveryGateSomePlacementsAtTenQubits) {
   Rng rng(102);
+  StateCache<TypeParam> cache;
   const int n = 10;
   for (GateKind kind : all_kinds()) {
     const int k = sim::info(kind).qubits;
@@ -103,8 +125,8 @@ TYPED_TEST(SimApply, EveryGateSomePlacementsAtTenQubits) {
     placements.back() = random_qubits(rng, n, 3);
     for (auto q : placements) {
       q.resize(static_cast<size_t>(k));
-      check_gate<TypeParam>(rng, n, kind, q, false, false);
-      if (sim::info(kind).params > 0) check_gate<TypeParam>(rng, n, kind, q, true, false);
+      check_gate<TypeParam>(rng, cache, n, kind, q, false, false);
+      if (sim::info(kind).params > 0) check_gate<TypeParam>(rng, cache, n, kind, q, true, false);
     }
   }
 }

@@ -1,0 +1,116 @@
+// Whole-model gradients (FFN + encoding + circuit + readout) against central finite
+// differences, for every encoding x readout (DESIGN §2 thresholds).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <tuple>
+
+#include "core/error.h"
+#include "core/rng.h"
+#include "model/qmfnn.h"
+
+namespace qmf::model {
+namespace {
+
+struct Case {
+  Encoding encoding;
+  Readout readout;
+  Activation activation;
+  bool share;
+  ConvBlock conv;
+};
+
+class QmfnnGradient : public ::testing::TestWithParam<Case> {};
+
+TEST_P(QmfnnGradient, MatchesFiniteDifferences) {
+  const Case c = GetParam();
+  auto model = make_qmfnn({.dims = {6, 5},
+                           .classes = 3,
+                           .k = {2, 3},
+                           .encoding = c.encoding,
+                           .ffn_hidden = {4},
+                           .ffn_activation = c.activation,
+                           .qcnn_share = c.share,
+                           .conv_block = c.conv,
+                           .readout = c.readout,
+                           .threads = 1});
+  Rng rng(11);
+  model->init(rng);
+  const Eigen::Index batch = 5;
+  std::vector<nn::Matrix> x{nn::Matrix(batch, 6), nn::Matrix(batch, 5)};
+  for (auto& m : x)
+    for (Eigen::Index i = 0; i < m.size(); ++i) m.data()[i] = rng.normal();
+  const std::vector<int> y{0, 2, 1, 1, 2};
+  nn::Matrix probs;
+  auto& arena = model->arena();
+  arena.zero_grad();
+  model->run(x, y, true, probs);
+  const auto grads = arena.grads();
+  const std::vector<double> analytic(grads.begin(), grads.end());
+
+  auto values = arena.values();
+  std::vector<double> numeric(values.size());
+  const double h = 1e-6;
+  for (size_t i = 0; i < values.size(); ++i) {
+    const double keep = values[i];
+    values[i] = keep + h;
+    const double up = model->run(x, y, false, probs);
+    values[i] = keep - h;
+    const double down = model->run(x, y, false, probs);
+    values[i] = keep;
+    numeric[i] = (up - down) / (2 * h);
+  }
+  double diff = 0, norm = 0;
+  for (size_t i = 0; i < numeric.size(); ++i) {
+    diff += (analytic[i] - numeric[i]) * (analytic[i] - numeric[i]);
+    norm += numeric[i] * numeric[i];
+    if (std::abs(numeric[i]) > 1e-5) {
+      EXPECT_LT(std::abs(analytic[i] - numeric[i]) / std::abs(numeric[i]), 1e-5)
+          << "parameter " << i << " (" << arena.block_at(i).name << ")";
+    }
+  }
+  ASSERT_GT(norm, 0);
+  EXPECT_LT(std::sqrt(diff / norm), 1e-7);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    EveryEncodingAndReadout, QmfnnGradient,
+    ::testing::Values(
+        Case{Encoding::amplitude, Readout::probs, Activation::relu, true, ConvBlock::conv6},
+        Case{Encoding::amplitude, Readout::expval, Activation::tanh, true, ConvBlock::conv6},
+        Case{Encoding::belief, Readout::probs, Activation::tanh, false, ConvBlock::conv6},
+        Case{Encoding::belief, Readout::expval, Activation::relu, true, ConvBlock::su4},
+        Case{Encoding::angle, Readout::probs, Activation::tanh, true, ConvBlock::su4},
+        Case{Encoding::angle, Readout::expval, Activation::tanh, false, ConvBlock::conv6}));
+
+TEST(QmfnnModel, ParameterCountsSplitClassicalAndQuantum) {
+  auto model = make_qmfnn({.dims = {392, 392}, .classes = 10, .k = {4, 4}, .threads = 1});
+  const auto counts = model->arena().counts();
+  // FFNs 2 x (392*16 + 16); fusion 2 x (2*8 + 2*4); conv(8) 6, pool 2, conv(4) 6.
+  EXPECT_EQ(counts.classical, 2u * (392 * 16 + 16));
+  EXPECT_EQ(counts.quantum, 2u * (16 + 8) + 6 + 2 + 6);
+  EXPECT_EQ(model->qubits(), 8);
+}
+
+TEST(QmfnnModel, ProbabilitiesAreDistributions) {
+  for (Readout r : {Readout::probs, Readout::expval}) {
+    auto model = make_qmfnn({.dims = {3, 3}, .classes = 3, .k = {2, 2}, .readout = r, .threads = 1});
+    Rng rng(3);
+    model->init(rng);
+    std::vector<nn::Matrix> x{nn::Matrix::Random(4, 3), nn::Matrix::Random(4, 3)};
+    nn::Matrix probs;
+    const double loss = model->run(x, std::vector<int>{0, 1, 2, 0}, false, probs);
+    EXPECT_TRUE(std::isfinite(loss));
+    for (Eigen::Index b = 0; b < 4; ++b) {
+      EXPECT_NEAR(probs.row(b).sum(), 1.0, 1e-12);
+      EXPECT_GE(probs.row(b).minCoeff(), 0.0);
+    }
+  }
+}
+
+TEST(QmfnnModel, TooFewQubitsForTheClassesIsAUsageError) {
+  EXPECT_THROW(make_qmfnn({.dims = {3}, .classes = 10, .k = {3}}), UsageError);
+}
+
+}  // namespace
+}  // namespace qmf::model
