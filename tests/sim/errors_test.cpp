@@ -95,7 +95,26 @@ TEST(SimErrors, ForwardChecksEverySize) {
   QMF_EXPECT_ERROR(s.forward({{}, {}}, theta, x, st), "registers hold 0 qubits");
   // A state of another size.
   sim::BatchState<double> other(4, 2, 1);
-  QMF_EXPECT_ERROR(s.forward(f.input(), theta, x, other), "sizes differ");
+  QMF_EXPECT_ERROR(s.forward(f.input(), theta, x, other), "the state has 4 qubits, the circuit 3");
+}
+
+// The product input holds at most 8 registers (the kernels' fixed register table); 8 work.
+TEST(SimErrors, AtMostEightRegisters) {
+  Rng rng(704);
+  sim::Circuit c(9);
+  for (int q = 0; q < 8; ++q) c.add(GateKind::CRY, q, q + 1, Angle::shared(0));
+  sim::Simulator<double> s(compile(c), {1, sim::best_isa()});
+  auto st = s.make_state(1);
+  std::vector<std::vector<cplx>> regs;
+  for (int m = 0; m < 9; ++m) regs.push_back(random_amplitudes(rng, 2));
+  sim::ProductInput nine;
+  for (const auto& r : regs) nine.qubits.push_back(1), nine.amplitudes.emplace_back(r);
+  QMF_EXPECT_ERROR(s.forward(nine, std::vector<double>{0.4}, {}, st), "at most 8");
+  sim::ProductInput eight{{2, 1, 1, 1, 1, 1, 1, 1}, {}};
+  const auto two = random_amplitudes(rng, 4);
+  eight.amplitudes.emplace_back(two);
+  for (int m = 1; m < 8; ++m) eight.amplitudes.emplace_back(regs[static_cast<size_t>(m)]);
+  EXPECT_NO_THROW(s.forward(eight, std::vector<double>{0.4}, {}, st));
 }
 
 TEST(SimErrors, MarginalChecksQubitsAndOutputSize) {
@@ -134,11 +153,10 @@ TEST(GradErrors, AdjointChecksCotangentsAndQubits) {
   EXPECT_NO_THROW(grad::adjoint(s, st, f.input(), q, std::vector<double>(8, 1.0), g));
 }
 
-// A state whose qubit count differs from the program is an invalid call for the adjoint just as
-// it is for forward (which says "sizes differ"). The adjoint does not check it: it sweeps the
-// program's blocks over a state of another shape. (A larger state is used so that the missing
-// check cannot write out of bounds.)
-TEST(GradErrors, AdjointRejectsAStateOfAnotherSize) {
+// A state whose qubit count or batch differs from the last forward is an invalid call for the
+// adjoint just as for forward. (A larger state is used so that a missing check could not write
+// out of bounds.)
+TEST(GradErrors, AdjointRejectsAStateOfAnotherShape) {
   Fixture f;
   sim::Simulator<double> s(f.prog, {1, sim::Isa::Scalar});
   const std::vector<double> theta{0.1, 0.2}, x{0.3, 0.4};
@@ -148,7 +166,11 @@ TEST(GradErrors, AdjointRejectsAStateOfAnotherSize) {
   grad::Gradients g;
   QMF_EXPECT_ERROR(grad::adjoint(s, bigger, f.input(), std::vector<int>{0},
                                  std::vector<double>(4, 1.0), g),
-                   "differ");
+                   "the state has 4 qubits");
+  sim::BatchState<double> three(3, 3, 1);
+  QMF_EXPECT_ERROR(grad::adjoint(s, three, f.input(), std::vector<int>{0},
+                                 std::vector<double>(6, 1.0), g),
+                   "the last forward ran 2");
 }
 
 TEST(SimErrors, StateTooLargeForMemoryIsRefusedBeforeAllocating) {
@@ -183,8 +205,12 @@ TEST(SimErrors, StateWithAForeignLaneLayoutIsRejectedOrHandled) {
     sim::BatchState<double> st(4, p.batch, lanes);
     try {
       s.forward(p.input(), p.theta, p.sample, st);
-    } catch (const Error&) {
-      continue;  // rejected: fine
+    } catch (const Error& e) {
+      EXPECT_PRED_FORMAT2(::testing::IsSubstring, "make_state", e.what());
+      // marginal must refuse it as well.
+      std::vector<double> out(p.batch * 2);
+      QMF_EXPECT_ERROR(s.marginal(st, std::vector<int>{0}, out), "packs");
+      continue;
     }
     double err = 0;
     for (size_t b = 0; b < p.batch; ++b) {
