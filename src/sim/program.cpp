@@ -46,18 +46,29 @@ class Fuser {
     for (int q : g.qubits)
       if (open_[q] && std::find(touching.begin(), touching.end(), *open_[q]) == touching.end())
         touching.push_back(*open_[q]);
+    const bool alone = g.per_sample || g.width() > max_ ||
+                       std::any_of(touching.begin(), touching.end(),
+                                   [&](size_t t) { return pending_[t]->per_sample; });
+    if (alone) {
+      for (size_t t : touching) close_pending(t);
+      open_block(std::move(g));
+      return;
+    }
     std::vector<int> qubits = g.qubits;
     for (size_t t : touching)
       for (int q : pending_[t]->qubits)
         if (std::find(qubits.begin(), qubits.end(), q) == qubits.end()) qubits.push_back(q);
-    const bool fusable = !g.per_sample && g.width() <= 2 &&
-                         static_cast<int>(qubits.size()) <= max_ &&
-                         std::none_of(touching.begin(), touching.end(),
-                                      [&](size_t t) { return pending_[t]->per_sample; });
-    if (!fusable) {
-      for (size_t t : touching) close_pending(t);
-      open_block(std::move(g));
-      return;
+    if (static_cast<int>(qubits.size()) > max_) {
+      // Too wide: close only the blocks reaching beyond the gate's qubits; the others merge.
+      std::erase_if(touching, [&](size_t t) {
+        const bool beyond = std::any_of(
+            pending_[t]->qubits.begin(), pending_[t]->qubits.end(), [&](int q) {
+              return std::find(g.qubits.begin(), g.qubits.end(), q) == g.qubits.end();
+            });
+        if (beyond) close_pending(t);
+        return beyond;
+      });
+      qubits = g.qubits;
     }
     Block merged;
     std::sort(touching.begin(), touching.end());  // keep creation order among merged blocks

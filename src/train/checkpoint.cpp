@@ -89,8 +89,9 @@ Checkpoint load_checkpoint(const std::filesystem::path& path) {
   const auto bad = [&](const std::string& what) {
     return Error(fmt::format("{}: not a valid QMF checkpoint: {}", path.string(), what));
   };
-  if (bytes.size() < sizeof(kMagic) + 16 || std::memcmp(bytes.data(), kMagic, sizeof(kMagic)) != 0)
+  if (bytes.size() < sizeof(kMagic) || std::memcmp(bytes.data(), kMagic, sizeof(kMagic)) != 0)
     throw bad("wrong magic number");
+  if (bytes.size() < sizeof(kMagic) + 16) throw bad(fmt::format("truncated ({} bytes)", bytes.size()));
   const uint32_t stored = [&] {
     uint32_t v;
     std::memcpy(&v, bytes.data() + bytes.size() - 4, 4);
@@ -112,16 +113,26 @@ Checkpoint load_checkpoint(const std::filesystem::path& path) {
     c.optimizer_state.step = h.at("optimizer_step").get<uint64_t>();
     c.epochs_done = h.at("epochs_done").get<int>();
     c.extra = h.at("extra");
+    // Sizes come from the file: each is checked against the bytes left before anything is
+    // allocated, so a crafted header cannot ask for more memory than the file holds.
+    size_t left = (bytes.size() - r.pos() - 4) / sizeof(double);
+    const auto claim = [&](size_t n) {
+      if (n > left) throw bad("truncated: the block and buffer sizes need more bytes than the file holds");
+      left -= n;
+      return n;
+    };
     size_t offset = 0;
     for (const auto& b : h.at("blocks")) {
       const auto kind = b.at("kind").get<std::string>() == "quantum" ? nn::ParamKind::Quantum
                                                                       : nn::ParamKind::Classical;
-      c.blocks.push_back({b.at("name").get<std::string>(), offset, b.at("size").get<size_t>(), kind});
-      offset += c.blocks.back().size;
+      const size_t size = claim(b.at("size").get<size_t>());
+      c.blocks.push_back({b.at("name").get<std::string>(), offset, size, kind});
+      offset += size;
     }
     c.values.resize(offset);
     if (h.contains("buffers"))
-      for (const auto& n : h.at("buffers")) c.optimizer_state.buffers.emplace_back(n.get<size_t>());
+      for (const auto& n : h.at("buffers"))
+        c.optimizer_state.buffers.emplace_back(claim(n.get<size_t>()));
   } catch (const nlohmann::json::exception& e) {
     throw bad(fmt::format("bad header: {}", e.what()));
   }
@@ -149,12 +160,11 @@ void restore(const Checkpoint& c, const std::string& model_kind, nn::ParameterAr
     if (blocks[i].name != c.blocks[i].name || blocks[i].size != c.blocks[i].size)
       throw mismatch(fmt::format("block {} is {}[{}], the model has {}[{}]", i, c.blocks[i].name,
                                  c.blocks[i].size, blocks[i].name, blocks[i].size));
+  if (optimizer && c.optimizer != optimizer->kind())
+    throw mismatch(fmt::format("optimiser '{}', the run uses '{}'", c.optimizer, optimizer->kind()));
   auto values = arena.values();
   std::copy(c.values.begin(), c.values.end(), values.begin());
-  if (!optimizer) return;
-  if (c.optimizer != optimizer->kind())
-    throw mismatch(fmt::format("optimiser '{}', the run uses '{}'", c.optimizer, optimizer->kind()));
-  optimizer->set_state(c.optimizer_state);
+  if (optimizer) optimizer->set_state(c.optimizer_state);
 }
 
 }  // namespace qmf::train

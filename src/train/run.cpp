@@ -35,12 +35,29 @@ nlohmann::json rows_json(const std::vector<EpochRow>& rows) {
   return j;
 }
 
-std::vector<EpochRow> rows_from(const nlohmann::json& j) {
+std::vector<EpochRow> rows_from(const Checkpoint& ckpt, const fs::path& source) {
   std::vector<EpochRow> rows;
-  for (const auto& r : j)
-    rows.push_back({r[0].get<int>(), r[1].get<double>(), r[2].get<double>(), r[3].get<double>(),
-                    r[4].get<double>(), r[5].get<double>(), r[6].get<double>()});
+  try {
+    for (const auto& r : ckpt.extra.at("rows"))
+      rows.push_back({r.at(0).get<int>(), r.at(1).get<double>(), r.at(2).get<double>(),
+                      r.at(3).get<double>(), r.at(4).get<double>(), r.at(5).get<double>(),
+                      r.at(6).get<double>()});
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(fmt::format("{}: checkpoint has no valid training history: {}", source.string(), e.what()));
+  }
+  if (static_cast<int>(rows.size()) != ckpt.epochs_done)
+    throw Error(fmt::format("{}: checkpoint history has {} epochs, its header {}", source.string(),
+                            rows.size(), ckpt.epochs_done));
   return rows;
+}
+
+// "train.epochs=5" and " train.epochs = 5" alike: the key is what stands before '='.
+std::string override_key(const std::string& assignment) {
+  const auto eq = assignment.find('=');
+  std::string key = assignment.substr(0, eq);
+  key.erase(0, key.find_first_not_of(" \t"));
+  key.erase(key.find_last_not_of(" \t") + 1);
+  return key;
 }
 
 nlohmann::json summary(const Config& c, const data::Multimodal& data, const model::Model& model,
@@ -140,18 +157,20 @@ nlohmann::json train_resume(const fs::path& dir, const std::vector<std::string>&
                             Progress& progress) {
   Config c = load_config(dir / "config.toml");
   for (const auto& o : overrides) {
-    if (!o.starts_with("train.epochs="))
+    if (override_key(o) != "train.epochs")
       throw UsageError(fmt::format("--set {}: a resumed run only takes train.epochs", o));
     apply_override(c, o);
   }
-  const Checkpoint ckpt = load_checkpoint(dir / "checkpoint.qmf");
+  const fs::path ckpt_path = dir / "checkpoint.qmf";
+  const Checkpoint ckpt = load_checkpoint(ckpt_path);
+  auto rows = rows_from(ckpt, ckpt_path);
+  if (c.train.epochs < ckpt.epochs_done)
+    throw UsageError(fmt::format("train.epochs={}: the run has already trained {} epochs",
+                                 c.train.epochs, ckpt.epochs_done));
   const data::Multimodal data = load_data(c);
   auto model = make_model(c, data);
   auto optimizer = make_optimizer(c);
-  restore(ckpt, model->kind(), model->arena(), optimizer.get(), dir / "checkpoint.qmf");
-  auto rows = rows_from(ckpt.extra.at("rows"));
-  if (static_cast<int>(rows.size()) != ckpt.epochs_done)
-    throw Error(fmt::format("{}: checkpoint metrics do not match its epoch count", dir.string()));
+  restore(ckpt, model->kind(), model->arena(), optimizer.get(), ckpt_path);
   write_file_atomic(dir / "config.toml", to_toml(c));
   progress.finish(fmt::format("resuming {} after epoch {} of {}", dir.string(), ckpt.epochs_done,
                               c.train.epochs));

@@ -196,6 +196,21 @@ TEST_F(CliTrain, TrainsOnGeneratedDataAndPrintsTheSummary) {
   EXPECT_EQ(slurp(run / "checkpoint.qmf"), ckpt);
 }
 
+TEST_F(CliTrain, WithoutOutWritesARunUnderRuns) {
+  std::vector<std::string> args = {"train"};
+  for (const auto& s : small_sets()) args.push_back(s);
+  args.push_back("--set");
+  args.push_back("train.epochs=1");
+  const CommandResult r = exec_qmf(args);
+  ASSERT_EQ(r.code, 0) << r.describe();
+  ASSERT_TRUE(fs::is_directory(cwd_.path() / "runs")) << r.describe();
+  const auto runs = qmf::testing::file_names(cwd_.path() / "runs");
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_TRUE(contains(runs[0], "qmfnn-mnist-split-h2")) << runs[0];
+  EXPECT_TRUE(fs::exists(cwd_.path() / "runs" / runs[0] / "summary.json"));
+  EXPECT_TRUE(contains(r.out, "run directory: runs/" + runs[0])) << r.describe();
+}
+
 TEST_F(CliTrain, ConfigFileAndSetOverridesCombine) {
   const fs::path cfg =
       write("small.toml", "[data]\ndir = \"" + data_dir().string() +

@@ -141,6 +141,119 @@ TEST(GradAdjoint, EveryRegisterAmplitudeAgainstFiniteDifferences) {
   expect_design_thresholds(adj, fd, "every register amplitude");
 }
 
+// Eight registers (the most the product input takes), every register amplitude checked.
+TEST(GradAdjoint, EightRegistersEveryAmplitude) {
+  Rng rng(696);
+  CircuitSpec spec{.qubits = 9, .gates = 12, .shared = 8, .sample = 1};
+  Problem p = random_problem(rng, spec, 2);
+  p.registers = {1, 1, 2, 1, 1, 1, 1, 1};
+  p.amplitudes.clear();
+  for (int k : p.registers) {
+    std::vector<cplx> rows;
+    for (size_t b = 0; b < p.batch; ++b) {
+      const auto r = random_amplitudes(rng, size_t{1} << k);
+      rows.insert(rows.end(), r.begin(), r.end());
+    }
+    p.amplitudes.push_back(rows);
+  }
+  const auto prog = compile(p.circuit);
+  for (sim::Isa isa : isas()) {
+    const sim::SimOptions opt{2, isa};
+    const auto r = run_problem<double>(p, prog, opt);
+    LossFn<double> loss(p, prog, opt);
+    std::vector<double> adj, fd;
+    for (size_t m = 0; m < p.registers.size(); ++m)
+      for (size_t i = 0; i < (size_t{1} << p.registers[m]); ++i)
+        for (bool imag : {false, true}) {
+          const auto d = central_difference([&](double s) {
+            auto amps = p.amplitudes;
+            for (size_t b = 0; b < p.batch; ++b)
+              amps[m][(b << p.registers[m]) + i] += imag ? cplx(0, s) : cplx(s, 0);
+            return loss(p.theta, p.sample, amps);
+          });
+          for (size_t b = 0; b < p.batch; ++b) {
+            const cplx g = r.grads.registers[m][(b << p.registers[m]) + i];
+            adj.push_back(imag ? g.imag() : g.real());
+            fd.push_back(d[b]);
+          }
+        }
+    expect_design_thresholds(adj, fd, "eight registers");
+    const auto fdt = finite_differences<double>(rng, p, prog, opt, 0);
+    expect_design_thresholds(r.grads.theta, fdt.theta, "eight registers, theta");
+  }
+}
+
+// A reused grad::Adjoint (its lambda and K kept between calls) gives the same bits as a fresh
+// one, whatever sequence of shapes it sees.
+TEST(GradAdjoint, ReusedWorkspaceGivesTheSameBitsAsAFreshOne) {
+  Rng rng(697);
+  CircuitSpec spec{.qubits = 5, .gates = 20, .shared = 6, .sample = 2};
+  const Problem a = random_problem(rng, spec, 9);
+  Problem b = a;  // same circuit, other batch and readout
+  const Problem& bc = b;
+  fill_problem(rng, b, 3);
+  spec.qubits = 4;
+  const Problem c = random_problem(rng, spec, 5);
+  grad::Adjoint<double> reused;
+  for (const Problem* p : {&a, &bc, &a, &c, &bc, &a}) {
+    sim::Simulator<double> s(compile(p->circuit), {2, sim::best_isa()});
+    const auto in = p->input();
+    grad::Gradients g1, g2;
+    auto st1 = s.make_state(p->batch);
+    s.forward(in, p->theta, p->sample, st1);
+    grad::adjoint(s, st1, in, p->readout, p->dprobs, g1);
+    auto st2 = s.make_state(p->batch);
+    s.forward(in, p->theta, p->sample, st2);
+    reused.run(s, st2, in, p->readout, p->dprobs, g2);
+    EXPECT_EQ(g1.theta, g2.theta);
+    EXPECT_EQ(g1.sample, g2.sample);
+    EXPECT_EQ(g1.registers, g2.registers);
+  }
+}
+
+// No gates at all: the marginal of the product input; only register gradients.
+TEST(GradAdjoint, EmptyCircuitGivesRegisterGradientsOnly) {
+  Rng rng(698);
+  Problem p;
+  p.circuit = sim::Circuit(3);
+  fill_problem(rng, p, 4);
+  const auto prog = compile(p.circuit);
+  for (sim::Isa isa : isas()) {
+    const auto r = run_problem<double>(p, prog, {1, isa});
+    EXPECT_TRUE(r.grads.theta.empty());
+    EXPECT_TRUE(r.grads.sample.empty());
+    const auto fd = finite_differences<double>(rng, p, prog, {1, isa}, 6);
+    std::vector<double> adj, want;
+    for (const auto& probe : fd.registers)
+      for (size_t b = 0; b < p.batch; ++b) {
+        const cplx g = r.grads.registers[probe.reg][(b << p.registers[probe.reg]) + probe.index];
+        adj.push_back(probe.imag ? g.imag() : g.real());
+        want.push_back(probe.d[b]);
+      }
+    expect_design_thresholds(adj, want, "empty circuit");
+  }
+}
+
+// Readout over every qubit in a shuffled order (2^n outcomes).
+TEST(GradAdjoint, ReadoutOfEveryQubitInShuffledOrder) {
+  Rng rng(699);
+  CircuitSpec spec{.qubits = 6, .gates = 16, .shared = 8, .sample = 2};
+  Problem p = random_problem(rng, spec, 3);
+  p.readout = random_qubits(rng, 6, 6);
+  p.dprobs.resize(p.batch << 6);
+  for (auto& d : p.dprobs) d = rng.normal();
+  const auto prog = compile(p.circuit);
+  const sim::SimOptions opt{1, sim::best_isa()};
+  const auto r = run_problem<double>(p, prog, opt);
+  const auto fd = finite_differences<double>(rng, p, prog, opt, 4);
+  expect_design_thresholds(r.grads.theta, fd.theta, "theta");
+  expect_design_thresholds(r.grads.sample, fd.sample, "per-sample");
+  grad::Gradients ps;
+  grad::parameter_shift<double>(*prog, opt, p.input(), p.theta, p.sample, p.readout, p.dprobs, ps);
+  EXPECT_LE(max_abs_diff(r.grads.theta, ps.theta), kShiftTol);
+  EXPECT_LE(max_abs_diff(r.grads.sample, ps.sample), kShiftTol);
+}
+
 // Weight sharing made explicit: one parameter in many gates of different kinds, twice inside
 // one U3, and as the shared slot of a U3 whose other slots are per sample.
 TEST(GradAdjoint, OneParameterSharedAcrossKindsAndSlots) {

@@ -173,6 +173,20 @@ TEST(GradErrors, AdjointRejectsAStateOfAnotherShape) {
                    "the last forward ran 2");
 }
 
+TEST(SimErrors, BadOptionsAndMisuse) {
+  Fixture f;
+  QMF_EXPECT_ERROR((sim::Simulator<double>(f.prog, {-1, sim::Isa::Scalar})), "threads must be >= 0");
+  QMF_EXPECT_ERROR(sim::parse_isa("avx9"), "unknown isa 'avx9'");
+  EXPECT_EQ(sim::parse_isa("scalar"), sim::Isa::Scalar);
+  EXPECT_EQ(sim::parse_isa("auto"), sim::best_isa());
+  // The adjoint before any forward is refused (by some exception, not a crash).
+  sim::Simulator<double> s(f.prog, {1, sim::Isa::Scalar});
+  auto st = s.make_state(2);
+  grad::Gradients g;
+  EXPECT_THROW(grad::adjoint(s, st, f.input(), std::vector<int>{0}, std::vector<double>(4, 1.0), g),
+               std::exception);
+}
+
 TEST(SimErrors, StateTooLargeForMemoryIsRefusedBeforeAllocating) {
   QMF_EXPECT_ERROR((sim::BatchState<double>(34, 1, 1)), "GiB");
   QMF_EXPECT_ERROR((sim::BatchState<double>(34, 1, 1)), "memory");

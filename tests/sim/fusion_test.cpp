@@ -27,6 +27,9 @@ void check_blocks(const sim::Program& prog, int max_fused) {
       EXPECT_LE(b.width(), std::max(max_fused, 1));
       EXPECT_FALSE(b.per_sample) << "a per-sample gate stays alone in its block";
     }
+    if (b.width() == 3) {
+      EXPECT_EQ(b.gates.size(), 1u) << "a three-qubit gate stays alone in its block";
+    }
     if (max_fused == 0) {
       EXPECT_EQ(b.gates.size(), 1u);
     }

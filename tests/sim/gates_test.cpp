@@ -106,6 +106,23 @@ TEST(SimGates, FixedMatricesAreUnitaryThroughTheCircuit) {
   EXPECT_NO_THROW(c.add_unitary(nearly, {0, 0, 0}));
 }
 
+TEST(SimGates, DescribeNamesQubitsAndAngleSources) {
+  sim::Circuit c(4);
+  c.add(GateKind::RY, 3, Angle::shared(5));
+  c.add(GateKind::CRX, 0, 2, Angle::sample(1));
+  c.add(GateKind::Toffoli, {0, 1, 3});
+  c.add(GateKind::U3, {2, 0, 0}, {Angle::shared(0), Angle::sample(0), Angle::shared(2)});
+  EXPECT_EQ(c.describe(c.gates()[0]), "ry(q3; theta[5])");
+  EXPECT_EQ(c.describe(c.gates()[1]), "crx(q0,q2; x[1])");
+  EXPECT_EQ(c.describe(c.gates()[2]), "ccx(q0,q1,q3)");
+  EXPECT_EQ(c.describe(c.gates()[3]), "u3(q2; theta[0]; x[0]; theta[2])");
+  EXPECT_EQ(c.shared_params(), 6u);
+  EXPECT_EQ(c.sample_params(), 2u);
+  EXPECT_TRUE(c.gates()[1].per_sample());
+  EXPECT_FALSE(c.gates()[0].per_sample());
+  EXPECT_TRUE(c.gates()[3].per_sample());
+}
+
 // Generators: Hermitian, dU/dt = -i G U, gate_derivative equals a central difference of the
 // matrix, for every parameter of every parametric kind (U3's generators depend on the angles).
 TEST(SimGates, GeneratorsAreHermitianAndMatchFiniteDifferences) {

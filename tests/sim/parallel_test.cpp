@@ -91,6 +91,41 @@ TYPED_TEST(SimParallel, AmplitudeSplitIsBitIdenticalAndCorrect) {
   }
 }
 
+// The split path with full packs (one chunk of 4 doubles or 8 floats, per-lane K for per-sample
+// angles) and with several chunks fewer than the threads (4 threads on 2 or 3 chunks).
+TYPED_TEST(SimParallel, AmplitudeSplitWithPacksAndSeveralChunks) {
+  using T = TypeParam;
+  if (sim::best_isa() == sim::Isa::Scalar) GTEST_SKIP() << "needs SIMD packs";
+  Rng rng(405);
+  const int n = 14;
+  CircuitSpec spec{.qubits = n, .gates = 12, .shared = 8, .sample = 2};
+  const size_t pack = 32 / sizeof(T);
+  const Problem base = random_problem(rng, spec, 9, 4);
+  for (auto [batch, threads] : {std::pair{pack, 2}, std::pair{size_t{9}, 4}}) {
+    Problem p = base;
+    p.batch = batch;
+    for (size_t m = 0; m < p.registers.size(); ++m) p.amplitudes[m].resize(batch << p.registers[m]);
+    p.sample.resize(batch * p.sp());
+    p.dprobs.resize(batch * p.outcomes());
+    const auto prog = compile(p.circuit);
+    sim::Simulator<T> s(prog, {threads, sim::best_isa()});
+    const auto st = s.make_state(batch);
+    EXPECT_TRUE(s.splits_amplitudes(st)) << "batch " << batch << " threads " << threads;
+    const auto serial = run_problem<T>(p, prog, {1, sim::best_isa()});
+    const auto parallel = run_problem<T>(p, prog, {threads, sim::best_isa()});
+    expect_identical(serial, parallel,
+                     "batch " + std::to_string(batch) + " threads " + std::to_string(threads));
+    const size_t amps = size_t{1} << n;
+    for (size_t b : {size_t{0}, batch - 1}) {
+      const VectorC ref = reference_state(p, b);
+      double err = 0;
+      for (size_t a = 0; a < amps; ++a)
+        err = std::max(err, std::abs(parallel.state[b * amps + a] - ref(static_cast<Eigen::Index>(a))));
+      EXPECT_LE(err, kStateTol<T>) << "sample " << b;
+    }
+  }
+}
+
 // Gradients on the split path against the unsplit path of a fused/unfused pair (double).
 TEST(SimParallelSplit, SplitGradientsMatchUnfusedSerialGradients) {
   Rng rng(403);

@@ -18,8 +18,13 @@ struct CommandResult {
   int code = -1;        // the exit code when exited
   std::string out, err;
   std::string describe() const {
-    return "exit " + (exited ? std::to_string(code) : "by signal " + std::to_string(WTERMSIG(status))) +
-           "\n--- stdout ---\n" + out + "\n--- stderr ---\n" + err;
+    std::string s = exited ? "exit " : "killed by signal ";
+    s += std::to_string(exited ? code : WTERMSIG(status));
+    s += "\n--- stdout ---\n";
+    s += out;
+    s += "\n--- stderr ---\n";
+    s += err;
+    return s;
   }
 };
 
@@ -34,10 +39,21 @@ inline std::string shell_quote(const std::string& s) {
 inline CommandResult run_qmf(const std::vector<std::string>& args, const std::filesystem::path& cwd,
                              const std::filesystem::path& data_dir) {
   const std::filesystem::path out = cwd / ".qmf-test-stdout", err = cwd / ".qmf-test-stderr";
-  std::string cmd = "cd " + shell_quote(cwd.string()) + " && exec env " +
-                    shell_quote("QMF_DATA=" + data_dir.string()) + " " + shell_quote(QMF_BINARY);
-  for (const auto& a : args) cmd += " " + shell_quote(a);
-  cmd += " </dev/null >" + shell_quote(out.string()) + " 2>" + shell_quote(err.string());
+  // Appends only: GCC 12 warns falsely (-Wrestrict) on "literal" + std::string&& here.
+  std::string cmd = "cd ";
+  cmd += shell_quote(cwd.string());
+  cmd += " && exec env ";
+  cmd += shell_quote(std::string("QMF_DATA=").append(data_dir.string()));
+  cmd += " ";
+  cmd += shell_quote(QMF_BINARY);
+  for (const auto& a : args) {
+    cmd += ' ';
+    cmd += shell_quote(a);
+  }
+  cmd += " </dev/null >";
+  cmd += shell_quote(out.string());
+  cmd += " 2>";
+  cmd += shell_quote(err.string());
   CommandResult r;
   r.status = std::system(cmd.c_str());
   r.exited = r.status != -1 && WIFEXITED(r.status);

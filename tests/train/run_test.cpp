@@ -283,6 +283,34 @@ TEST_F(TrainResume, TakesOnlyTrainEpochs) {
   EXPECT_EQ(load_checkpoint(run_dir("run") / "checkpoint.qmf").epochs_done, 1);
 }
 
+TEST_F(TrainResume, AFinishedRunResumedAtItsOwnLengthIsUnchanged) {
+  const Config c = small_config(data_dir(), 2);
+  train(c, "run");
+  const auto csv = untimed_csv(run_dir("run"));
+  const auto values = load_checkpoint(run_dir("run") / "checkpoint.qmf").values;
+  QuietProgress progress;
+  const nlohmann::json s = train_resume(run_dir("run"), {}, progress);
+  EXPECT_EQ(s.at("epochs"), 2);
+  EXPECT_EQ(untimed_csv(run_dir("run")), csv);
+  EXPECT_TRUE(same_bits(load_checkpoint(run_dir("run") / "checkpoint.qmf").values, values));
+}
+
+// A run that has trained 2 epochs cannot be "resumed" to 1: that would leave a config.toml
+// saying train.epochs = 1 beside 2 epochs of metrics and a checkpoint after epoch 2.
+TEST_F(TrainResume, FewerEpochsThanAlreadyTrainedIsAUsageError) {
+  const Config c = small_config(data_dir(), 2);
+  train(c, "run");
+  QuietProgress progress;
+  try {
+    train_resume(run_dir("run"), {"train.epochs=1"}, progress);
+    ADD_FAILURE() << "resumed a 2-epoch run to 1 epoch";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("train.epochs"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(load_config(run_dir("run") / "config.toml").train.epochs, 2)
+      << "config.toml no longer matches the run's metrics and checkpoint";
+}
+
 TEST_F(TrainResume, OfADirectoryWithoutARunIsAnError) {
   QuietProgress progress;
   fs::create_directories(run_dir("empty"));
