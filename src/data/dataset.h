@@ -29,6 +29,7 @@ struct Multimodal {
   std::vector<std::string> modality_names;
   std::vector<ImageShape> image_shapes;  // per modality; empty when the modalities are not images
   Split train, test;
+  Split validation;  // held out of the training data (data.validation); may be empty
   int classes = 0;
 
   // Feature count of each modality.

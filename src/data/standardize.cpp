@@ -42,14 +42,13 @@ void apply(Features& x, const ColumnStats& stats) {
 
 }  // namespace
 
-void standardize(Split& train, Split& test) {
+void standardize(Split& train, std::initializer_list<Split*> others) {
   QMF_CHECK(train.size() > 0, "standardising needs training samples");
-  QMF_CHECK(train.x.size() == test.x.size(), "{} train vs {} test modalities", train.x.size(),
-            test.x.size());
   for (size_t m = 0; m < train.x.size(); ++m) {
     const ColumnStats stats = column_stats(train.x[m]);
     apply(train.x[m], stats);
-    apply(test.x[m], stats);
+    for (Split* other : others)
+      if (other->size() > 0) apply(other->x[m], stats);
   }
 }
 

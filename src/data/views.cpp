@@ -114,7 +114,7 @@ IdxDataset load_source(const fs::path& dir, bool train) {
 }
 
 // Independent random streams for each purpose and split, all fixed by the one seed.
-enum class Stream : uint64_t { kPairTrain = 1, kPairTest, kLimitTrain, kLimitTest };
+enum class Stream : uint64_t { kPairTrain = 1, kPairTest, kLimitTrain, kLimitTest, kValidation };
 
 Rng stream_rng(uint64_t seed, Stream stream) {
   // splitmix64 finaliser: nearby seeds and streams give unrelated engine seeds.
@@ -170,6 +170,41 @@ BuiltSplit load_split(const ViewSpec& spec, const ViewOptions& options, bool tra
   return built;
 }
 
+// Rows `rows` of every modality of `s`, in that order.
+Split take_rows(const Split& s, const std::vector<size_t>& rows) {
+  Split out;
+  for (const Features& x : s.x) {
+    Features part(static_cast<Eigen::Index>(rows.size()), x.cols());
+    for (size_t i = 0; i < rows.size(); ++i)
+      part.row(static_cast<Eigen::Index>(i)) = x.row(static_cast<Eigen::Index>(rows[i]));
+    out.x.push_back(std::move(part));
+  }
+  for (size_t r : rows) out.y.push_back(s.y[r]);
+  return out;
+}
+
+// Moves a seeded fraction of the training samples into a validation split (both keep their
+// original relative order).
+void hold_out(Multimodal& data, double fraction, uint64_t seed) {
+  if (fraction <= 0) return;
+  if (fraction >= 1) throw UsageError(fmt::format("data.validation: {} must be below 1", fraction));
+  const size_t n = data.train.size();
+  const auto held = static_cast<size_t>(static_cast<double>(n) * fraction + 0.5);
+  if (held == 0 || held == n)
+    throw UsageError(fmt::format("data.validation: {} of {} training samples leaves an empty split",
+                                 fraction, n));
+  std::vector<size_t> order(n);
+  for (size_t i = 0; i < n; ++i) order[i] = i;
+  Rng rng = stream_rng(seed, Stream::kValidation);
+  rng.shuffle(order);
+  std::vector<size_t> val(order.begin(), order.begin() + static_cast<long>(held));
+  std::vector<size_t> train(order.begin() + static_cast<long>(held), order.end());
+  std::sort(val.begin(), val.end());
+  std::sort(train.begin(), train.end());
+  data.validation = take_rows(data.train, val);
+  data.train = take_rows(data.train, train);
+}
+
 bool same_shapes(const std::vector<ImageShape>& a, const std::vector<ImageShape>& b) {
   return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](ImageShape p, ImageShape q) {
     return p.rows == q.rows && p.cols == q.cols;
@@ -204,7 +239,8 @@ Multimodal load_view(const ViewOptions& options) {
   data.image_shapes = std::move(train.shapes);
   data.train = std::move(train.split);
   data.test = std::move(test.split);
-  if (options.standardize) standardize(data.train, data.test);
+  hold_out(data, options.validation, options.seed);
+  if (options.standardize) standardize(data.train, {&data.test, &data.validation});
   return data;
 }
 

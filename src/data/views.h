@@ -18,6 +18,7 @@ struct ViewOptions {
   size_t test_limit = 0;     // 0 = all
   bool pool = false;         // 2x2 average pooling of each modality's image
   bool standardize = false;  // per-feature, with train statistics
+  double validation = 0;     // fraction of the training samples held out for validation
   std::vector<int> classes;  // original labels to keep, relabelled 0..C-1; empty = all
   uint64_t seed = 0;         // pairing and limits
 };

@@ -3,6 +3,7 @@
 #include <Eigen/Core>
 
 #include <chrono>
+#include <cmath>
 #include <ctime>
 
 #include "core/atomic_file.h"
@@ -20,18 +21,24 @@ namespace {
 namespace fs = std::filesystem;
 
 std::string metrics_csv(const std::vector<EpochRow>& rows) {
-  std::string s = "epoch,train_loss,train_acc,test_loss,test_acc,seconds\n";
-  for (const auto& r : rows)
-    s += fmt::format("{},{:.6f},{:.6f},{:.6f},{:.6f},{:.3f}\n", r.epoch, r.train_loss, r.train_acc,
+  // The validation columns stay empty when the run holds no validation split.
+  std::string s = "epoch,train_loss,train_acc,test_loss,test_acc,seconds,val_loss,val_acc\n";
+  for (const auto& r : rows) {
+    s += fmt::format("{},{:.6f},{:.6f},{:.6f},{:.6f},{:.3f},", r.epoch, r.train_loss, r.train_acc,
                      r.test_loss, r.test_acc, r.seconds);
+    s += std::isnan(r.val_acc) ? ",\n" : fmt::format("{:.6f},{:.6f}\n", r.val_loss, r.val_acc);
+  }
   return s;
 }
+
+nlohmann::json nullable(double v) { return std::isnan(v) ? nlohmann::json() : nlohmann::json(v); }
+double from_nullable(const nlohmann::json& j) { return j.is_null() ? std::nan("") : j.get<double>(); }
 
 nlohmann::json rows_json(const std::vector<EpochRow>& rows) {
   auto j = nlohmann::json::array();
   for (const auto& r : rows)
     j.push_back({r.epoch, r.train_loss, r.train_acc, r.test_loss, r.test_acc, r.seconds,
-                 r.train_seconds});
+                 r.train_seconds, nullable(r.val_loss), nullable(r.val_acc)});
   return j;
 }
 
@@ -41,7 +48,7 @@ std::vector<EpochRow> rows_from(const Checkpoint& ckpt, const fs::path& source) 
     for (const auto& r : ckpt.extra.at("rows"))
       rows.push_back({r.at(0).get<int>(), r.at(1).get<double>(), r.at(2).get<double>(),
                       r.at(3).get<double>(), r.at(4).get<double>(), r.at(5).get<double>(),
-                      r.at(6).get<double>()});
+                      r.at(6).get<double>(), from_nullable(r.at(7)), from_nullable(r.at(8))});
   } catch (const nlohmann::json::exception& e) {
     throw Error(fmt::format("{}: checkpoint has no valid training history: {}", source.string(), e.what()));
   }
@@ -80,7 +87,10 @@ nlohmann::json summary(const Config& c, const data::Multimodal& data, const mode
           {"threads", resolved_threads(c)},
           {"precision", std::string(name_of(c.sim.precision))},
           {"isa", std::string(sim::isa_name(sim::best_isa()))},
+          {"validation_accuracy", nullable(last.val_acc)},
+          {"validation_loss", nullable(last.val_loss)},
           {"train_samples", data.train.size()},
+          {"validation_samples", data.validation.size()},
           {"test_samples", data.test.size()},
           {"structure", model.describe()}};
 }

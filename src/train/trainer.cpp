@@ -101,11 +101,19 @@ EpochRow train_epoch(model::Model& model, nn::Optimizer& optimizer, const data::
   const Evaluation test = evaluate(model, data.test, data.classes);
   row.test_loss = test.loss;
   row.test_acc = test.accuracy;
+  row.val_loss = row.val_acc = std::nan("");
+  std::string val;
+  if (data.validation.size() > 0) {
+    const Evaluation v = evaluate(model, data.validation, data.classes);
+    row.val_loss = v.loss;
+    row.val_acc = v.accuracy;
+    val = fmt::format("  val acc {:.2f}%", 100 * v.accuracy);
+  }
   row.seconds = since(start);
   progress.finish(fmt::format(
-      "epoch {}/{}  train loss {:.4f} acc {:.2f}%  test loss {:.4f} acc {:.2f}%  {:.1f} s "
+      "epoch {}/{}  train loss {:.4f} acc {:.2f}%{}  test loss {:.4f} acc {:.2f}%  {:.1f} s "
       "({:.0f} samples/s)",
-      epoch, epochs, row.train_loss, 100 * row.train_acc, row.test_loss, 100 * row.test_acc,
+      epoch, epochs, row.train_loss, 100 * row.train_acc, val, row.test_loss, 100 * row.test_acc,
       row.seconds, static_cast<double>(train.size()) / row.train_seconds));
   return row;
 }

@@ -77,7 +77,7 @@ std::vector<std::vector<double>> untimed(const nlohmann::json& rows) {
 std::vector<std::vector<std::string>> untimed_csv(const fs::path& run) {
   auto rows = read_csv(run / "metrics.csv");
   for (auto& r : rows)
-    if (!r.empty()) r.pop_back();
+    if (r.size() > 5) r.erase(r.begin() + 5);  // the seconds column
   return rows;
 }
 
@@ -180,12 +180,14 @@ TEST_F(TrainRunDir, HoldsConfigMetricsSummaryAndCheckpoint) {
 
   const auto csv = read_csv(run / "metrics.csv");
   ASSERT_EQ(csv.size(), 3u);
-  EXPECT_EQ(qmf::testing::slurp(run / "metrics.csv").substr(0, 54),
-            "epoch,train_loss,train_acc,test_loss,test_acc,seconds\n");
+  EXPECT_EQ(qmf::testing::slurp(run / "metrics.csv").substr(0, 71),
+            "epoch,train_loss,train_acc,test_loss,test_acc,seconds,val_loss,val_acc\n");
   EXPECT_EQ(csv[0], (std::vector<std::string>{"epoch", "train_loss", "train_acc", "test_loss",
-                                              "test_acc", "seconds"}));
+                                              "test_acc", "seconds", "val_loss", "val_acc"}));
   for (size_t e = 1; e < csv.size(); ++e) {
-    ASSERT_EQ(csv[e].size(), 6u);
+    // Without a validation split the last two columns are empty.
+    ASSERT_GE(csv[e].size(), 6u);
+    for (size_t col = 6; col < csv[e].size(); ++col) EXPECT_EQ(csv[e][col], "");
     EXPECT_EQ(csv[e][0], std::to_string(e));
     for (size_t col = 1; col < 6; ++col) {
       const double v = std::stod(csv[e][col]);
