@@ -8,6 +8,7 @@ void register_commands(CLI::App& app);
 int run_selected(CLI::App& app);
 
 void add_bench(CLI::App& app);
+void add_compare(CLI::App& app);
 void add_data(CLI::App& app);
 void add_eval(CLI::App& app);
 void add_train(CLI::App& app);

@@ -254,6 +254,62 @@ TEST(GradAdjoint, ReadoutOfEveryQubitInShuffledOrder) {
   EXPECT_LE(max_abs_diff(r.grads.sample, ps.sample), kShiftTol);
 }
 
+// Real fixed matrices (orthogonal) keep their blocks real, so the kernels' real paths run for
+// fused blocks that hold them; states and gradients are still right.
+TEST(GradAdjoint, RealFixedMatricesFuseIntoRealBlocks) {
+  Rng rng(700);
+  const auto orthogonal = [&](int dim) {
+    MatrixC a(dim, dim);
+    for (Eigen::Index i = 0; i < a.size(); ++i) a.data()[i] = rng.normal();
+    Eigen::HouseholderQR<MatrixC> qr(a);
+    MatrixC q = qr.householderQ();
+    for (Eigen::Index i = 0; i < q.size(); ++i) q.data()[i] = q.data()[i].real();  // exact zeros
+    return q;
+  };
+  sim::Circuit c(4);
+  c.add(GateKind::RY, 0, Angle::shared(0));
+  c.add_unitary(orthogonal(4), {0, 1, 0});
+  c.add(GateKind::CRY, 1, 0, Angle::shared(1));
+  c.add(GateKind::RY, 2, Angle::sample(0));
+  c.add_unitary(orthogonal(2), {2, 0, 0});
+  c.add(GateKind::CNOT, 2, 3);
+  c.add_unitary(orthogonal(4), {3, 2, 0});
+  c.add(GateKind::RY, 3, Angle::shared(0));
+  c.add(GateKind::CRY, 0, 3, Angle::shared(2));
+  c.add_unitary(orthogonal(4), {3, 0, 0});
+  const auto prog = compile(c);
+  size_t real_fused = 0;
+  for (const auto& b : prog->blocks()) {
+    EXPECT_TRUE(b.real);
+    real_fused += b.gates.size() > 1;
+  }
+  EXPECT_GT(real_fused, 0u);
+  Problem p;
+  p.circuit = c;
+  fill_problem(rng, p, 5);
+  for (sim::Isa isa : isas()) {
+    const sim::SimOptions opt{1, isa};
+    const auto r = run_problem<double>(p, prog, opt);
+    const size_t amps = 16;
+    for (size_t b = 0; b < p.batch; ++b) {
+      const VectorC ref = reference_state(p, b);
+      for (size_t a = 0; a < amps; ++a)
+        EXPECT_LE(std::abs(r.state[b * amps + a] - ref(static_cast<Eigen::Index>(a))), 1e-12);
+    }
+    const auto fd = finite_differences<double>(rng, p, prog, opt, 4);
+    expect_design_thresholds(r.grads.theta, fd.theta, "theta");
+    expect_design_thresholds(r.grads.sample, fd.sample, "per-sample");
+    std::vector<double> adj, want;
+    for (const auto& probe : fd.registers)
+      for (size_t b = 0; b < p.batch; ++b) {
+        const cplx g = r.grads.registers[probe.reg][(b << p.registers[probe.reg]) + probe.index];
+        adj.push_back(probe.imag ? g.imag() : g.real());
+        want.push_back(probe.d[b]);
+      }
+    expect_design_thresholds(adj, want, "registers");
+  }
+}
+
 // Weight sharing made explicit: one parameter in many gates of different kinds, twice inside
 // one U3, and as the shared slot of a U3 whose other slots are per sample.
 TEST(GradAdjoint, OneParameterSharedAcrossKindsAndSlots) {

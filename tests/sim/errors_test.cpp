@@ -185,6 +185,8 @@ TEST(SimErrors, BadOptionsAndMisuse) {
   grad::Gradients g;
   EXPECT_THROW(grad::adjoint(s, st, f.input(), std::vector<int>{0}, std::vector<double>(4, 1.0), g),
                std::exception);
+  // An empty batch is refused rather than producing a zero-chunk state.
+  EXPECT_THROW(s.make_state(0), std::exception);
 }
 
 TEST(SimErrors, StateTooLargeForMemoryIsRefusedBeforeAllocating) {

@@ -1,0 +1,158 @@
+#include "train/compare.h"
+
+#include <toml++/toml.h>
+
+#include <cmath>
+#include <set>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "core/atomic_file.h"
+#include "core/error.h"
+#include "train/run.h"
+
+namespace qmf::train {
+namespace {
+
+namespace fs = std::filesystem;
+
+// "key=value" with the value in TOML syntax, so apply_override reads it back exactly.
+std::string assignment(const std::string& key, const toml::node& value) {
+  std::ostringstream text;
+  value.visit([&](const auto& v) { text << v; });
+  return key + "=" + text.str();
+}
+
+std::vector<std::string> overrides_of(const toml::table& table, const std::string& where) {
+  std::vector<std::string> out;
+  for (const auto& [key, value] : table) {
+    if (value.is_table())
+      throw UsageError(fmt::format("{}: '{}' must be a value; write dotted keys in quotes, e.g. "
+                                   "\"train.epochs\" = 3", where, key.str()));
+    out.push_back(assignment(std::string(key.str()), value));
+  }
+  return out;
+}
+
+std::string where(const fs::path& file, const toml::source_region& r) {
+  return fmt::format("{}:{}:{}", file.string(), r.begin.line, r.begin.column);
+}
+
+StudyModel read_model(const toml::node& node, const fs::path& file) {
+  const toml::table* t = node.as_table();
+  if (!t) throw UsageError(fmt::format("{}: each [[models]] entry must be a table", where(file, node.source())));
+  StudyModel m;
+  for (const auto& [key, value] : *t) {
+    if (key == "name" && value.is_string()) m.name = value.as_string()->get();
+    else if (key == "set" && value.is_table())
+      m.overrides = overrides_of(*value.as_table(), where(file, value.source()));
+    else
+      throw UsageError(fmt::format("{}: models.{}: unknown or mistyped key (allowed: name = "
+                                   "\"...\", set = {{ ... }})", where(file, value.source()), key.str()));
+  }
+  if (m.name.empty() || m.name.find_first_of("/ \t") != std::string::npos)
+    throw UsageError(fmt::format("{}: every model needs a name without spaces or '/'",
+                                 where(file, t->source())));
+  return m;
+}
+
+double field(const nlohmann::json& j, const char* key) {
+  return j.contains(key) && j[key].is_number() ? j[key].get<double>() : std::nan("");
+}
+
+StudyRun collect(const fs::path& run, const StudyModel& m, uint64_t seed) {
+  const auto s = nlohmann::json::parse(read_file(run / "summary.json"));
+  StudyRun r{m.name, s.at("model").get<std::string>(), seed};
+  r.classical = s.at("params").at("classical").get<size_t>();
+  r.quantum = s.at("params").at("quantum").get<size_t>();
+  r.total = s.at("params").at("total").get<size_t>();
+  r.val_acc = field(s, "validation_accuracy");
+  r.seconds = s.at("train_seconds").get<double>();
+  r.epochs = s.at("epochs").get<int>();
+  std::istringstream csv(read_file(run / "metrics.csv"));
+  std::string line;
+  std::getline(csv, line);  // header
+  while (std::getline(csv, line)) {
+    std::vector<std::string> cols;
+    std::stringstream fields(line);
+    for (std::string c; std::getline(fields, c, ',');) cols.push_back(c);
+    if (cols.size() >= 5) r.test_acc.push_back(std::stod(cols[4]));
+  }
+  return r;
+}
+
+}  // namespace
+
+Study load_study(const fs::path& file) {
+  toml::table root;
+  try {
+    root = toml::parse(read_file(file), file.string());
+  } catch (const toml::parse_error& e) {
+    throw UsageError(fmt::format("{}: {}", where(file, e.source()), e.description()));
+  }
+  Study study;
+  for (const auto& [key, value] : root) {
+    if (key == "seeds" && value.is_array()) {
+      for (const auto& s : *value.as_array()) {
+        if (!s.is_integer() || s.as_integer()->get() < 0)
+          throw UsageError(fmt::format("{}: seeds: non-negative integers only", where(file, s.source())));
+        study.seeds.push_back(static_cast<uint64_t>(s.as_integer()->get()));
+      }
+    } else if (key == "base" && value.is_table()) {
+      study.base = overrides_of(*value.as_table(), where(file, value.source()));
+    } else if (key == "models" && value.is_array()) {
+      for (const auto& m : *value.as_array()) study.models.push_back(read_model(m, file));
+    } else {
+      throw UsageError(fmt::format("{}: unknown or mistyped key '{}' (allowed: seeds = [...], "
+                                   "[base], [[models]])", where(file, value.source()), key.str()));
+    }
+  }
+  if (study.seeds.empty()) throw UsageError(fmt::format("{}: seeds: at least one seed", file.string()));
+  if (study.models.empty()) throw UsageError(fmt::format("{}: at least one [[models]]", file.string()));
+  std::set<std::string> names;
+  for (const auto& m : study.models)
+    if (!names.insert(m.name).second)
+      throw UsageError(fmt::format("{}: model name '{}' used twice", file.string(), m.name));
+  // Validate every override now, not an hour into the study.
+  for (const auto& m : study.models) study_config(study, {}, m, study.seeds.front());
+  return study;
+}
+
+Config study_config(const Study& study, const std::vector<std::string>& extra,
+                    const StudyModel& model, uint64_t seed) {
+  Config c;
+  for (const auto& o : study.base) apply_override(c, o);
+  for (const auto& o : extra) apply_override(c, o);
+  for (const auto& o : model.overrides) apply_override(c, o);
+  c.train.seed = seed;
+  validate(c);
+  return c;
+}
+
+std::vector<StudyRun> run_study(const Study& study, const std::vector<std::string>& extra,
+                                const fs::path& dir, Progress& progress) {
+  std::vector<StudyRun> runs;
+  const size_t total = study.models.size() * study.seeds.size();
+  size_t index = 0;
+  for (const auto& m : study.models)
+    for (uint64_t seed : study.seeds) {
+      ++index;
+      const Config c = study_config(study, extra, m, seed);
+      const fs::path run = dir / "runs" / fmt::format("{}-s{}", m.name, seed);
+      std::error_code ec;
+      if (!fs::exists(run / "summary.json", ec)) {
+        progress.finish(fmt::format("[{}/{}] {} seed {}", index, total, m.name, seed));
+        if (fs::exists(run / "checkpoint.qmf", ec)) {
+          train_resume(run, {}, progress);
+        } else {
+          fs::remove_all(run, ec);  // a run stopped before its first checkpoint
+          train_new(c, run, progress);
+        }
+      }
+      runs.push_back(collect(run, m, seed));
+    }
+  return runs;
+}
+
+}  // namespace qmf::train

@@ -1,0 +1,48 @@
+#pragma once
+// `qmf compare`: several models (each a set of config overrides) x several seeds on one data
+// view, trained one after the other into DIR/runs/<model>-s<seed>. A finished run (summary.json
+// present) is not trained again and an interrupted one is resumed, so an interrupted study
+// continues where it stopped.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "train/config.h"
+#include "train/progress.h"
+
+namespace qmf::train {
+
+struct StudyModel {
+  std::string name;
+  std::vector<std::string> overrides;  // "key=value" on top of the base
+};
+
+struct Study {
+  std::vector<uint64_t> seeds;
+  std::vector<std::string> base;  // "key=value", applied to the defaults first
+  std::vector<StudyModel> models;
+};
+
+// Reads the study file (DESIGN §5 / README): `seeds`, `[base]`, `[[models]]` with `name` and
+// `set`. Every override is checked against the config schema before anything runs.
+Study load_study(const std::filesystem::path& file);
+
+struct StudyRun {
+  std::string model, family;  // family: the model.kind
+  uint64_t seed = 0;
+  size_t classical = 0, quantum = 0, total = 0;
+  std::vector<double> test_acc;  // per epoch
+  double val_acc = 0;            // last epoch (NaN without a validation split)
+  double seconds = 0;            // training time, all epochs
+  int epochs = 0;
+};
+
+// Runs what is missing and returns every run in study order.
+std::vector<StudyRun> run_study(const Study& study, const std::vector<std::string>& extra,
+                                const std::filesystem::path& dir, Progress& progress);
+
+// The resolved config of one model of the study (base, then --set, then the model's set).
+Config study_config(const Study& study, const std::vector<std::string>& extra,
+                    const StudyModel& model, uint64_t seed);
+
+}  // namespace qmf::train
