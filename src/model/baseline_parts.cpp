@@ -12,12 +12,14 @@ const BaselineSpec& checked(const BaselineSpec& spec) {
   if (spec.dims.empty()) throw UsageError("the data has no modalities");
   for (size_t d : spec.dims)
     if (d == 0) throw UsageError("a modality has no features");
-  if (spec.classes < 2) throw UsageError(fmt::format("{} classes: at least 2 are needed", spec.classes));
+  if (spec.classes < 2)
+    throw UsageError(fmt::format("{} classes: at least 2 are needed", spec.classes));
   for (int h : spec.hidden)
     if (h < 1) throw UsageError(fmt::format("model.hidden entries must be at least 1, got {}", h));
   if (spec.fusion_dim < 1)
     throw UsageError(fmt::format("model.fusion_dim must be at least 1, got {}", spec.fusion_dim));
-  if (spec.rank < 1) throw UsageError(fmt::format("model.rank must be at least 1, got {}", spec.rank));
+  if (spec.rank < 1)
+    throw UsageError(fmt::format("model.rank must be at least 1, got {}", spec.rank));
   return spec;
 }
 

@@ -17,11 +17,11 @@
 namespace qmf::model {
 
 struct BaselineSpec {
-  std::vector<size_t> dims;        // input features per modality
+  std::vector<size_t> dims;  // input features per modality
   int classes = 10;
   std::vector<int> hidden = {128};  // early / late MLP hidden widths
-  int fusion_dim = 16;             // tfn / lmf: width of each z_m
-  int rank = 4;                    // lmf
+  int fusion_dim = 16;              // tfn / lmf: width of each z_m
+  int rank = 4;                     // lmf
 };
 
 std::unique_ptr<Model> make_early(const BaselineSpec& spec);

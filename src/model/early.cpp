@@ -25,8 +25,9 @@ class Early final : public Model {
 
   std::string kind() const override { return "early"; }
   std::string describe() const override {
-    return fmt::format("early: concat({}) = {} -> MLP [{}] ReLU -> {} classes", fmt::join(spec_.dims, "+"),
-                       total(spec_.dims), fmt::join(spec_.hidden, ", "), spec_.classes);
+    return fmt::format("early: concat({}) = {} -> MLP [{}] ReLU -> {} classes",
+                       fmt::join(spec_.dims, "+"), total(spec_.dims), fmt::join(spec_.hidden, ", "),
+                       spec_.classes);
   }
 
  private:
@@ -37,6 +38,8 @@ class Early final : public Model {
 
 }  // namespace
 
-std::unique_ptr<Model> make_early(const BaselineSpec& spec) { return std::make_unique<Early>(spec); }
+std::unique_ptr<Model> make_early(const BaselineSpec& spec) {
+  return std::make_unique<Early>(spec);
+}
 
 }  // namespace qmf::model

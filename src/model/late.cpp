@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "core/error.h"
 #include "model/baseline_parts.h"
 #include "model/baselines.h"
 #include "nn/loss.h"
@@ -26,10 +27,14 @@ class Late final : public Model {
 
   double run(const std::vector<nn::Matrix>& x, std::span<const int> y, bool train,
              nn::Matrix& probs) override {
+    QMF_CHECK(x.size() == mlps_.size(), "{} modalities given, the model has {}", x.size(),
+              mlps_.size());
     for (size_t m = 0; m < mlps_.size(); ++m) {
       nn::log_softmax(mlps_[m]->forward(x[m]), logp_[m]);
-      if (m == 0) fused_ = logp_[m];
-      else fused_ += logp_[m];
+      if (m == 0)
+        fused_ = logp_[m];
+      else
+        fused_ += logp_[m];
     }
     const double loss = classify(fused_, y, train, probs, dfused_);
     if (!train) return loss;
@@ -42,10 +47,10 @@ class Late final : public Model {
 
   std::string kind() const override { return "late"; }
   std::string describe() const override {
-    return fmt::format("late: {} x MLP [{}] ReLU -> {} classes (inputs {}), fused by summing "
-                       "log-softmax",
-                       mlps_.size(), fmt::join(spec_.hidden, ", "), spec_.classes,
-                       fmt::join(spec_.dims, ", "));
+    return fmt::format(
+        "late: {} x MLP [{}] ReLU -> {} classes (inputs {}), fused by summing "
+        "log-softmax",
+        mlps_.size(), fmt::join(spec_.hidden, ", "), spec_.classes, fmt::join(spec_.dims, ", "));
   }
 
  private:

@@ -79,12 +79,13 @@ class Qmfnn final : public Model {
   std::string kind() const override { return "qmfnn"; }
   int qubits() const override { return program_->qubits(); }
   std::string describe() const override {
-    std::string s = fmt::format("qmfnn: {} qubits (k = {}), {} fusion layer(s), QCNN {}, readout "
-                                "on qubits {}, {} fused blocks",
-                                program_->qubits(), fmt::join(spec_.k, ","), spec_.fusion_layers,
-                                fmt::join(circuit_.schedule, " "), fmt::join(circuit_.readout, ","),
-                                program_->blocks().size());
-    return s;
+    const std::string qcnn =
+        spec_.qcnn ? fmt::format("QCNN {}", fmt::join(circuit_.schedule, " ")) : "no QCNN";
+    return fmt::format("qmfnn: {} qubits (k = {}), {} fusion layer(s){}, {}, readout on qubits "
+                       "{}, {} fused blocks",
+                       program_->qubits(), fmt::join(spec_.k, ","), spec_.fusion_layers,
+                       spec_.entangle ? "" : " without entanglers", qcnn,
+                       fmt::join(circuit_.readout, ","), program_->blocks().size());
   }
 
  private:

@@ -21,6 +21,7 @@ struct DataConfig {
   std::size_t test_limit = 0;   // 0: all samples
   bool pool = false;            // 2x2 average pooling
   bool standardize = false;     // per-feature, from training data
+  double validation = 0;        // fraction of the training data held out for validation
   std::vector<int> classes;     // empty: all classes; otherwise relabelled 0..C-1 in this order
   bool operator==(const DataConfig&) const = default;
 };
@@ -35,6 +36,11 @@ struct ModelConfig {
   bool qcnn_share = true;
   ConvBlock conv_block = ConvBlock::conv6;
   Readout readout = Readout::probs;
+  bool entangle = true;             // qmfnn: CRX entanglers in the fusion block (false: ablation)
+  bool qcnn = true;                 // qmfnn: the QCNN (false: read out straight after fusion)
+  std::vector<int> hidden = {128};  // early / late: MLP hidden widths
+  int fusion_dim = 16;              // tfn / lmf: width of each modality's embedding z_m
+  int rank = 4;                     // lmf: rank of the factorised fusion weight
   bool operator==(const ModelConfig&) const = default;
 };
 

@@ -54,20 +54,36 @@ Codec<bool> boolean() {
           [](const bool& v) { return std::string(v ? "true" : "false"); }};
 }
 
+namespace {
+
+double read_real(const toml::node& node, std::string_view key) {
+  if (const auto* f = node.as_floating_point()) return f->get();
+  // TOML keeps 1 and 1.0 apart; a user writing lr = 1 means the number.
+  return static_cast<double>(read_int(node, key, "a number"));
+}
+
+// toml++ writes the shortest text that reads back as the same double.
+std::string write_real(const double& v) { return as_toml(toml::value<double>(v)); }
+
+}  // namespace
+
 Codec<double> positive_real() {
-  return {"a number", false,
-          [](const toml::node& node, std::string_view key) {
-            if (const auto* f = node.as_floating_point()) return f->get();
-            // TOML keeps 1 and 1.0 apart; a user writing lr = 1 means the number.
-            return static_cast<double>(read_int(node, key, "a number"));
-          },
+  return {"a number", false, read_real,
           [](const double& v, std::string_view key) {
             if (!std::isfinite(v) || v <= 0)
               throw UsageError(
                   fmt::format("{} must be a finite number greater than 0, got {}", key, v));
           },
-          // toml++ writes the shortest text that reads back as the same double.
-          [](const double& v) { return as_toml(toml::value<double>(v)); }};
+          write_real};
+}
+
+Codec<double> real_between(double lo, double hi) {
+  return {"a number", false, read_real,
+          [lo, hi](const double& v, std::string_view key) {
+            if (!(v >= lo && v <= hi))
+              throw UsageError(fmt::format("{} must be a number in [{}, {}], got {}", key, lo, hi, v));
+          },
+          write_real};
 }
 
 Codec<std::string> text() {

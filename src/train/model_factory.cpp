@@ -1,6 +1,10 @@
 #include "train/model_factory.h"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include "core/error.h"
+#include "model/baselines.h"
 #include "model/qmfnn.h"
 #include "sim/parallel.h"
 
@@ -10,26 +14,52 @@ int resolved_threads(const Config& c) {
   return c.train.threads == 0 ? sim::available_threads() : c.train.threads;
 }
 
-std::unique_ptr<model::Model> make_model(const Config& c, const data::Multimodal& data) {
+namespace {
+
+model::QmfnnSpec qmfnn_spec(const Config& c, const data::Multimodal& data) {
   const auto& m = c.model;
-  if (m.kind != "qmfnn")
-    throw UsageError(fmt::format("model.kind: '{}' is not available (allowed: qmfnn)", m.kind));
-  return model::make_qmfnn({.dims = data.dims(),
-                            .classes = data.classes,
-                            .k = qubits_per_modality(m, data.dims().size()),
-                            .encoding = m.encoding,
-                            .ffn_hidden = m.ffn_hidden,
-                            .ffn_activation = m.ffn_activation,
-                            .fusion_layers = m.fusion_layers,
-                            .qcnn_share = m.qcnn_share,
-                            .conv_block = m.conv_block,
-                            .readout = m.readout,
-                            .precision = c.sim.precision,
-                            .threads = resolved_threads(c)});
+  return {.dims = data.dims(),
+          .classes = data.classes,
+          .k = qubits_per_modality(m, data.dims().size()),
+          .encoding = m.encoding,
+          .ffn_hidden = m.ffn_hidden,
+          .ffn_activation = m.ffn_activation,
+          .fusion_layers = m.fusion_layers,
+          .entangle = m.entangle,
+          .qcnn = m.qcnn,
+          .qcnn_share = m.qcnn_share,
+          .conv_block = m.conv_block,
+          .readout = m.readout,
+          .precision = c.sim.precision,
+          .threads = resolved_threads(c)};
+}
+
+model::BaselineSpec baseline_spec(const Config& c, const data::Multimodal& data) {
+  const auto& m = c.model;
+  return {.dims = data.dims(),
+          .classes = data.classes,
+          .hidden = m.hidden,
+          .fusion_dim = m.fusion_dim,
+          .rank = m.rank};
+}
+
+}  // namespace
+
+std::unique_ptr<model::Model> make_model(const Config& c, const data::Multimodal& data) {
+  const std::string& kind = c.model.kind;
+  if (kind == "qmfnn") return model::make_qmfnn(qmfnn_spec(c, data));
+  if (kind == "qmfnn-classical") return model::make_qmfnn_classical(qmfnn_spec(c, data));
+  if (kind == "early") return model::make_early(baseline_spec(c, data));
+  if (kind == "late") return model::make_late(baseline_spec(c, data));
+  if (kind == "tfn") return model::make_tfn(baseline_spec(c, data));
+  if (kind == "lmf") return model::make_lmf(baseline_spec(c, data));
+  throw UsageError(fmt::format("model.kind: '{}' is not available (allowed: {})", kind,
+                               fmt::join(kModelKinds, ", ")));
 }
 
 std::unique_ptr<nn::Optimizer> make_optimizer(const Config& c) {
-  if (c.train.optimizer == Optimizer::sgd) return std::make_unique<nn::Sgd>(nn::SgdConfig{c.train.lr});
+  if (c.train.optimizer == Optimizer::sgd)
+    return std::make_unique<nn::Sgd>(nn::SgdConfig{c.train.lr});
   return std::make_unique<nn::Adam>(nn::AdamConfig{c.train.lr});
 }
 

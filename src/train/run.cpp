@@ -125,6 +125,7 @@ data::Multimodal load_data(const Config& c) {
                           .test_limit = c.data.test_limit,
                           .pool = c.data.pool,
                           .standardize = c.data.standardize,
+                          .validation = c.data.validation,
                           .classes = c.data.classes,
                           .seed = c.train.seed});
 }

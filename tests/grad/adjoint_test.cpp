@@ -195,8 +195,11 @@ TEST(GradAdjoint, ReusedWorkspaceGivesTheSameBitsAsAFreshOne) {
   spec.qubits = 4;
   const Problem c = random_problem(rng, spec, 5);
   grad::Adjoint<double> reused;
-  for (const Problem* p : {&a, &bc, &a, &c, &bc, &a}) {
-    sim::Simulator<double> s(compile(p->circuit), {2, sim::best_isa()});
+  int turn = 0;
+  for (const Problem* p : {&a, &bc, &a, &c, &bc, &a, &a, &c}) {
+    // Alternate the ISA too: the same batch then comes with another lane layout.
+    const sim::Isa isa = isas()[static_cast<size_t>(turn++) % isas().size()];
+    sim::Simulator<double> s(compile(p->circuit), {2, isa});
     const auto in = p->input();
     grad::Gradients g1, g2;
     auto st1 = s.make_state(p->batch);

@@ -336,7 +336,7 @@ TEST(ConfigRange, ValidateChecksConfigsBuiltInCode) {
 
 TEST(ConfigChoice, UnknownValueListsTheAllowedOnes) {
   expect_bad_set("model.encoding=amp", {"model.encoding", "'amp'", "amplitude, belief, angle"});
-  expect_bad_set("model.kind=early", {"model.kind", "'early'", "allowed: qmfnn"});
+  expect_bad_set("model.kind=nosuch", {"model.kind", "'nosuch'", "allowed: qmfnn, early"});
   expect_bad_set("model.ffn_activation=gelu", {"model.ffn_activation", "relu, tanh"});
   expect_bad_set("model.conv_block=conv8", {"model.conv_block", "conv6, su4"});
   expect_bad_set("model.readout=logits", {"model.readout", "probs, expval"});
