@@ -362,3 +362,43 @@ TEST_F(CliBench, BadOptionsExit2) {
 
 }  // namespace
 }  // namespace qmf
+
+namespace qmf {
+namespace {
+
+class CliCompare : public Cli {};
+
+// The CI-sized study through the command line: every output file, and a rerun that resumes.
+TEST_F(CliCompare, TinyStudyWritesTableCsvAndPlotAndResumes) {
+  const fs::path study = write(
+      "study.toml",
+      "seeds = [0, 1]\n[base]\n\"data.dir\" = \"" + data_dir().string() +
+          "\"\n\"data.classes\" = [0, 1, 2, 3]\n\"data.validation\" = 0.1\n\"model.k\" = 3\n"
+          "\"train.batch\" = 16\n\"train.threads\" = 1\n"
+          "[[models]]\nname = \"qmfnn\"\nset = { \"model.kind\" = \"qmfnn\" }\n"
+          "[[models]]\nname = \"tfn-4\"\nset = { \"model.kind\" = \"tfn\", \"model.fusion_dim\" = 4 }\n");
+  const std::vector<std::string> args = {"compare", "--config", study.string(), "--out", "study",
+                                         "--set", "train.epochs=2"};
+  const CommandResult r = exec_qmf(args);
+  ASSERT_EQ(r.code, 0) << r.describe();
+  EXPECT_TRUE(contains(r.out, "| qmfnn |")) << r.out;
+  EXPECT_TRUE(contains(r.out, "| tfn-4 |")) << r.out;
+  const fs::path out = cwd_.path() / "study";
+  for (const char* f : {"compare.csv", "compare.md", "accuracy_vs_params.png", "accuracy_vs_params.svg"})
+    EXPECT_TRUE(fs::exists(out / f)) << f;
+  EXPECT_EQ(qmf::testing::read_csv(out / "compare.csv").size(), 5u);
+  const CommandResult again = exec_qmf(args);
+  ASSERT_EQ(again.code, 0) << again.describe();
+  EXPECT_FALSE(contains(again.err, "seed")) << "a finished study trained again: " << again.err;
+}
+
+TEST_F(CliCompare, BadStudyExits2NamingTheKey) {
+  const fs::path study = write("bad.toml", "seeds = [0]\n[[models]]\nname = \"a\"\nset = { \"model.kindd\" = \"qmfnn\" }\n");
+  const CommandResult r = exec_qmf({"compare", "--config", study.string()});
+  EXPECT_EQ(r.code, 2) << r.describe();
+  EXPECT_TRUE(contains(r.err, "model.kindd")) << r.describe();
+  EXPECT_EQ(qmf::testing::file_names(cwd_.path()), std::vector<std::string>{"bad.toml"});
+}
+
+}  // namespace
+}  // namespace qmf
