@@ -14,21 +14,6 @@
 namespace qmf::model {
 namespace {
 
-nn::Activation to_nn(Activation a) {
-  return a == Activation::tanh ? nn::Activation::Tanh : nn::Activation::Relu;
-}
-
-CircuitSpec circuit_spec(const QmfnnSpec& s) {
-  return {.k = s.k,
-          .classes = s.classes,
-          .fusion_layers = s.fusion_layers,
-          .entangle = s.entangle,
-          .qcnn = s.qcnn,
-          .conv = s.conv_block,
-          .share = s.qcnn_share,
-          .angle_encoding = s.encoding == Encoding::angle};
-}
-
 template <typename T>
 class Qmfnn final : public Model {
  public:
@@ -36,16 +21,7 @@ class Qmfnn final : public Model {
       : spec_(spec), circuit_(build_qmf_circuit(circuit_spec(spec))),
         program_(std::make_shared<const sim::Program>(circuit_.circuit)),
         sim_(program_, {spec.threads}) {
-    if (spec.k.size() != spec.dims.size())
-      throw UsageError(fmt::format("model.k: {} registers for {} modalities", spec.k.size(),
-                                   spec.dims.size()));
-    for (size_t m = 0; m < spec.dims.size(); ++m) {
-      std::vector<nn::Index> sizes{static_cast<nn::Index>(spec.dims[m])};
-      for (int h : spec.ffn_hidden) sizes.push_back(h);
-      sizes.push_back(register_width(m));
-      ffn_.push_back(std::make_unique<nn::Mlp>(arena_, fmt::format("ffn{}", m + 1), sizes,
-                                               to_nn(spec.ffn_activation)));
-    }
+    ffn_ = make_ffns(arena_, spec);
     circuit_offset_ = arena_.add("circuit", program_->circuit().shared_params(),
                                  nn::ParamKind::Quantum);
     if (spec.readout == Readout::expval)
@@ -89,10 +65,6 @@ class Qmfnn final : public Model {
   }
 
  private:
-  int register_width(size_t m) const {
-    return spec_.encoding == Encoding::angle ? spec_.k[m] : 1 << spec_.k[m];
-  }
-
   sim::ProductInput input() const {
     sim::ProductInput in;
     for (size_t m = 0; m < ffn_.size(); ++m) {
@@ -176,6 +148,35 @@ class Qmfnn final : public Model {
 };
 
 }  // namespace
+
+CircuitSpec circuit_spec(const QmfnnSpec& s) {
+  return {.k = s.k,
+          .classes = s.classes,
+          .fusion_layers = s.fusion_layers,
+          .entangle = s.entangle,
+          .qcnn = s.qcnn,
+          .conv = s.conv_block,
+          .share = s.qcnn_share,
+          .angle_encoding = s.encoding == Encoding::angle};
+}
+
+int register_width(const QmfnnSpec& s, size_t m) {
+  return s.encoding == Encoding::angle ? s.k[m] : 1 << s.k[m];
+}
+
+std::vector<std::unique_ptr<nn::Mlp>> make_ffns(nn::ParameterArena& arena, const QmfnnSpec& s) {
+  if (s.k.size() != s.dims.size())
+    throw UsageError(fmt::format("model.k: {} registers for {} modalities", s.k.size(), s.dims.size()));
+  const auto act = s.ffn_activation == Activation::tanh ? nn::Activation::Tanh : nn::Activation::Relu;
+  std::vector<std::unique_ptr<nn::Mlp>> ffns;
+  for (size_t m = 0; m < s.dims.size(); ++m) {
+    std::vector<nn::Index> sizes{static_cast<nn::Index>(s.dims[m])};
+    for (int h : s.ffn_hidden) sizes.push_back(h);
+    sizes.push_back(register_width(s, m));
+    ffns.push_back(std::make_unique<nn::Mlp>(arena, fmt::format("ffn{}", m + 1), sizes, act));
+  }
+  return ffns;
+}
 
 std::unique_ptr<Model> make_qmfnn(const QmfnnSpec& spec) {
   if (spec.encoding != Encoding::angle)

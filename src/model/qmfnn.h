@@ -10,6 +10,7 @@
 #include "core/options.h"
 #include "model/model.h"
 #include "model/qmf_circuit.h"
+#include "nn/mlp.h"
 
 namespace qmf::model {
 
@@ -31,5 +32,11 @@ struct QmfnnSpec {
 };
 
 std::unique_ptr<Model> make_qmfnn(const QmfnnSpec& spec);
+
+// Shared with the classical ablation (qmfnn-classical): the circuit a spec builds, the width of
+// modality m's FFN output (2^k, or k for angle encoding), and the FFNs themselves.
+CircuitSpec circuit_spec(const QmfnnSpec& spec);
+int register_width(const QmfnnSpec& spec, size_t m);
+std::vector<std::unique_ptr<nn::Mlp>> make_ffns(nn::ParameterArena& arena, const QmfnnSpec& spec);
 
 }  // namespace qmf::model

@@ -29,36 +29,15 @@ namespace {
 
 // What the QMFNN's circuit for this spec costs in angles (building it also checks the spec).
 size_t quantum_count(const QmfnnSpec& s) {
-  const QmfCircuit c = build_qmf_circuit({.k = s.k,
-                                          .classes = s.classes,
-                                          .fusion_layers = s.fusion_layers,
-                                          .entangle = s.entangle,
-                                          .qcnn = s.qcnn,
-                                          .conv = s.conv_block,
-                                          .share = s.qcnn_share,
-                                          .angle_encoding = s.encoding == Encoding::angle});
+  const QmfCircuit c = build_qmf_circuit(circuit_spec(s));
   return c.fusion_params + c.qcnn_params;
-}
-
-// The QMFNN's FFN output width for register m (DESIGN §2: 2^k, or k for angle encoding).
-int register_width(const QmfnnSpec& s, size_t m) {
-  return s.encoding == Encoding::angle ? s.k[m] : 1 << s.k[m];
 }
 
 class QmfnnClassical final : public Model {
  public:
   explicit QmfnnClassical(const QmfnnSpec& s) : spec_(s), quantum_(quantum_count(s)) {
-    if (s.k.size() != s.dims.size())
-      throw UsageError(
-          fmt::format("model.k: {} registers for {} modalities", s.k.size(), s.dims.size()));
-    const auto act =
-        s.ffn_activation == Activation::tanh ? nn::Activation::Tanh : nn::Activation::Relu;
-    for (size_t m = 0; m < s.dims.size(); ++m) {
-      ffn_.push_back(
-          std::make_unique<nn::Mlp>(arena_, fmt::format("ffn{}", m + 1),
-                                    mlp_sizes(s.dims[m], s.ffn_hidden, register_width(s, m)), act));
-      features_ += static_cast<size_t>(register_width(s, m));
-    }
+    ffn_ = make_ffns(arena_, s);
+    for (size_t m = 0; m < s.dims.size(); ++m) features_ += static_cast<size_t>(register_width(s, m));
     width_ = classical_head_width(features_, s.classes, quantum_);
     head_ = std::make_unique<nn::Mlp>(
         arena_, "head",
