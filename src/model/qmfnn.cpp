@@ -4,6 +4,7 @@
 
 #include "core/error.h"
 #include "grad/adjoint.h"
+#include "model/baseline_parts.h"
 #include "model/encoding.h"
 #include "model/readout.h"
 #include "nn/linear.h"
@@ -170,10 +171,8 @@ std::vector<std::unique_ptr<nn::Mlp>> make_ffns(nn::ParameterArena& arena, const
   const auto act = s.ffn_activation == Activation::tanh ? nn::Activation::Tanh : nn::Activation::Relu;
   std::vector<std::unique_ptr<nn::Mlp>> ffns;
   for (size_t m = 0; m < s.dims.size(); ++m) {
-    std::vector<nn::Index> sizes{static_cast<nn::Index>(s.dims[m])};
-    for (int h : s.ffn_hidden) sizes.push_back(h);
-    sizes.push_back(register_width(s, m));
-    ffns.push_back(std::make_unique<nn::Mlp>(arena, fmt::format("ffn{}", m + 1), sizes, act));
+    ffns.push_back(std::make_unique<nn::Mlp>(
+        arena, fmt::format("ffn{}", m + 1), mlp_sizes(s.dims[m], s.ffn_hidden, register_width(s, m)), act));
   }
   return ffns;
 }
