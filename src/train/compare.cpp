@@ -1,6 +1,13 @@
 #include "train/compare.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <toml++/toml.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <cmath>
 #include <set>
@@ -82,6 +89,31 @@ StudyRun collect(const fs::path& run, const StudyModel& m, uint64_t seed) {
   return r;
 }
 
+// One `qmf compare` per study directory: a second one would restart the first one's runs.
+// The kernel releases the lock when the process ends, however it ends.
+class StudyLock {
+ public:
+  explicit StudyLock(const fs::path& dir) {
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) throw Error(fmt::format("{}: cannot create the study directory: {}", dir.string(), ec.message()));
+    const fs::path file = dir / ".lock";
+    fd_ = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0) throw Error(fmt::format("{}: cannot open: {}", file.string(), std::strerror(errno)));
+    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+      ::close(fd_);
+      throw Error(fmt::format("{}: another qmf compare is running on this study directory",
+                              dir.string()));
+    }
+  }
+  ~StudyLock() { ::close(fd_); }
+  StudyLock(const StudyLock&) = delete;
+  StudyLock& operator=(const StudyLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
+
 }  // namespace
 
 Study load_study(const fs::path& file) {
@@ -132,6 +164,7 @@ Config study_config(const Study& study, const std::vector<std::string>& extra,
 
 std::vector<StudyRun> run_study(const Study& study, const std::vector<std::string>& extra,
                                 const fs::path& dir, Progress& progress) {
+  const StudyLock lock(dir);
   std::vector<StudyRun> runs;
   const size_t total = study.models.size() * study.seeds.size();
   size_t index = 0;
