@@ -100,9 +100,12 @@ void Simulator<T>::check_input(const ProductInput& in, size_t batch) const {
     throw Error(fmt::format("product input: {} register sizes but {} amplitude arrays",
                             in.qubits.size(), in.amplitudes.size()));
   for (size_t m = 0; m < in.qubits.size(); ++m) {
+    if (in.qubits[m] < 1 || in.qubits[m] > n)
+      throw Error(fmt::format("product input: register {} has {} qubits (1..{})", m + 1,
+                              in.qubits[m], n));
     total += in.qubits[m];
     const size_t want = batch << in.qubits[m];
-    if (in.qubits[m] < 1 || in.amplitudes[m].size() != want)
+    if (in.amplitudes[m].size() != want)
       throw Error(fmt::format("product input: register {} of {} qubits needs {} amplitudes, got {}",
                               m + 1, in.qubits[m], want, in.amplitudes[m].size()));
   }

@@ -76,7 +76,8 @@ void check_case(uint64_t seed, const Case& k) {
   expect_design_thresholds(reg_adj, reg_fd, "register amplitudes");
 
   grad::Gradients ps;
-  grad::parameter_shift<double>(*prog, opt, p.input(), p.theta, p.sample, p.readout, p.dprobs, ps);
+  grad::parameter_shift<double>(*prog, {1, k.isa}, p.input(), p.theta, p.sample, p.readout,
+                                p.dprobs, ps);
   EXPECT_LE(max_abs_diff(r.grads.theta, ps.theta), kShiftTol) << "theta vs parameter shift";
   EXPECT_LE(max_abs_diff(r.grads.sample, ps.sample), kShiftTol) << "samples vs parameter shift";
   EXPECT_TRUE(ps.registers.empty());
@@ -160,7 +161,7 @@ TEST(GradAdjoint, EightRegistersEveryAmplitude) {
   for (sim::Isa isa : isas()) {
     const sim::SimOptions opt{2, isa};
     const auto r = run_problem<double>(p, prog, opt);
-    LossFn<double> loss(p, prog, opt);
+    LossFn<double> loss(p, prog, {1, isa});
     std::vector<double> adj, fd;
     for (size_t m = 0; m < p.registers.size(); ++m)
       for (size_t i = 0; i < (size_t{1} << p.registers[m]); ++i)

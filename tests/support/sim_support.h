@@ -435,6 +435,9 @@ FiniteDifferences finite_differences(Rng& rng, const Problem& p,
                                      std::shared_ptr<const sim::Program> prog,
                                      sim::SimOptions opt, size_t register_probes,
                                      double h = 1e-3) {
+  // The differences need many tiny runs: one thread (no OpenMP team wake-ups); thread-count
+  // invariance is tested on its own.
+  opt.threads = 1;
   LossFn<T> loss(p, std::move(prog), opt);
   FiniteDifferences fd;
   for (size_t i = 0; i < p.theta.size(); ++i) {
