@@ -3,6 +3,8 @@
 // parameter counts against hand formulas, probabilities, a short training run.
 #include <gtest/gtest.h>
 
+#include "support/model_gradient.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
@@ -86,32 +88,7 @@ TEST_P(BaselineGradient, MatchesFiniteDifferences) {
   model->init(rng);
   const auto x = random_inputs(rng, 5, c.dims);
   const std::vector<int> y{0, 2, 1, 1, 2};
-  nn::Matrix probs;
-  auto& arena = model->arena();
-  arena.zero_grad();
-  model->run(x, y, true, probs);
-  const std::vector<double> analytic(arena.grads().begin(), arena.grads().end());
-
-  auto values = arena.values();
-  const double h = 1e-6;
-  double diff = 0, norm = 0;
-  for (size_t i = 0; i < values.size(); ++i) {
-    const double keep = values[i];
-    values[i] = keep + h;
-    const double up = model->run(x, y, false, probs);
-    values[i] = keep - h;
-    const double down = model->run(x, y, false, probs);
-    values[i] = keep;
-    const double numeric = (up - down) / (2 * h);
-    diff += (analytic[i] - numeric) * (analytic[i] - numeric);
-    norm += numeric * numeric;
-    if (std::abs(numeric) > 1e-5) {
-      EXPECT_LT(std::abs(analytic[i] - numeric) / std::abs(numeric), 1e-5)
-          << "parameter " << i << " (" << arena.block_at(i).name << ")";
-    }
-  }
-  ASSERT_GT(norm, 0);
-  EXPECT_LT(std::sqrt(diff / norm), 1e-7);
+  testing::expect_model_gradients_match(*model, x, y);
 }
 
 std::vector<GradientCase> gradient_cases() {

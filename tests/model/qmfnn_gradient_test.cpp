@@ -2,6 +2,8 @@
 // differences, for every encoding x readout (DESIGN §2 thresholds).
 #include <gtest/gtest.h>
 
+#include "support/model_gradient.h"
+
 #include <cmath>
 #include <tuple>
 
@@ -41,36 +43,7 @@ TEST_P(QmfnnGradient, MatchesFiniteDifferences) {
   for (auto& m : x)
     for (Eigen::Index i = 0; i < m.size(); ++i) m.data()[i] = rng.normal();
   const std::vector<int> y{0, 2, 1, 1, 2};
-  nn::Matrix probs;
-  auto& arena = model->arena();
-  arena.zero_grad();
-  model->run(x, y, true, probs);
-  const auto grads = arena.grads();
-  const std::vector<double> analytic(grads.begin(), grads.end());
-
-  auto values = arena.values();
-  std::vector<double> numeric(values.size());
-  const double h = 1e-6;
-  for (size_t i = 0; i < values.size(); ++i) {
-    const double keep = values[i];
-    values[i] = keep + h;
-    const double up = model->run(x, y, false, probs);
-    values[i] = keep - h;
-    const double down = model->run(x, y, false, probs);
-    values[i] = keep;
-    numeric[i] = (up - down) / (2 * h);
-  }
-  double diff = 0, norm = 0;
-  for (size_t i = 0; i < numeric.size(); ++i) {
-    diff += (analytic[i] - numeric[i]) * (analytic[i] - numeric[i]);
-    norm += numeric[i] * numeric[i];
-    if (std::abs(numeric[i]) > 1e-5) {
-      EXPECT_LT(std::abs(analytic[i] - numeric[i]) / std::abs(numeric[i]), 1e-5)
-          << "parameter " << i << " (" << arena.block_at(i).name << ")";
-    }
-  }
-  ASSERT_GT(norm, 0);
-  EXPECT_LT(std::sqrt(diff / norm), 1e-7);
+  testing::expect_model_gradients_match(*model, x, y);
 }
 
 INSTANTIATE_TEST_SUITE_P(
