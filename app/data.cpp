@@ -1,4 +1,4 @@
-// `qmf data fetch mnist|fashion|all [--dir DIR]`.
+// `qmf data fetch mnist|fashion|cifar10|all [--dir DIR]`.
 #include <cstdio>
 #include <memory>
 
@@ -15,9 +15,9 @@ void add_data(CLI::App& app) {
   CLI::App* data = app.add_subcommand("data", "Fetch data sets into the data directory");
   data->require_subcommand(1);
   CLI::App* fetch = data->add_subcommand("fetch", "Fetch a data set (only files that are missing)");
-  fetch->add_option("which", opt->which, "mnist, fashion or all")
+  fetch->add_option("which", opt->which, "mnist, fashion, cifar10 or all")
       ->required()
-      ->check(CLI::IsMember({"mnist", "fashion", "all"}));
+      ->check(CLI::IsMember({"mnist", "fashion", "cifar10", "all"}));
   fetch->add_option("--dir", opt->dir, "data directory (default: $QMF_DATA or ~/.cache/qmf/data)");
   fetch->callback([opt] {
     const std::filesystem::path dir =

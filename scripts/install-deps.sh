@@ -4,6 +4,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git
   libeigen3-dev libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libfmt-dev zlib1g-dev
+  libpng-dev libfftw3-dev libarchive-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   gnuplot-nox
 )

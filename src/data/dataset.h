@@ -18,10 +18,15 @@ struct Split {
   size_t size() const { return y.size(); }
 };
 
-// Height and width of a modality that is an image; features are its pixels in row-major order.
+// The shape of a modality that is an image (or a spectrogram): its features are the pixels of
+// each channel plane in row-major order, one plane after the other.
 struct ImageShape {
   size_t rows = 0;
   size_t cols = 0;
+  size_t channels = 1;
+
+  size_t size() const { return rows * cols * channels; }
+  bool operator==(const ImageShape&) const = default;
 };
 
 struct Multimodal {

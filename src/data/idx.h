@@ -9,32 +9,19 @@
 #include <string>
 #include <vector>
 
+#include "data/images.h"
+
 namespace qmf::data {
 
 inline constexpr uint32_t kIdxImagesMagic = 0x00000803;  // uint8 data, 3 dimensions
 inline constexpr uint32_t kIdxLabelsMagic = 0x00000801;  // uint8 data, 1 dimension
 
-struct IdxImages {
-  size_t count = 0;
-  size_t rows = 0;
-  size_t cols = 0;
-  std::vector<uint8_t> pixels;  // count x rows x cols, row-major
-
-  const uint8_t* image(size_t i) const { return pixels.data() + i * rows * cols; }
-};
-
-// Images and their labels, checked to be equal in number.
-struct IdxDataset {
-  IdxImages images;
-  std::vector<int> labels;
-};
-
-IdxImages read_idx_images(const std::filesystem::path& file);
+Images read_idx_images(const std::filesystem::path& file);
 
 // Labels must lie in [0, max_label].
 std::vector<int> read_idx_labels(const std::filesystem::path& file, int max_label);
 
-IdxDataset read_idx_dataset(const std::filesystem::path& images_file,
+LabelledImages read_idx_dataset(const std::filesystem::path& images_file,
                             const std::filesystem::path& labels_file, int max_label);
 
 // dir/name if it exists, else dir/name.gz if that exists; otherwise throws naming both paths.

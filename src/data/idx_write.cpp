@@ -45,7 +45,7 @@ void write_file_bytes(const std::filesystem::path& file, const std::vector<uint8
   }
 }
 
-void write_idx_images(const std::filesystem::path& file, const IdxImages& images) {
+void write_idx_images(const std::filesystem::path& file, const Images& images) {
   QMF_CHECK(images.pixels.size() == images.count * images.rows * images.cols,
             "{} pixels for {} images of {}x{}", images.pixels.size(), images.count, images.rows,
             images.cols);

@@ -9,7 +9,7 @@
 
 namespace qmf::data {
 
-void write_idx_images(const std::filesystem::path& file, const IdxImages& images);
+void write_idx_images(const std::filesystem::path& file, const Images& images);
 
 // Labels must fit in a byte.
 void write_idx_labels(const std::filesystem::path& file, const std::vector<int>& labels);

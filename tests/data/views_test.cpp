@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/error.h"
 #include "data/idx_write.h"
 #include "data/temp_dir.h"
 
@@ -33,7 +34,7 @@ struct FakeSplit {
     return static_cast<size_t>((value - base + 256) % 256);
   }
   void write(const fs::path& dir, const std::string& prefix) const {
-    IdxImages images{.count = count, .rows = kSide, .cols = kSide, .pixels = {}};
+    Images images{.count = count, .rows = kSide, .cols = kSide, .pixels = {}};
     std::vector<int> labels;
     for (size_t i = 0; i < count; ++i) {
       for (size_t p = 0; p < kSide * kSide; ++p)
@@ -124,6 +125,29 @@ TEST_F(Views, SplitQ4TakesQuadrantsInReadingOrder) {
   ASSERT_EQ(data.image_shapes.size(), 4u);
   EXPECT_EQ(data.image_shapes[3].rows, 14u);
   EXPECT_EQ(data.image_shapes[3].cols, 14u);
+}
+
+TEST_F(Views, ModalitiesKeepsTheChosenOnesInOrder) {
+  ViewOptions o = options("mnist/split-q4");
+  o.modalities = {4, 2};
+  const Multimodal data = load_view(o);
+  EXPECT_EQ(data.modality_names, (std::vector<std::string>{"bottom-right", "top-right"}));
+  expect_cuts(data.train, kMnistTrain, {{14, 14, 14, 14}, {0, 14, 14, 14}});
+  expect_cuts(data.test, kMnistTest, {{14, 14, 14, 14}, {0, 14, 14, 14}});
+  ASSERT_EQ(data.image_shapes.size(), 2u);
+}
+
+TEST_F(Views, ModalitiesOutOfRangeOrRepeatedAreUsageErrors) {
+  for (const std::vector<int>& bad : {std::vector<int>{3}, std::vector<int>{0}, {1, 1}}) {
+    ViewOptions o = options("mnist/split-h2");
+    o.modalities = bad;
+    try {
+      load_view(o);
+      ADD_FAILURE() << "accepted data.modalities " << bad[0];
+    } catch (const UsageError& e) {
+      EXPECT_NE(std::string(e.what()).find("data.modalities"), std::string::npos) << e.what();
+    }
+  }
 }
 
 TEST_F(Views, PoolAveragesTwoByTwoBlocks) {

@@ -30,7 +30,7 @@ inline void fake_blocks(int c, size_t& lr, size_t& lc, size_t& rr, size_t& rc) {
 inline void write_fake_split(const std::filesystem::path& mnist_dir, const char* prefix,
                              size_t count, uint64_t seed) {
   Rng rng(seed);
-  data::IdxImages images{.count = count, .rows = kFakeSide, .cols = kFakeSide, .pixels = {}};
+  data::Images images{.count = count, .rows = kFakeSide, .cols = kFakeSide, .pixels = {}};
   images.pixels.resize(count * kFakeSide * kFakeSide);
   std::vector<int> labels(count);
   for (size_t i = 0; i < count; ++i) {
