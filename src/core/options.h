@@ -25,6 +25,11 @@ enum class Encoding { amplitude, belief, angle };
 inline constexpr Spelling<Encoding> kEncodings[] = {
     {Encoding::amplitude, "amplitude"}, {Encoding::belief, "belief"}, {Encoding::angle, "angle"}};
 
+// How data.corrupt damages one modality of a fraction of the test samples.
+enum class CorruptKind { noise, blank };
+inline constexpr Spelling<CorruptKind> kCorruptKinds[] = {{CorruptKind::noise, "noise"},
+                                                          {CorruptKind::blank, "blank"}};
+
 enum class Activation { relu, tanh };
 inline constexpr Spelling<Activation> kActivations[] = {{Activation::relu, "relu"},
                                                         {Activation::tanh, "tanh"}};
@@ -36,6 +41,12 @@ inline constexpr Spelling<ConvBlock> kConvBlocks[] = {{ConvBlock::conv6, "conv6"
 enum class Readout { probs, expval };
 inline constexpr Spelling<Readout> kReadouts[] = {{Readout::probs, "probs"},
                                                   {Readout::expval, "expval"}};
+
+// entangle: the feature-entanglement fusion block and QCNN; evidential: registers of C qubits
+// holding mass functions, combined by Toffoli ANDs (Dempster-Shafer, DESIGN §2).
+enum class Fusion { entangle, evidential };
+inline constexpr Spelling<Fusion> kFusions[] = {{Fusion::entangle, "entangle"},
+                                                {Fusion::evidential, "evidential"}};
 
 enum class Optimizer { adam, sgd };
 inline constexpr Spelling<Optimizer> kOptimizers[] = {{Optimizer::adam, "adam"},
@@ -49,8 +60,10 @@ inline constexpr Spelling<Precision> kPrecisions[] = {{Precision::f64, "double"}
 // Found by argument-dependent lookup, so the templates below work for every choice above.
 constexpr std::span<const Spelling<Encoding>> spellings(Encoding) { return kEncodings; }
 constexpr std::span<const Spelling<Activation>> spellings(Activation) { return kActivations; }
+constexpr std::span<const Spelling<CorruptKind>> spellings(CorruptKind) { return kCorruptKinds; }
 constexpr std::span<const Spelling<ConvBlock>> spellings(ConvBlock) { return kConvBlocks; }
 constexpr std::span<const Spelling<Readout>> spellings(Readout) { return kReadouts; }
+constexpr std::span<const Spelling<Fusion>> spellings(Fusion) { return kFusions; }
 constexpr std::span<const Spelling<Optimizer>> spellings(Optimizer) { return kOptimizers; }
 constexpr std::span<const Spelling<Precision>> spellings(Precision) { return kPrecisions; }
 

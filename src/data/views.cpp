@@ -376,6 +376,7 @@ Multimodal load_view(const ViewOptions& options) {
   data.test = std::move(test.split);
   keep_modalities(data, options.modalities);
   hold_out(data, options.validation, options.seed);
+  corrupt(data.test, options.corrupt, options.seed);
   if (options.standardize) standardize(data.train, {&data.test, &data.validation});
   return data;
 }

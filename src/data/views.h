@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "data/corrupt.h"
 #include "data/dataset.h"
 
 namespace qmf::data {
@@ -23,6 +24,7 @@ struct ViewOptions {
   double validation = 0;     // fraction of the training samples held out for validation
   std::vector<int> classes;  // original labels to keep, relabelled 0..C-1; empty = all
   std::vector<int> modalities;  // 1-based modalities to keep, in this order; empty = all
+  Corruption corrupt;           // applied to the test split only (after the modality subset)
   uint64_t seed = 0;         // pairing and limits
 };
 
@@ -36,7 +38,7 @@ struct ViewOptions {
 const std::vector<std::string>& view_names();
 
 // Steps, in order: class subset, limits (a seeded random subset), pooling, modality subset,
-// validation hold-out, standardisation.
+// validation hold-out, test corruption, standardisation (with clean training statistics).
 // Does not fetch. Throws qmf::UsageError for an unknown view or bad `classes` or `modalities`
 // (naming the key), qmf::Error for missing or bad files.
 Multimodal load_view(const ViewOptions& options);

@@ -127,8 +127,10 @@ QmfCircuit build_qmf_circuit(const CircuitSpec& spec) {
   for (int s = 0; int km : spec.k) start.push_back(s), s += km;
   if (spec.angle_encoding)
     for (int q = 0; q < n; ++q) b.circuit().add(GateKind::RY, q, Angle::sample(q));
+  const size_t encoding_gates = b.circuit().gates().size();
   for (int l = 0; l < spec.fusion_layers; ++l) fusion_layer(b, spec.k, start, spec.entangle);
   const uint32_t fusion = b.params();
+  const size_t fusion_end = b.circuit().gates().size();
 
   std::vector<int> active(n);
   std::iota(active.begin(), active.end(), 0);
@@ -146,6 +148,8 @@ QmfCircuit build_qmf_circuit(const CircuitSpec& spec) {
   }
   QmfCircuit out{std::move(b.circuit()), {}, fusion, b.params() - fusion, std::move(schedule)};
   out.readout.assign(active.begin(), active.begin() + r);
+  out.encoding_gates = encoding_gates;
+  out.fusion_end = fusion_end;
   return out;
 }
 

@@ -6,17 +6,19 @@
 #include "grad/adjoint.h"
 #include "model/baseline_parts.h"
 #include "model/encoding.h"
+#include "model/qmfnn_probe.h"
 #include "model/readout.h"
 #include "nn/linear.h"
 #include "nn/loss.h"
 #include "nn/mlp.h"
+#include "sim/measure.h"
 #include "sim/simulator.h"
 
 namespace qmf::model {
 namespace {
 
 template <typename T>
-class Qmfnn final : public Model {
+class Qmfnn final : public Model, public QmfnnProbe {
  public:
   explicit Qmfnn(const QmfnnSpec& spec)
       : spec_(spec), circuit_(build_qmf_circuit(circuit_spec(spec))),
@@ -51,6 +53,55 @@ class Qmfnn final : public Model {
     const double loss = readout(y, train, probs);
     if (train) backward();
     return loss;
+  }
+
+  const QmfnnSpec& spec() const override { return spec_; }
+  const QmfCircuit& qmf_circuit() const override { return circuit_; }
+  std::span<const double> angles() const override {
+    return arena_.values(circuit_offset_, program_->circuit().shared_params());
+  }
+
+  Registers registers(const std::vector<nn::Matrix>& x) override {
+    encode_inputs(x);
+    if (spec_.encoding != Encoding::angle) return registers_;
+    Registers out(ffn_.size());
+    for (size_t m = 0; m < ffn_.size(); ++m) out[m] = ry_product_states(h_[m], spec_.k[m]);
+    return out;
+  }
+
+  void run_from(const Registers& registers, nn::Matrix& marginal, nn::Matrix& probs) override {
+    const sim::BatchState<T> state = probe_state(registers, Stage::circuit);
+    const size_t batch = state.batch();
+    Probe& probe = probe_for(Stage::circuit);
+    marginal.resize(static_cast<nn::Index>(batch), nn::Index{1} << circuit_.readout.size());
+    probe.sim.marginal(state, circuit_.readout, {marginal.data(), static_cast<size_t>(marginal.size())});
+    readout_probs(marginal, probs);
+  }
+
+  void readout_probs(const nn::Matrix& marginal, nn::Matrix& probs) override {
+    if (spec_.readout == Readout::probs) {
+      // No loss is wanted, only the probabilities.
+      const std::vector<int> unused(static_cast<size_t>(marginal.rows()), 0);
+      probs_readout(marginal, unused, spec_.classes, probs, nullptr);
+      return;
+    }
+    nn::Matrix z, logits;
+    z_from_marginal(marginal, z);
+    head_->forward(z, logits);
+    nn::softmax(logits, probs);
+  }
+
+  nn::Matrix register_entropies(const Registers& registers, Stage stage) override {
+    const sim::BatchState<T> state = probe_state(registers, stage);
+    nn::Matrix s(static_cast<nn::Index>(state.batch()), static_cast<nn::Index>(ffn_.size()));
+    std::vector<std::vector<int>> qubits(ffn_.size());
+    for (size_t m = 0, q0 = 0; m < ffn_.size(); q0 += spec_.k[m], ++m)
+      for (int j = 0; j < spec_.k[m]; ++j) qubits[m].push_back(static_cast<int>(q0) + j);
+    for (size_t b = 0; b < state.batch(); ++b)
+      for (size_t m = 0; m < ffn_.size(); ++m)
+        s(static_cast<nn::Index>(b), static_cast<nn::Index>(m)) =
+            sim::von_neumann_entropy(sim::reduced_density_matrix(state, b, qubits[m]));
+    return s;
   }
 
   std::string kind() const override { return "qmfnn"; }
@@ -131,6 +182,57 @@ class Qmfnn final : public Model {
     }
   }
 
+  // The circuit after the encoding gates, up to the end of the fusion block or to its end, for
+  // the probe: built on first use.
+  struct Probe {
+    std::shared_ptr<const sim::Program> program;
+    sim::Simulator<T> sim;
+  };
+
+  Probe& probe_for(Stage stage) {
+    std::unique_ptr<Probe>& p = stage == Stage::fusion ? fusion_probe_ : circuit_probe_;
+    if (!p) {
+      const size_t last = stage == Stage::fusion ? circuit_.fusion_end : circuit_.circuit.gates().size();
+      auto program = std::make_shared<const sim::Program>(
+          gate_range(circuit_.circuit, circuit_.encoding_gates, last));
+      p = std::make_unique<Probe>(Probe{program, sim::Simulator<T>(program, {spec_.threads})});
+    }
+    return *p;
+  }
+
+  sim::BatchState<T> probe_state(const Registers& registers, Stage stage) {
+    Probe& probe = probe_for(stage);
+    QMF_CHECK(registers.size() == ffn_.size(), "{} registers for {} modalities", registers.size(),
+              ffn_.size());
+    const size_t batch = registers[0].size() >> spec_.k[0];
+    sim::ProductInput in;
+    for (size_t m = 0; m < ffn_.size(); ++m) {
+      in.qubits.push_back(spec_.k[m]);
+      in.amplitudes.emplace_back(registers[m]);
+    }
+    sim::BatchState<T> state = probe.sim.make_state(batch);
+    const auto theta = angles().first(probe.program->circuit().shared_params());
+    probe.sim.forward(in, theta, {}, state);
+    return state;
+  }
+
+  // prod_j RY(h_j)|0> over k qubits, qubit 0 the most significant: B rows of 2^k amplitudes.
+  static std::vector<cplx> ry_product_states(const nn::Matrix& h, int k) {
+    const size_t dim = size_t{1} << k;
+    std::vector<cplx> out(static_cast<size_t>(h.rows()) * dim);
+    for (nn::Index b = 0; b < h.rows(); ++b) {
+      for (size_t i = 0; i < dim; ++i) {
+        double a = 1;
+        for (int j = 0; j < k; ++j) {
+          const bool one = (i >> (k - 1 - j)) & 1;
+          a *= one ? std::sin(h(b, j) / 2) : std::cos(h(b, j) / 2);
+        }
+        out[static_cast<size_t>(b) * dim + i] = a;
+      }
+    }
+    return out;
+  }
+
   QmfnnSpec spec_;
   QmfCircuit circuit_;
   std::shared_ptr<const sim::Program> program_;
@@ -146,9 +248,23 @@ class Qmfnn final : public Model {
   nn::Matrix marginal_, dmarginal_, z_, dz_, logits_, dlogits_, dh_;
   grad::Adjoint<T> adjoint_;
   grad::Gradients grads_;
+  std::unique_ptr<Probe> fusion_probe_, circuit_probe_;
 };
 
 }  // namespace
+
+sim::Circuit gate_range(const sim::Circuit& circuit, size_t first, size_t last) {
+  QMF_CHECK(first <= last && last <= circuit.gates().size(), "gates [{}, {}) of {}", first, last,
+            circuit.gates().size());
+  sim::Circuit out(circuit.qubits());
+  for (size_t g = first; g < last; ++g) {
+    const sim::Gate& gate = circuit.gates()[g];
+    QMF_CHECK(gate.kind != sim::GateKind::Unitary1 && gate.kind != sim::GateKind::Unitary2,
+              "gate_range copies parametric gates only");
+    out.add(gate.kind, gate.qubits, gate.angles);
+  }
+  return out;
+}
 
 CircuitSpec circuit_spec(const QmfnnSpec& s) {
   return {.k = s.k,

@@ -25,6 +25,11 @@ struct DataConfig {
   double validation = 0;        // fraction of the training data held out for validation
   std::vector<int> classes;     // empty: all classes; otherwise relabelled 0..C-1 in this order
   std::vector<int> modalities;  // empty: all; otherwise the 1-based modalities kept, in order
+  // data.corrupt.*: one modality of a fraction of the test samples damaged (0: none).
+  std::size_t corrupt_modality = 0;
+  CorruptKind corrupt_kind = CorruptKind::noise;
+  double corrupt_fraction = 1.0;
+  double corrupt_sigma = 0.5;
   bool operator==(const DataConfig&) const = default;
 };
 
@@ -40,6 +45,7 @@ struct ModelConfig {
   Readout readout = Readout::probs;
   bool entangle = true;             // qmfnn: CRX entanglers in the fusion block (false: ablation)
   bool qcnn = true;                 // qmfnn: the QCNN (false: read out straight after fusion)
+  Fusion fusion = Fusion::entangle;  // qmfnn: evidential replaces fusion block + QCNN
   std::vector<int> hidden = {128};  // early / late: MLP hidden widths
   int fusion_dim = 16;              // tfn / lmf: width of each modality's embedding z_m
   int rank = 4;                     // lmf: rank of the factorised fusion weight

@@ -44,6 +44,10 @@ const std::vector<Field>& table() {
       // Which indices exist depends on the view; the data layer checks the upper bound.
       field("data.modalities", &DataConfig::modalities,
             int_list({.lo = 1, .min_size = 1, .empty_means_all = true, .distinct = true})),
+      field("data.corrupt.modality", &DataConfig::corrupt_modality, integer<std::size_t>(0)),
+      field("data.corrupt.kind", &DataConfig::corrupt_kind, choice<CorruptKind>()),
+      field("data.corrupt.fraction", &DataConfig::corrupt_fraction, real_between(0.0, 1.0)),
+      field("data.corrupt.sigma", &DataConfig::corrupt_sigma, positive_real()),
       field("model.kind", &ModelConfig::kind, one_of(kModelKinds)),
       field("model.encoding", &ModelConfig::encoding, choice<Encoding>()),
       field("model.k", &ModelConfig::k,
@@ -56,6 +60,7 @@ const std::vector<Field>& table() {
       field("model.readout", &ModelConfig::readout, choice<Readout>()),
       field("model.entangle", &ModelConfig::entangle, boolean()),
       field("model.qcnn", &ModelConfig::qcnn, boolean()),
+      field("model.fusion", &ModelConfig::fusion, choice<Fusion>()),
       field("model.hidden", &ModelConfig::hidden, int_list({.lo = 1})),
       field("model.fusion_dim", &ModelConfig::fusion_dim, integer<int>(1)),
       field("model.rank", &ModelConfig::rank, integer<int>(1)),

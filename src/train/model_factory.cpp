@@ -5,6 +5,7 @@
 
 #include "core/error.h"
 #include "model/baselines.h"
+#include "model/evidential.h"
 #include "model/qmfnn.h"
 #include "sim/parallel.h"
 
@@ -20,7 +21,9 @@ model::QmfnnSpec qmfnn_spec(const Config& c, const data::Multimodal& data) {
   const auto& m = c.model;
   return {.dims = data.dims(),
           .classes = data.classes,
-          .k = qubits_per_modality(m, data.dims().size()),
+          // Evidential fusion sizes its registers from the class count: model.k does not apply.
+          .k = m.fusion == Fusion::evidential ? std::vector<int>{}
+                                              : qubits_per_modality(m, data.dims().size()),
           .encoding = m.encoding,
           .ffn_hidden = m.ffn_hidden,
           .ffn_activation = m.ffn_activation,
@@ -47,6 +50,12 @@ model::BaselineSpec baseline_spec(const Config& c, const data::Multimodal& data)
 
 std::unique_ptr<model::Model> make_model(const Config& c, const data::Multimodal& data) {
   const std::string& kind = c.model.kind;
+  if (c.model.fusion == Fusion::evidential && kind != "qmfnn")
+    throw UsageError(fmt::format("model.fusion: evidential fusion is a fusion of the qmfnn model, "
+                                 "not of '{}' (model.kind)",
+                                 kind));
+  if (kind == "qmfnn" && c.model.fusion == Fusion::evidential)
+    return model::make_evidential(qmfnn_spec(c, data));
   if (kind == "qmfnn") return model::make_qmfnn(qmfnn_spec(c, data));
   if (kind == "qmfnn-classical") return model::make_qmfnn_classical(qmfnn_spec(c, data));
   if (kind == "early") return model::make_early(baseline_spec(c, data));

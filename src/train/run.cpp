@@ -130,6 +130,10 @@ data::Multimodal load_data(const Config& c) {
                           .validation = c.data.validation,
                           .classes = c.data.classes,
                           .modalities = c.data.modalities,
+                          .corrupt = {.modality = c.data.corrupt_modality,
+                                      .kind = c.data.corrupt_kind,
+                                      .fraction = c.data.corrupt_fraction,
+                                      .sigma = c.data.corrupt_sigma},
                           .seed = c.train.seed});
 }
 

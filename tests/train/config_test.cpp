@@ -115,6 +115,25 @@ TEST(ConfigOptions, EveryNameReadsBack) {
   EXPECT_FALSE(parse_choice<Readout>("logits").has_value());
 }
 
+TEST(ConfigCorrupt, NestedKeysReadFromTablesAndOverridesAndWriteBack) {
+  Config c = parse_config(R"(
+[data.corrupt]
+modality = 2
+kind = "blank"
+fraction = 0.25
+)");
+  EXPECT_EQ(c.data.corrupt_modality, 2u);
+  EXPECT_EQ(c.data.corrupt_kind, CorruptKind::blank);
+  EXPECT_EQ(c.data.corrupt_fraction, 0.25);
+  apply_override(c, "data.corrupt.sigma=0.8");
+  apply_override(c, "data.corrupt.kind=noise");
+  EXPECT_EQ(c.data.corrupt_sigma, 0.8);
+  EXPECT_EQ(parse_config(to_toml(c)), c);
+  EXPECT_THROW(apply_override(c, "data.corrupt.fraction=1.5"), UsageError);
+  EXPECT_THROW(apply_override(c, "data.corrupt.kind=smudge"), UsageError);
+  EXPECT_THROW(apply_override(c, "data.corrupt.modality=-1"), UsageError);
+}
+
 // ---- files ----
 
 TEST_F(ConfigFile, ReadsSectionTables) {
