@@ -5,6 +5,7 @@ namespace qmf::app {
 void register_commands(CLI::App& app) {
   add_train(app);
   add_eval(app);
+  add_explain(app);
   add_compare(app);
   add_data(app);
   add_bench(app);

@@ -3,11 +3,7 @@
 #include <memory>
 
 #include "commands.h"
-#include "core/error.h"
-#include "train/checkpoint.h"
-#include "train/config.h"
-#include "train/model_factory.h"
-#include "train/run.h"
+#include "train/trained_run.h"
 #include "train/trainer.h"
 
 namespace qmf::app {
@@ -37,21 +33,12 @@ void add_eval(CLI::App& app) {
   cmd->add_option("--run", opt->run, "run directory")->required()->check(CLI::ExistingDirectory);
   cmd->add_option("--set", opt->sets, "override a data key: --set data.test_limit=1000");
   cmd->callback([opt] {
-    const std::filesystem::path dir = opt->run;
-    Config config = load_config(dir / "config.toml");
-    for (const auto& s : opt->sets) {
-      if (!s.starts_with("data.") && !s.starts_with("train.threads="))
-        throw UsageError(fmt::format("--set {}: eval takes data.* keys and train.threads only", s));
-      apply_override(config, s);
-    }
-    const auto ckpt = train::load_checkpoint(dir / "checkpoint.qmf");
-    const auto data = train::load_data(config);
-    auto model = train::make_model(config, data);
-    train::restore(ckpt, model->kind(), model->arena(), nullptr, dir / "checkpoint.qmf");
-    const auto ev = train::evaluate(*model, data.test, data.classes);
+    const auto run = train::load_trained(opt->run, opt->sets, "eval");
+    const auto& data = run.data;
+    const auto ev = train::evaluate(*run.model, data.test, data.classes);
     std::printf("%s on %s: %zu test samples, accuracy %.2f%%, loss %.4f (after %d epochs)\n",
-                model->kind().c_str(), data.view.c_str(), data.test.size(), 100 * ev.accuracy,
-                ev.loss, ckpt.epochs_done);
+                run.model->kind().c_str(), data.view.c_str(), data.test.size(), 100 * ev.accuracy,
+                ev.loss, run.epochs_done);
     print_confusion(ev);
   });
 }

@@ -1,0 +1,93 @@
+// `qmf explain --run DIR`: what a trained QMFNN does with each test sample — each modality's
+// register before fusion, the fused decision, attribution by ablation, entanglement between the
+// registers (explain/explanation.h) — as tables, figures and a report in DIR/explain.
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "commands.h"
+#include "core/error.h"
+#include "core/staged_dir.h"
+#include "explain/explanation.h"
+#include "model/qmfnn_probe.h"
+#include "report/explain_report.h"
+#include "train/trained_run.h"
+
+namespace qmf::app {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct ExplainOptions {
+  std::string run, out;
+  size_t samples = 6;
+  std::vector<std::string> sets;
+};
+
+// The output directory is replaced whole, so it must be new, empty, or an earlier explanation:
+// a mistyped --out (the run itself, a home directory) must not be deleted.
+void check_replaceable(const fs::path& out) {
+  if (!fs::exists(out)) return;
+  if (!fs::is_directory(out))
+    throw UsageError(fmt::format("--out {}: exists and is not a directory", out.string()));
+  if (!fs::is_empty(out) && !fs::exists(out / "explain.json"))
+    throw UsageError(
+        fmt::format("--out {}: exists and holds something other than an earlier "
+                    "explanation (no explain.json); it would be replaced whole",
+                    out.string()));
+}
+
+void run_explain(const ExplainOptions& opt) {
+  const fs::path out = opt.out.empty() ? fs::path(opt.run) / "explain" : fs::path(opt.out);
+  check_replaceable(out);
+  const auto run = train::load_trained(opt.run, opt.sets, "explain");
+  auto* probe = dynamic_cast<model::QmfnnProbe*>(run.model.get());
+  if (probe == nullptr)
+    throw UsageError(fmt::format("qmf explain needs a qmfnn model; the run in {} is '{}'", opt.run,
+                                 run.model->kind()));
+  if (run.data.test.size() == 0)
+    throw Error(fmt::format("the test split of {} is empty: nothing to explain", run.data.view));
+
+  const auto start = std::chrono::steady_clock::now();
+  const explain::Explanation e =
+      explain::explain(*probe, run.data.test, {.batch = 256, .examples = opt.samples});
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  const report::ExplainReport r =
+      report::make_explain_report(e, {.run = opt.run,
+                                      .model = run.model->describe(),
+                                      .view = run.data.view,
+                                      .modality_names = run.data.modality_names,
+                                      .encoding = probe->spec().encoding,
+                                      .overrides = opt.sets});
+  StagedDir staged(out);
+  report::write_explain_report(staged.path(), r);
+  staged.commit();
+
+  std::printf("%s", report::explain_table(r).c_str());
+  std::printf("explained in %.1f s; wrote %s (explain.md, explain.json, explain.csv, figures)\n",
+              seconds, out.string().c_str());
+}
+
+}  // namespace
+
+void add_explain(CLI::App& app) {
+  auto opt = std::make_shared<ExplainOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "explain", "Explain a trained qmfnn run: modality beliefs, attribution, entanglement");
+  cmd->add_option("--run", opt->run, "run directory")->required()->check(CLI::ExistingDirectory);
+  cmd->add_option("--samples", opt->samples, "test samples drawn in samples.png (default 6)")
+      ->check(CLI::Range(1, 64));
+  cmd->add_option("--set", opt->sets,
+                  "override a data key or train.threads: --set data.test_limit=1000");
+  cmd->add_option(
+      "--out", opt->out,
+      "output directory (default DIR/explain); an earlier explanation there is replaced");
+  cmd->callback([opt] { run_explain(*opt); });
+}
+
+}  // namespace qmf::app

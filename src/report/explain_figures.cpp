@@ -1,0 +1,191 @@
+// The figures of `qmf explain`, drawn by gnuplot from data files written beside them: one script
+// (plot.gp) draws each figure twice, as PNG and as SVG.
+#include <algorithm>
+#include <cstddef>
+
+#include <fmt/format.h>
+
+#include "core/atomic_file.h"
+#include "report/explain_report.h"
+#include "report/gnuplot.h"
+
+namespace qmf::report {
+namespace {
+
+// Bar colours: neutral, the true class, a wrong prediction.
+constexpr int kNeutral = 0x4477aa, kTrue = 0x228833, kWrong = 0xcc3311;
+
+// A gnuplot single-quoted string (a quote inside is written twice).
+std::string quoted(const std::string& s) {
+  std::string q = "'";
+  for (char ch : s) q += ch == '\'' ? std::string("''") : std::string(1, ch);
+  return q + "'";
+}
+
+// `body` drawn into name.png and name.svg.
+std::string both_formats(const std::string& name, int width, int height, const std::string& body) {
+  return fmt::format(
+      "set terminal pngcairo noenhanced size {1},{2} font ',9'\nset output '{0}.png'\n{3}"
+      "set terminal svg noenhanced size {1},{2} font ',9'\nset output '{0}.svg'\n{3}unset output\n",
+      name, width, height, body);
+}
+
+// --- samples: one row of panels per example, one panel per register, then the fused decision.
+
+struct Panel {
+  std::string title;
+  std::vector<double> values;
+  std::vector<int> colours;
+};
+
+std::vector<Panel> example_panels(const ExplainReport& r, size_t i) {
+  const explain::Explanation& e = r.explanation;
+  const int label = e.label[i], pred = e.prediction[i];
+  std::vector<Panel> panels;
+  for (size_t m = 0; m < e.modalities(); ++m) {
+    const auto& d = e.distributions[i][m];
+    Panel p;
+    if (r.context.encoding == Encoding::belief) {
+      // The first C basis states are the classes; the rest of the mass is on other hypotheses.
+      // A register of fewer than C states holds a belief over the first 2^k classes only.
+      const size_t classes = std::min(d.size(), static_cast<size_t>(e.classes));
+      p.values.assign(d.begin(), d.begin() + static_cast<std::ptrdiff_t>(classes));
+      double other = 0;
+      for (size_t j = p.values.size(); j < d.size(); ++j) other += d[j];
+      p.title = d.size() > classes ? fmt::format("{}: class belief (other hypotheses {:.2f})",
+                                                 r.context.modality_names[m], other)
+                                   : fmt::format("{}: belief over classes 0-{} only",
+                                                 r.context.modality_names[m], classes - 1);
+      for (size_t c = 0; c < p.values.size(); ++c)
+        p.colours.push_back(static_cast<int>(c) == label ? kTrue : kNeutral);
+    } else {
+      p.values = d;
+      p.title =
+          fmt::format("{}: |amplitude|² over {} states", r.context.modality_names[m], d.size());
+      p.colours.assign(d.size(), kNeutral);
+    }
+    panels.push_back(std::move(p));
+  }
+  Panel fused{fmt::format("sample {}: true {}, predicted {}", i, label, pred), {}, {}};
+  for (int c = 0; c < e.classes; ++c) {
+    fused.values.push_back(e.probs(static_cast<nn::Index>(i), c));
+    fused.colours.push_back(c == label ? kTrue : c == pred ? kWrong : kNeutral);
+  }
+  panels.push_back(std::move(fused));
+  return panels;
+}
+
+// Every bar labelled up to 10 bars, then about 8 labels.
+std::string tic_step(size_t bars) { return bars <= 10 ? "1" : fmt::format("0,{}", (bars + 7) / 8); }
+
+// samples.dat holds one data block per panel (gnuplot `index`), in drawing order.
+std::string samples_figure(const std::filesystem::path& dir, const ExplainReport& r) {
+  const explain::Explanation& e = r.explanation;
+  const size_t columns = e.modalities() + 1, rows = e.distributions.size();
+  std::string data,
+      body = fmt::format(
+          "reset\nset style fill solid 0.8 border -1\nset boxwidth 0.8\nset grid y\n"
+          "set multiplot layout {},{} title 'register distributions before fusion and the fused "
+          "class probabilities'\n",
+          rows, columns);
+  size_t block = 0;
+  for (size_t i = 0; i < rows; ++i) {
+    for (const Panel& p : example_panels(r, i)) {
+      for (size_t x = 0; x < p.values.size(); ++x)
+        data += fmt::format("{} {:.9g} {}\n", x, p.values[x], p.colours[x]);
+      data += "\n\n";
+      body += fmt::format(
+          "set title {}\nset xrange [-0.5:{}]\nset xtics {}\nset yrange [0:{}]\n"
+          "plot 'samples.dat' index {} using 1:2:3 with boxes lc rgb variable notitle\n",
+          quoted(p.title), static_cast<double>(p.values.size()) - 0.5, tic_step(p.values.size()),
+          block % columns == columns - 1 ? "1" : "*",  // the fused panel: probabilities
+          block);
+      ++block;
+    }
+  }
+  body += "unset multiplot\n";
+  write_file_atomic(dir / "samples.dat", data);
+  return rows == 0 ? std::string()
+                   : both_formats("samples", 330 * static_cast<int>(columns),
+                                  230 * static_cast<int>(rows) + 40, body);
+}
+
+// --- attribution: mean attribution per true class (and over all), grouped by class.
+
+std::string attribution_figure(const std::filesystem::path& dir, const ExplainReport& r) {
+  const auto& names = r.context.modality_names;
+  const size_t m_count = names.size();
+  std::string data = fmt::format("# class, uniform: {0}, mixed: {0}\n", fmt::join(names, " "));
+  const auto row = [&](const std::string& label, const explain::GroupStats& g) {
+    data += label;
+    for (const auto& s : g.modalities) data += fmt::format(" {:.9g}", s.attribution);
+    for (const auto& s : g.modalities) data += fmt::format(" {:.9g}", s.attribution_mixed);
+    data += '\n';
+  };
+  for (size_t c = 0; c < r.summary.per_class.size(); ++c)
+    row(std::to_string(c), r.summary.per_class[c]);
+  row("all", r.summary.overall);
+  write_file_atomic(dir / "attribution.dat", data);
+
+  const auto plot = [&](size_t first_column) {
+    std::string p = "plot ";
+    for (size_t m = 0; m < m_count; ++m)
+      p += fmt::format("{}'attribution.dat' using {}{} title {}", m ? ", " : "", first_column + m,
+                       m ? "" : ":xtic(1)", quoted(names[m]));
+    return p + "\n";
+  };
+  const std::string body =
+      "reset\nset style data histograms\nset style histogram clustered gap 1\n"
+      "set style fill solid 0.8 border -1\nset grid y\nset xzeroaxis\nset key outside right\n"
+      "set yrange [*<0:0<*]\n"  // always show the zero line
+      "set xlabel 'true class'\nset ylabel 'log p(y) - log p_ablated(y)'\n"
+      "set multiplot layout 2,1 title 'mean attribution per true class (positive: the modality "
+      "supported the true class)'\n"
+      "set title 'register replaced by the uniform superposition'\n" +
+      plot(2) + "set title 'register replaced by the maximally mixed state'\n" + plot(2 + m_count) +
+      "unset multiplot\n";
+  return both_formats("attribution", 1000, 760, body);
+}
+
+// --- entropy: histograms of register entropies after the fusion block and after the circuit.
+
+std::string entropy_figure(const std::filesystem::path& dir, const ExplainReport& r) {
+  const auto& h = r.histograms;
+  const auto& names = r.context.modality_names;
+  const double n = static_cast<double>(std::max<size_t>(1, r.explanation.samples()));
+  std::string data = fmt::format("# bin centre (bits), after fusion: {0}, after circuit: {0}\n",
+                                 fmt::join(names, " "));
+  for (size_t b = 0; b + 1 < h.edges.size(); ++b) {
+    data += fmt::format("{:.6g}", (h.edges[b] + h.edges[b + 1]) / 2);
+    for (const auto& counts : h.fusion)
+      data += fmt::format(" {:.6g}", static_cast<double>(counts[b]) / n);
+    for (const auto& counts : h.circuit)
+      data += fmt::format(" {:.6g}", static_cast<double>(counts[b]) / n);
+    data += '\n';
+  }
+  write_file_atomic(dir / "entropy.dat", data);
+
+  const auto plot = [&](size_t first_column) {
+    std::string p = "plot ";
+    for (size_t m = 0; m < names.size(); ++m)
+      // Dashes of their own: registers with equal entropies (always, for M = 2) still show.
+      p += fmt::format("{}'entropy.dat' using 1:{} with histeps lw {} dt {} title {}",
+                       m ? ", " : "", first_column + m, m ? 2 : 4, m + 1, quoted(names[m]));
+    return p + "\n";
+  };
+  const std::string body = fmt::format(
+      "reset\nset grid\nset xrange [0:{}]\nset yrange [0:*]\nset xlabel 'register entropy "
+      "(bits)'\nset ylabel 'fraction of test samples'\nset multiplot layout 1,2 title "
+      "'entanglement between each register and the rest'\nset title 'after the fusion "
+      "block'\n{}set title 'after the whole circuit'\n{}unset multiplot\n",
+      h.edges.back(), plot(2), plot(2 + names.size()));
+  return both_formats("entropy", 1100, 450, body);
+}
+
+}  // namespace
+
+void write_explain_figures(const std::filesystem::path& dir, const ExplainReport& r) {
+  run_gnuplot(dir, samples_figure(dir, r) + attribution_figure(dir, r) + entropy_figure(dir, r));
+}
+
+}  // namespace qmf::report

@@ -1,0 +1,54 @@
+#pragma once
+// The outputs of `qmf explain` (see explain/explanation.h for what is computed), in one directory:
+//   explain.json     summary (accuracy; per modality: attribution, attribution_mixed,
+//                    accuracy_ablated, accuracy_ablated_mixed, entropy_after_fusion,
+//                    entropy_after_circuit), per_class, the entropy histograms, the examples
+//   explain.csv      one row per test sample
+//   explain.md       a short report that strings the tables and figures together
+//   samples.png/svg      the first examples: each register's distribution and the fused decision
+//   attribution.png/svg  mean attribution per true class, one bar per modality
+//   entropy.png/svg      histograms of the register entropies after fusion and after the circuit
+// with the gnuplot data (*.dat) and script (plot.gp) beside the figures.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/options.h"
+#include "explain/explanation.h"
+#include "explain/summary.h"
+
+namespace qmf::report {
+
+// What the report says about where the explanation came from.
+struct ExplainContext {
+  std::string run;    // the run directory, as the user named it
+  std::string model;  // the model's one-line description
+  std::string view;
+  std::vector<std::string> modality_names;
+  Encoding encoding = Encoding::amplitude;
+  std::vector<std::string> overrides;  // --set assignments applied to the run's config
+};
+
+struct ExplainReport {
+  const explain::Explanation& explanation;
+  explain::Summary summary;
+  explain::EntropyHistograms histograms;
+  ExplainContext context;
+};
+
+ExplainReport make_explain_report(const explain::Explanation& e, ExplainContext context);
+
+nlohmann::json explain_json(const ExplainReport& r);
+std::string explain_csv(const ExplainReport& r);
+std::string explain_markdown(const ExplainReport& r);
+// The accuracy and the per-modality summary as a fixed-width table for the terminal.
+std::string explain_table(const ExplainReport& r);
+// samples, attribution and entropy figures (PNG and SVG) with their data files.
+void write_explain_figures(const std::filesystem::path& dir, const ExplainReport& r);
+
+// Writes every file above into `dir` (which must exist).
+void write_explain_report(const std::filesystem::path& dir, const ExplainReport& r);
+
+}  // namespace qmf::report

@@ -1,0 +1,179 @@
+// `qmf explain` run as a separate process: the files it writes, its output directory replaced
+// whole, and its usage errors (exit 2) — a missing run, a run of another model kind, a --set key
+// it does not take.
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "data/temp_dir.h"
+#include "support/fake_mnist.h"
+#include "support/run_command.h"
+#include "support/train_support.h"
+#include "train/run.h"
+
+namespace qmf {
+namespace {
+
+namespace fs = std::filesystem;
+using qmf::testing::CommandResult;
+using qmf::testing::file_names;
+using qmf::testing::slurp;
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+class CliExplain : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    shared_ = new data::TempDir("qmf-cli-explain");
+    qmf::testing::write_fake_mnist(shared_->path() / "data");
+    for (const char* kind : {"qmfnn", "late"}) {
+      Config c = qmf::testing::small_config(shared_->path() / "data", 1);
+      c.model.kind = kind;
+      qmf::testing::QuietProgress progress;
+      train::train_new(c, shared_->path() / kind, progress);
+    }
+  }
+  static void TearDownTestSuite() {
+    delete shared_;
+    shared_ = nullptr;
+  }
+
+  // A private copy of the trained run of `kind` in the working directory, as "run".
+  fs::path copy_run(const std::string& kind) const {
+    const fs::path run = cwd_.path() / "run";
+    fs::copy(shared_->path() / kind, run, fs::copy_options::recursive);
+    return run;
+  }
+
+  CommandResult exec_qmf(const std::vector<std::string>& args) const {
+    CommandResult r = qmf::testing::run_qmf(args, cwd_.path(), cwd_.path() / "no-data-here");
+    EXPECT_TRUE(r.exited) << "qmf did not exit normally: " << r.describe();
+    return r;
+  }
+
+  static inline data::TempDir* shared_ = nullptr;
+  data::TempDir cwd_{"qmf-cli-explain-cwd"};
+};
+
+TEST_F(CliExplain, WritesTheReportIntoRunExplainAndPrintsTheSummary) {
+  const fs::path run = copy_run("qmfnn");
+  const CommandResult r = exec_qmf({"explain", "--run", "run", "--samples", "3"});
+  ASSERT_EQ(r.code, 0) << r.describe();
+  const auto summary = nlohmann::json::parse(slurp(run / "summary.json"));
+  char acc[32];
+  std::snprintf(acc, sizeof acc, "accuracy %.2f%%",
+                100 * summary.at("test_accuracy").get<double>());
+  EXPECT_TRUE(contains(r.out, acc)) << acc << "\n" << r.describe();
+  EXPECT_TRUE(contains(r.out, "attribution")) << r.describe();
+  EXPECT_TRUE(contains(r.out, "run/explain")) << r.describe();
+
+  const std::vector<std::string> expected = {
+      "attribution.dat", "attribution.png", "attribution.svg", "entropy.dat", "entropy.png",
+      "entropy.svg",     "explain.csv",     "explain.json",    "explain.md",  "plot.gp",
+      "samples.dat",     "samples.png",     "samples.svg"};
+  EXPECT_EQ(file_names(run / "explain"), expected);
+  const auto j = nlohmann::json::parse(slurp(run / "explain" / "explain.json"));
+  EXPECT_NEAR(j.at("summary").at("accuracy").get<double>(),
+              summary.at("test_accuracy").get<double>(), 1e-12);
+  EXPECT_EQ(j.at("samples"), summary.at("test_samples"));
+  EXPECT_EQ(j.at("examples").size(), 3u);
+  EXPECT_EQ(qmf::testing::read_csv(run / "explain" / "explain.csv").size(),
+            summary.at("test_samples").get<size_t>() + 1);
+  // Nothing else appeared in the run directory (no staging directory left behind).
+  for (const auto& name : file_names(run)) EXPECT_FALSE(name.starts_with(".")) << name;
+}
+
+TEST_F(CliExplain, OutReplacesAnEarlierExplanationWholeAndSetReachesTheData) {
+  copy_run("qmfnn");
+  fs::create_directories(cwd_.path() / "out");
+  std::ofstream(cwd_.path() / "out" / "explain.json") << "{}";
+  std::ofstream(cwd_.path() / "out" / "stale.txt") << "old";
+  const CommandResult r =
+      exec_qmf({"explain", "--run", "run", "--out", "out", "--set", "data.test_limit=10"});
+  ASSERT_EQ(r.code, 0) << r.describe();
+  EXPECT_FALSE(fs::exists(cwd_.path() / "out" / "stale.txt"));
+  const auto j = nlohmann::json::parse(slurp(cwd_.path() / "out" / "explain.json"));
+  EXPECT_EQ(j.at("samples"), 10);
+  EXPECT_EQ(j.at("overrides"), nlohmann::json::array({"data.test_limit=10"}));
+  EXPECT_FALSE(fs::exists(cwd_.path() / "run" / "explain"));
+  EXPECT_EQ(file_names(cwd_.path()), (std::vector<std::string>{"out", "run"}));
+}
+
+// gnuplot missing from PATH: the command fails (exit 1) after computing, and the earlier
+// explanation is left as it was, with no partial directory beside it.
+TEST_F(CliExplain, AFailureKeepsThePreviousOutputIntact) {
+  copy_run("qmfnn");
+  fs::create_directories(cwd_.path() / "out");
+  std::ofstream(cwd_.path() / "out" / "explain.json") << "{}";
+  const std::string cmd = "cd " + qmf::testing::shell_quote(cwd_.path().string()) +
+                          " && /usr/bin/env PATH=/nonexistent " +
+                          qmf::testing::shell_quote(QMF_BINARY) +
+                          " explain --run run --out out >/dev/null 2>err.txt";
+  const int status = std::system(cmd.c_str());
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 1) << slurp(cwd_.path() / "err.txt");
+  EXPECT_TRUE(contains(slurp(cwd_.path() / "err.txt"), "gnuplot"));
+  EXPECT_EQ(file_names(cwd_.path() / "out"), std::vector<std::string>{"explain.json"});
+  EXPECT_EQ(slurp(cwd_.path() / "out" / "explain.json"), "{}");
+  EXPECT_EQ(file_names(cwd_.path()), (std::vector<std::string>{"err.txt", "out", "run"}));
+}
+
+// --out would be replaced whole: a directory that is not an earlier explanation (here the run
+// itself) is refused before anything is computed.
+TEST_F(CliExplain, OutThatIsNotAnEarlierExplanationExits2) {
+  const fs::path run = copy_run("qmfnn");
+  const auto before = file_names(run);
+  const CommandResult r = exec_qmf({"explain", "--run", "run", "--out", "run"});
+  EXPECT_EQ(r.code, 2) << r.describe();
+  EXPECT_TRUE(contains(r.err, "--out run")) << r.describe();
+  EXPECT_EQ(file_names(run), before);
+  std::ofstream(cwd_.path() / "file") << "x";
+  EXPECT_EQ(exec_qmf({"explain", "--run", "run", "--out", "file"}).code, 2);
+}
+
+TEST_F(CliExplain, MissingRunExits2) {
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"explain", "--run", "no-such-dir"},
+        {"explain"},
+        {"explain", "--run"}}) {
+    const CommandResult r = exec_qmf(args);
+    EXPECT_EQ(r.code, 2) << r.describe();
+    EXPECT_FALSE(r.err.empty());
+  }
+  EXPECT_TRUE(file_names(cwd_.path()).empty());
+}
+
+TEST_F(CliExplain, ARunOfAnotherModelExits2NamingIt) {
+  copy_run("late");
+  const CommandResult r = exec_qmf({"explain", "--run", "run"});
+  EXPECT_EQ(r.code, 2) << r.describe();
+  EXPECT_TRUE(contains(r.err, "qmf explain needs a qmfnn model; the run in run is 'late'"))
+      << r.describe();
+  EXPECT_FALSE(fs::exists(cwd_.path() / "run" / "explain"));
+}
+
+TEST_F(CliExplain, SetKeysOtherThanDataAndThreadsExit2) {
+  copy_run("qmfnn");
+  for (const char* set : {"model.k=2", "train.lr=1"}) {
+    const CommandResult r = exec_qmf({"explain", "--run", "run", "--set", set});
+    EXPECT_EQ(r.code, 2) << r.describe();
+    EXPECT_TRUE(contains(r.err, "explain takes data.* keys and train.threads only"))
+        << r.describe();
+  }
+  const CommandResult r = exec_qmf({"explain", "--run", "run", "--set", "data.no_such_key=1"});
+  EXPECT_EQ(r.code, 2) << r.describe();
+  EXPECT_TRUE(contains(r.err, "data.no_such_key")) << r.describe();
+  const CommandResult s = exec_qmf({"explain", "--run", "run", "--samples", "0"});
+  EXPECT_EQ(s.code, 2) << s.describe();
+  EXPECT_FALSE(fs::exists(cwd_.path() / "run" / "explain"));
+}
+
+}  // namespace
+}  // namespace qmf
