@@ -6,6 +6,7 @@ void register_commands(CLI::App& app) {
   add_train(app);
   add_eval(app);
   add_explain(app);
+  add_export(app);
   add_compare(app);
   add_data(app);
   add_bench(app);

@@ -61,6 +61,11 @@ class Qmfnn final : public Model, public QmfnnProbe {
     return arena_.values(circuit_offset_, program_->circuit().shared_params());
   }
 
+  std::vector<nn::Matrix> features(const std::vector<nn::Matrix>& x) override {
+    encode_inputs(x);
+    return h_;
+  }
+
   Registers registers(const std::vector<nn::Matrix>& x) override {
     encode_inputs(x);
     if (spec_.encoding != Encoding::angle) return registers_;

@@ -30,6 +30,8 @@ class QmfnnProbe {
   // The registers' states for inputs x (one B x D_m matrix per modality); for the angle
   // encoding, the product of RY(h_j)|0> over the register's qubits.
   virtual Registers registers(const std::vector<nn::Matrix>& x) = 0;
+  // The FFN outputs h_m (B x 2^k_m, or B x k_m: the RY angles of the angle encoding).
+  virtual std::vector<nn::Matrix> features(const std::vector<nn::Matrix>& x) = 0;
   // The circuit after the encoding, started from `registers`: the marginal P on the readout
   // qubits (B x 2^r) and the class probabilities (B x C).
   virtual void run_from(const Registers& registers, nn::Matrix& marginal, nn::Matrix& probs) = 0;

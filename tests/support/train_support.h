@@ -47,8 +47,8 @@ class QuietProgress {
 
 // Four classes of the generated data, a small model and one thread: a few hundred milliseconds
 // an epoch at most.
-inline Config small_config(const std::filesystem::path& data_dir, int epochs = 3) {
-  Config c;
+inline qmf::Config small_config(const std::filesystem::path& data_dir, int epochs = 3) {
+  qmf::Config c;
   c.data.dir = data_dir.string();
   c.data.view = "mnist/split-h2";
   c.data.classes = {0, 1, 2, 3};

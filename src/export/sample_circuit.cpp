@@ -1,0 +1,55 @@
+#include "export/sample_circuit.h"
+
+#include <cmath>
+
+#include "core/error.h"
+#include "export/state_prep.h"
+
+namespace qmf::exporter {
+namespace {
+
+// The register's amplitudes scaled to unit norm: the amplitude encoding divides by
+// sqrt(|h|^2 + eps), so its norm falls short of 1 by ~eps / |h|^2, and the state it stands for
+// is its direction.
+std::vector<double> unit_amplitudes(const std::vector<std::complex<double>>& reg, size_t m) {
+  double norm2 = 0;
+  for (const auto& a : reg) norm2 += std::norm(a);
+  if (!(norm2 > 1e-300)) {
+    throw Error(fmt::format("modality {}: its features are all zero, so its register has no state "
+                            "to prepare",
+                            m + 1));
+  }
+  std::vector<double> unit;
+  for (const auto& a : reg) unit.push_back(a.real() / std::sqrt(norm2));
+  return unit;
+}
+
+void append(NumericCircuit& to, const NumericCircuit& from) {
+  for (const sim::Gate& g : from.circuit.gates()) {
+    std::array<double, 3> angles{};
+    for (int p = 0; p < sim::info(g.kind).params; ++p) angles[p] = from.theta[g.angles[p].index];
+    add_numeric(to, g.kind, g.qubits, angles);
+  }
+}
+
+}  // namespace
+
+NumericCircuit sample_circuit(model::QmfnnProbe& probe, const std::vector<nn::Matrix>& x) {
+  QMF_CHECK(!x.empty() && x[0].rows() == 1, "one sample expected");
+  const model::QmfnnSpec& spec = probe.spec();
+  const model::QmfCircuit& qc = probe.qmf_circuit();
+  NumericCircuit out{sim::Circuit(qc.circuit.qubits()), {}, qc.readout};
+  std::vector<double> sample_row;  // the angle encoding's per-sample RY angles, register order
+  if (spec.encoding == Encoding::angle) {
+    for (const nn::Matrix& h : probe.features(x))
+      for (nn::Index j = 0; j < h.cols(); ++j) sample_row.push_back(h(0, j));
+  } else {
+    const model::QmfnnProbe::Registers regs = probe.registers(x);
+    for (size_t m = 0, q0 = 0; m < regs.size(); q0 += spec.k[m], ++m)
+      append_state_prep(out, static_cast<int>(q0), spec.k[m], unit_amplitudes(regs[m], m));
+  }
+  append(out, to_numeric(qc.circuit, probe.angles(), sample_row));
+  return out;
+}
+
+}  // namespace qmf::exporter
