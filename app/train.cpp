@@ -19,7 +19,9 @@ void add_train(CLI::App& app) {
   cmd->add_option("--config", opt->config, "TOML config file")->check(CLI::ExistingFile);
   cmd->add_option("--set", opt->sets, "override a key: --set train.epochs=5 (repeatable)");
   cmd->add_option("--out", opt->out, "run directory (default: runs/<time>-<model>-<view>)");
-  cmd->add_option("--resume", opt->resume, "continue the run in this directory")
+  cmd->add_option("--resume", opt->resume,
+                  "continue the run in this directory from its last checkpoint (also after a "
+                  "crash); --set takes train.epochs and train.checkpoint_every only")
       ->check(CLI::ExistingDirectory)
       ->excludes("--config")
       ->excludes("--out");

@@ -15,8 +15,12 @@
 namespace qmf::data {
 namespace {
 
+[[noreturn]] void fail(const std::string& name, const std::string& problem) {
+  throw Error(fmt::format("{}: {}", name, problem));
+}
+
 [[noreturn]] void fail(const std::filesystem::path& file, const std::string& problem) {
-  throw Error(fmt::format("{}: {}", file.string(), problem));
+  fail(file.string(), problem);
 }
 
 std::vector<uint8_t> read_raw(const std::filesystem::path& file) {
@@ -31,14 +35,14 @@ std::vector<uint8_t> read_raw(const std::filesystem::path& file) {
   return bytes;
 }
 
-bool is_gzip(const std::vector<uint8_t>& bytes) {
+bool is_gzip(std::span<const uint8_t> bytes) {
   return bytes.size() >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b;
 }
 
 // Owns a zlib inflate stream so every exit path releases it.
 class Inflater {
  public:
-  explicit Inflater(const std::filesystem::path& file) {
+  explicit Inflater(const std::string& file) {
     // 16 + MAX_WBITS: expect a gzip header and trailer, not a raw zlib stream.
     if (inflateInit2(&zs_, 16 + MAX_WBITS) != Z_OK) fail(file, "cannot start gzip decoder");
   }
@@ -52,7 +56,7 @@ class Inflater {
   z_stream zs_{};
 };
 
-std::vector<uint8_t> gunzip(const std::filesystem::path& file, const std::vector<uint8_t>& in) {
+std::vector<uint8_t> gunzip(const std::string& file, std::span<const uint8_t> in) {
   Inflater zs(file);
   std::vector<uint8_t> out(std::max<size_t>(in.size() * 4, 1 << 16));
   size_t in_pos = 0;
@@ -89,7 +93,12 @@ std::vector<uint8_t> gunzip(const std::filesystem::path& file, const std::vector
 
 std::vector<uint8_t> read_file_bytes(const std::filesystem::path& file) {
   std::vector<uint8_t> bytes = read_raw(file);
-  return is_gzip(bytes) ? gunzip(file, bytes) : bytes;
+  return is_gzip(bytes) ? gunzip(file.string(), bytes) : bytes;
+}
+
+std::vector<uint8_t> decode_file_bytes(std::span<const uint8_t> bytes, const std::string& name) {
+  if (is_gzip(bytes)) return gunzip(name, bytes);
+  return {bytes.begin(), bytes.end()};
 }
 
 }  // namespace qmf::data

@@ -3,6 +3,8 @@
 // and callers should not have to care which.
 #include <cstdint>
 #include <filesystem>
+#include <span>
+#include <string>
 #include <vector>
 
 namespace qmf::data {
@@ -11,5 +13,9 @@ namespace qmf::data {
 // gzip members are joined, as gunzip does). Throws qmf::Error naming the file when it cannot be
 // read or its gzip stream is truncated or corrupt.
 std::vector<uint8_t> read_file_bytes(const std::filesystem::path& file);
+
+// What read_file_bytes makes of bytes already in memory: inflated when gzip, else copied.
+// `name` is what error messages call them.
+std::vector<uint8_t> decode_file_bytes(std::span<const uint8_t> bytes, const std::string& name);
 
 }  // namespace qmf::data

@@ -138,23 +138,25 @@ std::vector<uint8_t> read_member(archive* reader, archive_entry* entry, const st
   return bytes;
 }
 
-void read_archive(const fs::path& file, RecordingCollector& out) {
-  const std::string where = file.string();
-  const ArchiveReader reader(archive_read_new());
+// A reader for plain or gzip tar only: the gzip filter runs in-process (zlib), never an
+// external program.
+ArchiveReader new_tar_reader(const std::string& where) {
+  ArchiveReader reader(archive_read_new());
   if (!reader) fail(where, "cannot start the archive reader");
-  // Plain or gzip tar only: the gzip filter runs in-process (zlib), never an external program.
   archive_read_support_filter_gzip(reader.get());
   archive_read_support_format_tar(reader.get());
-  if (archive_read_open_filename(reader.get(), file.c_str(), 1 << 16) != ARCHIVE_OK) {
-    fail(where, fmt::format("not a readable tar archive: {}", archive_problem(reader.get())));
-  }
+  return reader;
+}
+
+// Every .wav member of an opened archive; `where` names the archive.
+void read_members(archive* reader, const std::string& where, RecordingCollector& out) {
   archive_entry* entry = nullptr;
   for (;;) {
-    const int status = archive_read_next_header(reader.get(), &entry);
+    const int status = archive_read_next_header(reader, &entry);
     if (status == ARCHIVE_EOF) break;
     // ARCHIVE_WARN (e.g. an unknown header extension) still gives a usable member.
     if (status != ARCHIVE_OK && status != ARCHIVE_WARN) {
-      fail(where, fmt::format("not a readable tar archive: {}", archive_problem(reader.get())));
+      fail(where, fmt::format("not a readable tar archive: {}", archive_problem(reader)));
     }
     if (archive_entry_filetype(entry) != AE_IFREG) continue;
     const char* path = archive_entry_pathname(entry);
@@ -162,8 +164,17 @@ void read_archive(const fs::path& file, RecordingCollector& out) {
     const std::string file_name = fs::path(path).filename().string();
     if (!is_wav_name(file_name)) continue;  // the next header skips the unread data
     const std::string member = fmt::format("{}:{}", where, path);
-    out.add(file_name, member, read_member(reader.get(), entry, member));
+    out.add(file_name, member, read_member(reader, entry, member));
   }
+}
+
+void read_archive(const fs::path& file, RecordingCollector& out) {
+  const std::string where = file.string();
+  const ArchiveReader reader = new_tar_reader(where);
+  if (archive_read_open_filename(reader.get(), file.c_str(), 1 << 16) != ARCHIVE_OK) {
+    fail(where, fmt::format("not a readable tar archive: {}", archive_problem(reader.get())));
+  }
+  read_members(reader.get(), where, out);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -255,20 +266,37 @@ std::vector<Recording> read_recordings(const fs::path& source) {
   return recordings;
 }
 
+// The two splits of `recordings`, each required to be non-empty; `where` names the source.
+Fsdd split_recordings(std::vector<Recording>& recordings, const std::string& where) {
+  sort_and_check_unique(recordings);
+  Fsdd fsdd{.train = make_split(recordings, false), .test = make_split(recordings, true)};
+  if (fsdd.train.size() == 0) {
+    fail(where, fmt::format("no training recordings (index above {})", kFsddTestMaxIndex));
+  }
+  if (fsdd.test.size() == 0) {
+    fail(where, fmt::format("no test recordings (index 0-{})", kFsddTestMaxIndex));
+  }
+  return fsdd;
+}
+
 }  // namespace
 
 Fsdd load_fsdd(const fs::path& source) {
   std::vector<Recording> recordings = read_recordings(source);
-  sort_and_check_unique(recordings);
-  Fsdd fsdd{.train = make_split(recordings, false), .test = make_split(recordings, true)};
-  if (fsdd.train.size() == 0) {
-    fail(source.string(),
-         fmt::format("no training recordings (index above {})", kFsddTestMaxIndex));
+  return split_recordings(recordings, source.string());
+}
+
+Fsdd load_fsdd_archive(std::span<const uint8_t> archive_bytes, const std::string& name) {
+  const ArchiveReader reader = new_tar_reader(name);
+  if (archive_read_open_memory(reader.get(), archive_bytes.data(), archive_bytes.size()) !=
+      ARCHIVE_OK) {
+    fail(name, fmt::format("not a readable tar archive: {}", archive_problem(reader.get())));
   }
-  if (fsdd.test.size() == 0) {
-    fail(source.string(), fmt::format("no test recordings (index 0-{})", kFsddTestMaxIndex));
-  }
-  return fsdd;
+  RecordingCollector collector;
+  read_members(reader.get(), name, collector);
+  std::vector<Recording> recordings = collector.take();
+  if (recordings.empty()) fail(name, "no recordings: no .wav members in the archive");
+  return split_recordings(recordings, name);
 }
 
 }  // namespace qmf::data

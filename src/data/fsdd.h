@@ -19,7 +19,9 @@
 // (data/wav.h), a recording over kMaxFsddRecordingBytes, two files for the same recording, no
 // recordings at all, or a split left empty.
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -45,5 +47,9 @@ struct Fsdd {
 };
 
 Fsdd load_fsdd(const std::filesystem::path& source);
+
+// As load_fsdd for a tar archive (plain or gzip) already in memory; `name` stands for the
+// archive in error messages.
+Fsdd load_fsdd_archive(std::span<const uint8_t> archive_bytes, const std::string& name);
 
 }  // namespace qmf::data

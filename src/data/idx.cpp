@@ -6,8 +6,8 @@
 namespace qmf::data {
 namespace {
 
-[[noreturn]] void fail(const std::filesystem::path& file, const std::string& problem) {
-  throw Error(fmt::format("{}: {}", file.string(), problem));
+[[noreturn]] void fail(const std::string& name, const std::string& problem) {
+  throw Error(fmt::format("{}: {}", name, problem));
 }
 
 uint32_t big_endian_u32(const uint8_t* p) {
@@ -23,8 +23,8 @@ std::string describe_magic(uint32_t magic) {
 // Checks the magic number and that the file can hold the header, then returns the header's
 // dimensions (magic excluded). The magic comes first: a wrong kind of file is the likelier
 // mistake, and saying so beats reporting a short header.
-std::vector<uint32_t> read_header(const std::filesystem::path& file,
-                                  const std::vector<uint8_t>& bytes, uint32_t magic, size_t dims) {
+std::vector<uint32_t> read_header(const std::string& file, std::span<const uint8_t> bytes,
+                                  uint32_t magic, size_t dims) {
   if (bytes.size() >= 4) {
     const uint32_t found = big_endian_u32(bytes.data());
     if (found != magic) {
@@ -44,8 +44,8 @@ std::vector<uint32_t> read_header(const std::filesystem::path& file,
 
 // The payload after the header must hold exactly count records of record_size bytes.
 // Compared by division so a hostile header cannot overflow the product.
-void check_payload_size(const std::filesystem::path& file, size_t payload, size_t count,
-                        size_t record_size, const char* what) {
+void check_payload_size(const std::string& file, size_t payload, size_t count, size_t record_size,
+                        const char* what) {
   if (count > payload / record_size) {
     fail(file, fmt::format("truncated: header promises {} {} of {} bytes but only {} bytes follow",
                            count, what, record_size, payload));
@@ -58,35 +58,42 @@ void check_payload_size(const std::filesystem::path& file, size_t payload, size_
 
 }  // namespace
 
-Images read_idx_images(const std::filesystem::path& file) {
-  std::vector<uint8_t> bytes = read_file_bytes(file);
-  const std::vector<uint32_t> dims = read_header(file, bytes, kIdxImagesMagic, 3);
+Images parse_idx_images(std::span<const uint8_t> bytes, const std::string& name) {
+  const std::vector<uint32_t> dims = read_header(name, bytes, kIdxImagesMagic, 3);
   Images images{.count = dims[0], .rows = dims[1], .cols = dims[2], .pixels = {}};
-  if (images.count == 0) fail(file, "header says it holds 0 images");
+  if (images.count == 0) fail(name, "header says it holds 0 images");
   if (images.rows == 0 || images.cols == 0) {
-    fail(file, fmt::format("header gives an empty image size {}x{}", images.rows, images.cols));
+    fail(name, fmt::format("header gives an empty image size {}x{}", images.rows, images.cols));
   }
   constexpr size_t kHeader = 16;
-  check_payload_size(file, bytes.size() - kHeader, images.count, images.rows * images.cols,
+  check_payload_size(name, bytes.size() - kHeader, images.count, images.rows * images.cols,
                      "images");
-  bytes.erase(bytes.begin(), bytes.begin() + kHeader);
-  images.pixels = std::move(bytes);
+  images.pixels.assign(bytes.begin() + kHeader, bytes.end());
   return images;
 }
 
-std::vector<int> read_idx_labels(const std::filesystem::path& file, int max_label) {
-  const std::vector<uint8_t> bytes = read_file_bytes(file);
-  const size_t count = read_header(file, bytes, kIdxLabelsMagic, 1)[0];
-  if (count == 0) fail(file, "header says it holds 0 labels");
+std::vector<int> parse_idx_labels(std::span<const uint8_t> bytes, const std::string& name,
+                                  int max_label) {
+  const size_t count = read_header(name, bytes, kIdxLabelsMagic, 1)[0];
+  if (count == 0) fail(name, "header says it holds 0 labels");
   constexpr size_t kHeader = 8;
-  check_payload_size(file, bytes.size() - kHeader, count, 1, "labels");
+  check_payload_size(name, bytes.size() - kHeader, count, 1, "labels");
   std::vector<int> labels(bytes.begin() + kHeader, bytes.end());
   for (size_t i = 0; i < labels.size(); ++i) {
     if (labels[i] > max_label) {
-      fail(file, fmt::format("label {} at index {} is outside [0, {}]", labels[i], i, max_label));
+      fail(name, fmt::format("label {} at index {} is outside [0, {}]", labels[i], i, max_label));
     }
   }
   return labels;
+}
+
+// Copying the pixels out of the file buffer costs one pass over them, far below the inflation.
+Images read_idx_images(const std::filesystem::path& file) {
+  return parse_idx_images(read_file_bytes(file), file.string());
+}
+
+std::vector<int> read_idx_labels(const std::filesystem::path& file, int max_label) {
+  return parse_idx_labels(read_file_bytes(file), file.string(), max_label);
 }
 
 LabelledImages read_idx_dataset(const std::filesystem::path& images_file,

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,12 @@ Images read_idx_images(const std::filesystem::path& file);
 
 // Labels must lie in [0, max_label].
 std::vector<int> read_idx_labels(const std::filesystem::path& file, int max_label);
+
+// The same checks on an IDX file already in memory (already inflated); `name` is what error
+// messages call it. The readers above are these after read_file_bytes.
+Images parse_idx_images(std::span<const uint8_t> bytes, const std::string& name);
+std::vector<int> parse_idx_labels(std::span<const uint8_t> bytes, const std::string& name,
+                                  int max_label);
 
 LabelledImages read_idx_dataset(const std::filesystem::path& images_file,
                             const std::filesystem::path& labels_file, int max_label);

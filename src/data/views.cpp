@@ -13,6 +13,7 @@
 #include "data/selection.h"
 #include "data/spectrogram.h"
 #include "data/standardize.h"
+#include "data/user_files.h"
 
 namespace qmf::data {
 namespace {
@@ -20,6 +21,7 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr int kSourceClasses = 10;  // every source has labels 0..9
+const std::string kFilesView = "files";  // the user's own data (user_files.h)
 
 // How a view cuts its sources into modalities.
 enum class Layout {
@@ -64,13 +66,14 @@ const ViewSpec& find_view(const std::string& name) {
       fmt::format("unknown view '{}'; available views: {}", name, fmt::join(view_names(), ", ")));
 }
 
-void check_classes(const std::vector<int>& classes) {
+// `available`: how many classes the data has (labels 0..available-1).
+void check_classes(const std::vector<int>& classes, int available) {
   if (classes.empty()) return;
   if (classes.size() < 2) throw UsageError("data.classes: needs at least 2 classes");
   for (size_t i = 0; i < classes.size(); ++i) {
-    if (classes[i] < 0 || classes[i] >= kSourceClasses) {
+    if (classes[i] < 0 || classes[i] >= available) {
       throw UsageError(
-          fmt::format("data.classes: {} is outside [0, {}]", classes[i], kSourceClasses - 1));
+          fmt::format("data.classes: {} is outside [0, {}]", classes[i], available - 1));
     }
     if (std::find(classes.begin(), classes.begin() + static_cast<long>(i), classes[i]) !=
         classes.begin() + static_cast<long>(i)) {
@@ -240,20 +243,25 @@ const SourceSplit& split_of(const Source& source, bool train) {
   return train ? source.train : source.test;
 }
 
+// The class subset and the seeded limit of one split, the same for every view.
+Selection narrow(Selection sel, const std::string& view, const ViewOptions& options, bool train) {
+  if (!options.classes.empty()) sel = select_classes(sel, options.classes);
+  Rng limit_rng = stream_rng(options.seed, train ? Stream::kLimitTrain : Stream::kLimitTest);
+  sel = limit(sel, train ? options.train_limit : options.test_limit, limit_rng);
+  if (sel.size() == 0) {
+    throw Error(fmt::format("view {}: no {} samples are left after data.classes", view,
+                            train ? "training" : "test"));
+  }
+  return sel;
+}
+
 Selection select_samples(const ViewSpec& spec, const std::vector<Source>& sources,
                          const ViewOptions& options, bool train) {
   Rng pair_rng = stream_rng(options.seed, train ? Stream::kPairTrain : Stream::kPairTest);
   Selection sel = sources.size() == 1 ? select_all(split_of(sources[0], train).labels)
                                       : pair_by_class(split_of(sources[0], train).labels,
                                                       split_of(sources[1], train).labels, pair_rng);
-  if (!options.classes.empty()) sel = select_classes(sel, options.classes);
-  Rng limit_rng = stream_rng(options.seed, train ? Stream::kLimitTrain : Stream::kLimitTest);
-  sel = limit(sel, train ? options.train_limit : options.test_limit, limit_rng);
-  if (sel.size() == 0) {
-    throw Error(fmt::format("view {}: no {} samples are left after data.classes", spec.name,
-                            train ? "training" : "test"));
-  }
-  return sel;
+  return narrow(std::move(sel), spec.name, options, train);
 }
 
 // One split with the names and (after pooling) image shapes of its modalities.
@@ -333,7 +341,7 @@ void keep_modalities(Multimodal& data, const std::vector<int>& keep) {
     }
     const auto m = static_cast<size_t>(keep[i] - 1);
     kept.modality_names.push_back(data.modality_names[m]);
-    kept.image_shapes.push_back(data.image_shapes[m]);
+    if (!data.image_shapes.empty()) kept.image_shapes.push_back(data.image_shapes[m]);
     kept.train.x.push_back(std::move(data.train.x[m]));
     kept.test.x.push_back(std::move(data.test.x[m]));
   }
@@ -343,20 +351,10 @@ void keep_modalities(Multimodal& data, const std::vector<int>& keep) {
   data.test.x = std::move(kept.test.x);
 }
 
-}  // namespace
-
-const std::vector<std::string>& view_names() {
-  static const std::vector<std::string> names = [] {
-    std::vector<std::string> v;
-    for (const ViewSpec& spec : view_specs()) v.push_back(spec.name);
-    return v;
-  }();
-  return names;
-}
-
-Multimodal load_view(const ViewOptions& options) {
+// A built-in view up to (not including) the steps every view shares.
+Multimodal load_builtin_view(const ViewOptions& options) {
   const ViewSpec& spec = find_view(options.view);
-  check_classes(options.classes);
+  check_classes(options.classes, kSourceClasses);
   Multimodal data;
   data.view = spec.name;
   data.classes =
@@ -374,6 +372,55 @@ Multimodal load_view(const ViewOptions& options) {
   data.image_shapes = std::move(train.shapes);
   data.train = std::move(train.split);
   data.test = std::move(test.split);
+  return data;
+}
+
+// The samples of a user split that data.classes and the limits keep (relabelled).
+Split narrow_user_split(const Split& split, const ViewOptions& options, bool train) {
+  const Selection sel = narrow(select_all(split.y), kFilesView, options, train);
+  Split out = take_rows(split, sel.rows[0]);
+  out.y = sel.y;
+  return out;
+}
+
+// The user's own data (data.files), likewise. Its modalities are feature vectors, not images,
+// so there is nothing to pool and no image shapes.
+Multimodal load_files_view(const ViewOptions& options) {
+  if (options.files.empty()) {
+    throw UsageError("data.files: view files needs the directory of your data (with train/ and "
+                     "test/ subdirectories); set data.files=DIR");
+  }
+  if (options.pool) {
+    throw UsageError("data.pool: view files holds feature vectors, not images, so it cannot be "
+                     "pooled; leave data.pool false");
+  }
+  UserFiles files = read_user_files(options.files);
+  check_classes(options.classes, files.classes);
+  Multimodal data;
+  data.view = kFilesView;
+  data.classes =
+      options.classes.empty() ? files.classes : static_cast<int>(options.classes.size());
+  data.modality_names = std::move(files.modality_names);
+  data.train = narrow_user_split(files.train, options, true);
+  data.test = narrow_user_split(files.test, options, false);
+  return data;
+}
+
+}  // namespace
+
+const std::vector<std::string>& view_names() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> v;
+    for (const ViewSpec& spec : view_specs()) v.push_back(spec.name);
+    v.push_back(kFilesView);
+    return v;
+  }();
+  return names;
+}
+
+Multimodal load_view(const ViewOptions& options) {
+  Multimodal data =
+      options.view == kFilesView ? load_files_view(options) : load_builtin_view(options);
   keep_modalities(data, options.modalities);
   hold_out(data, options.validation, options.seed);
   corrupt(data.test, options.corrupt, options.seed);

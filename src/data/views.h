@@ -16,6 +16,7 @@ namespace qmf::data {
 struct ViewOptions {
   std::filesystem::path dir;   // the data directory
   std::filesystem::path fsdd;  // recordings (.tar.gz or directory); empty: dir/fsdd
+  std::filesystem::path files;  // view files: the user's data directory (user_files.h)
   std::string view = "mnist/split-h2";
   size_t train_limit = 0;    // 0 = all
   size_t test_limit = 0;     // 0 = all
@@ -34,13 +35,16 @@ struct ViewOptions {
 // by the seed within each split), mnist+fsdd (an MNIST digit and a spectrogram of a spoken
 // recording of the same digit from the same split, likewise paired), cifar10/split-h2 (left,
 // right: 32x16x3), cifar10/channels (red, green, blue: 32x32 each) and cifar10/gray+color
-// (BT.601 luminance 32x32, and chroma Cb, Cr 32x32x2).
+// (BT.601 luminance 32x32, and chroma Cb, Cr 32x32x2). Last, `files`: the user's own data from
+// `files` (a directory of .npy / .csv files, see user_files.h), feature vectors rather than
+// images, so `pool` does not apply and image_shapes stays empty.
 const std::vector<std::string>& view_names();
 
 // Steps, in order: class subset, limits (a seeded random subset), pooling, modality subset,
 // validation hold-out, test corruption, standardisation (with clean training statistics).
 // Does not fetch. Throws qmf::UsageError for an unknown view or bad `classes` or `modalities`
-// (naming the key), qmf::Error for missing or bad files.
+// (naming the key; for view files also an empty `files` or `pool` set), qmf::Error for missing
+// or bad files.
 Multimodal load_view(const ViewOptions& options);
 
 }  // namespace qmf::data

@@ -42,11 +42,11 @@ std::vector<std::string> overrides_of(const toml::table& table, const std::strin
   return out;
 }
 
-std::string where(const fs::path& file, const toml::source_region& r) {
-  return fmt::format("{}:{}:{}", file.string(), r.begin.line, r.begin.column);
+std::string where(const std::string& file, const toml::source_region& r) {
+  return fmt::format("{}:{}:{}", file, r.begin.line, r.begin.column);
 }
 
-StudyModel read_model(const toml::node& node, const fs::path& file) {
+StudyModel read_model(const toml::node& node, const std::string& file) {
   const toml::table* t = node.as_table();
   if (!t) throw UsageError(fmt::format("{}: each [[models]] entry must be a table", where(file, node.source())));
   StudyModel m;
@@ -116,36 +116,38 @@ class StudyLock {
 
 }  // namespace
 
-Study load_study(const fs::path& file) {
+Study load_study(const fs::path& file) { return parse_study(read_file(file), file.string()); }
+
+Study parse_study(std::string_view toml_text, const std::string& name) {
   toml::table root;
   try {
-    root = toml::parse(read_file(file), file.string());
+    root = toml::parse(toml_text, name);
   } catch (const toml::parse_error& e) {
-    throw UsageError(fmt::format("{}: {}", where(file, e.source()), e.description()));
+    throw UsageError(fmt::format("{}: {}", where(name, e.source()), e.description()));
   }
   Study study;
   for (const auto& [key, value] : root) {
     if (key == "seeds" && value.is_array()) {
       for (const auto& s : *value.as_array()) {
         if (!s.is_integer() || s.as_integer()->get() < 0)
-          throw UsageError(fmt::format("{}: seeds: non-negative integers only", where(file, s.source())));
+          throw UsageError(fmt::format("{}: seeds: non-negative integers only", where(name, s.source())));
         study.seeds.push_back(static_cast<uint64_t>(s.as_integer()->get()));
       }
     } else if (key == "base" && value.is_table()) {
-      study.base = overrides_of(*value.as_table(), where(file, value.source()));
+      study.base = overrides_of(*value.as_table(), where(name, value.source()));
     } else if (key == "models" && value.is_array()) {
-      for (const auto& m : *value.as_array()) study.models.push_back(read_model(m, file));
+      for (const auto& m : *value.as_array()) study.models.push_back(read_model(m, name));
     } else {
       throw UsageError(fmt::format("{}: unknown or mistyped key '{}' (allowed: seeds = [...], "
-                                   "[base], [[models]])", where(file, value.source()), key.str()));
+                                   "[base], [[models]])", where(name, value.source()), key.str()));
     }
   }
-  if (study.seeds.empty()) throw UsageError(fmt::format("{}: seeds: at least one seed", file.string()));
-  if (study.models.empty()) throw UsageError(fmt::format("{}: at least one [[models]]", file.string()));
+  if (study.seeds.empty()) throw UsageError(fmt::format("{}: seeds: at least one seed", name));
+  if (study.models.empty()) throw UsageError(fmt::format("{}: at least one [[models]]", name));
   std::set<std::string> names;
   for (const auto& m : study.models)
     if (!names.insert(m.name).second)
-      throw UsageError(fmt::format("{}: model name '{}' used twice", file.string(), m.name));
+      throw UsageError(fmt::format("{}: model name '{}' used twice", name, m.name));
   // Validate every override now, not an hour into the study.
   for (const auto& m : study.models) study_config(study, {}, m, study.seeds.front());
   return study;

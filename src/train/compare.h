@@ -5,6 +5,7 @@
 // continues where it stopped.
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "train/config.h"
@@ -26,6 +27,8 @@ struct Study {
 // Reads the study file (DESIGN §5 / README): `seeds`, `[base]`, `[[models]]` with `name` and
 // `set`. Every override is checked against the config schema before anything runs.
 Study load_study(const std::filesystem::path& file);
+// As load_study, from the file's TOML text; `name` names it in error messages.
+Study parse_study(std::string_view toml_text, const std::string& name);
 
 struct StudyRun {
   std::string model, family;  // family: the model.kind

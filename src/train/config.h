@@ -17,6 +17,7 @@ namespace qmf {
 struct DataConfig {
   std::string dir;   // empty: the caller's default data directory
   std::string fsdd;  // spoken digits (.tar.gz or directory); empty: <data directory>/fsdd
+  std::string files;  // view files: the directory of the user's own data (train/, test/)
   std::string view = "mnist/split-h2";
   std::size_t train_limit = 0;  // 0: all samples
   std::size_t test_limit = 0;   // 0: all samples
@@ -59,6 +60,9 @@ struct TrainConfig {
   Optimizer optimizer = Optimizer::adam;
   std::uint64_t seed = 0;
   int threads = 0;  // 0: all cores
+  // Optimiser steps between checkpoints inside an epoch, so a killed run loses little work;
+  // 0: checkpoints at epoch ends only. It never changes what is trained.
+  int checkpoint_every = 0;
   bool operator==(const TrainConfig&) const = default;
 };
 

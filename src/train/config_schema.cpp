@@ -32,6 +32,8 @@ const std::vector<Field>& table() {
   static const std::vector<Field> fields = {
       field("data.dir", &DataConfig::dir, text()),
       field("data.fsdd", &DataConfig::fsdd, text()),
+      // Needed only by view files, which names this key when it is empty.
+      field("data.files", &DataConfig::files, text()),
       // Which views exist is the data layer's knowledge; it rejects unknown ones.
       field("data.view", &DataConfig::view, nonempty_text()),
       field("data.train_limit", &DataConfig::train_limit, integer<std::size_t>(0)),
@@ -70,6 +72,7 @@ const std::vector<Field>& table() {
       field("train.optimizer", &TrainConfig::optimizer, choice<Optimizer>()),
       field("train.seed", &TrainConfig::seed, integer<std::uint64_t>(0)),
       field("train.threads", &TrainConfig::threads, integer<int>(0)),
+      field("train.checkpoint_every", &TrainConfig::checkpoint_every, integer<int>(0)),
       field("sim.precision", &SimConfig::precision, choice<Precision>()),
   };
   return fields;

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <ctime>
+#include <utility>
 
 #include "core/atomic_file.h"
 #include "core/error.h"
@@ -58,6 +59,25 @@ std::vector<EpochRow> rows_from(const Checkpoint& ckpt, const fs::path& source) 
   return rows;
 }
 
+// The files of a run directory, in the order a run first writes them (see run.h).
+constexpr const char* kRunFiles[] = {"config.toml", "checkpoint.qmf", "metrics.csv",
+                                     "summary.json"};
+
+// A write killed before its rename leaves "<file>.tmp-<pid>" beside the file; nothing reads it.
+void remove_stale_temporaries(const fs::path& dir) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    for (const char* file : kRunFiles)
+      if (name.starts_with(std::string(file) + ".tmp-")) fs::remove(entry.path(), ec);
+  }
+}
+
+// The keys a resumed run may change: neither alters what the epochs already trained were.
+bool resumable_override(const std::string& key) {
+  return key == "train.epochs" || key == "train.checkpoint_every";
+}
+
 // "train.epochs=5" and " train.epochs = 5" alike: the key is what stands before '='.
 std::string override_key(const std::string& assignment) {
   const auto eq = assignment.find('=');
@@ -95,16 +115,27 @@ nlohmann::json summary(const Config& c, const data::Multimodal& data, const mode
           {"structure", model.describe()}};
 }
 
-// Trains epochs (done, config.train.epochs], checkpointing after each.
+// Trains epochs (done, config.train.epochs], continuing the first from `partial`, with a
+// checkpoint every train.checkpoint_every steps and after each epoch (write order: run.h).
 nlohmann::json run_epochs(const Config& c, const fs::path& dir, const data::Multimodal& data,
-                          model::Model& model, nn::Optimizer& optimizer,
-                          std::vector<EpochRow> rows, Progress& progress) {
+                          model::Model& model, nn::Optimizer& optimizer, std::vector<EpochRow> rows,
+                          EpochProgress partial, Progress& progress) {
   Eigen::setNbThreads(resolved_threads(c));
+  // A run killed between its checkpoint and metrics.csv left the file an epoch behind.
+  if (!rows.empty()) write_file_atomic(dir / "metrics.csv", metrics_csv(rows));
+  const auto save = [&](int epochs_done, const EpochProgress& p) {
+    save_checkpoint(dir / "checkpoint.qmf", capture(model.kind(), model.arena(), optimizer,
+                                                    epochs_done, {{"rows", rows_json(rows)}}, p));
+  };
+  const auto every = static_cast<uint64_t>(c.train.checkpoint_every);
   for (int e = static_cast<int>(rows.size()) + 1; e <= c.train.epochs; ++e) {
+    const StepHook checkpoint_inside_epoch = [&](const EpochProgress& p) {
+      if (every > 0 && p.steps % every == 0) save(e - 1, p);
+    };
     rows.push_back(train_epoch(model, optimizer, data, e, c.train.epochs,
-                               static_cast<size_t>(c.train.batch), c.train.seed, progress));
-    save_checkpoint(dir / "checkpoint.qmf",
-                    capture(model.kind(), model.arena(), optimizer, e, {{"rows", rows_json(rows)}}));
+                               static_cast<size_t>(c.train.batch), c.train.seed, progress,
+                               std::exchange(partial, {}), checkpoint_inside_epoch));
+    save(e, {});
     write_file_atomic(dir / "metrics.csv", metrics_csv(rows));
   }
   nlohmann::json s = summary(c, data, model, rows);
@@ -117,11 +148,15 @@ nlohmann::json run_epochs(const Config& c, const fs::path& dir, const data::Mult
 data::Multimodal load_data(const Config& c) {
   const fs::path dir = c.data.dir.empty() ? data::default_data_dir() : fs::path(c.data.dir);
   const std::string& v = c.data.view;
-  if (v.starts_with("mnist")) data::fetch("mnist", dir);
-  if (v.find("fashion") != std::string::npos) data::fetch("fashion", dir);
-  if (v.starts_with("cifar10")) data::fetch("cifar10", dir);
+  // View files reads only the user's directory: there is nothing to fetch.
+  if (v != "files") {
+    if (v.starts_with("mnist")) data::fetch("mnist", dir);
+    if (v.find("fashion") != std::string::npos) data::fetch("fashion", dir);
+    if (v.starts_with("cifar10")) data::fetch("cifar10", dir);
+  }
   return data::load_view({.dir = dir,
                           .fsdd = c.data.fsdd,
+                          .files = c.data.files,
                           .view = v,
                           .train_limit = c.data.train_limit,
                           .test_limit = c.data.test_limit,
@@ -149,12 +184,11 @@ fs::path default_run_dir(const Config& c) {
   return dir;
 }
 
-nlohmann::json train_new(const Config& c, const fs::path& dir, Progress& progress) {
-  validate(c);
+namespace {
+
+// A model initialised from the seed, trained from the first epoch; config.toml goes first.
+nlohmann::json start_run(const Config& c, const fs::path& dir, Progress& progress) {
   std::error_code ec;
-  if (fs::exists(dir / "config.toml", ec))
-    throw UsageError(fmt::format("{} already holds a run; continue it with --resume {} or choose "
-                                 "another --out", dir.string(), dir.string()));
   const data::Multimodal data = load_data(c);
   auto model = make_model(c, data);
   auto optimizer = make_optimizer(c);
@@ -162,37 +196,87 @@ nlohmann::json train_new(const Config& c, const fs::path& dir, Progress& progres
   model->init(rng);
   fs::create_directories(dir, ec);
   if (ec) throw Error(fmt::format("{}: cannot create the run directory: {}", dir.string(), ec.message()));
+  remove_stale_temporaries(dir);  // of a start killed before config.toml was in place
   write_file_atomic(dir / "config.toml", to_toml(c));
   const auto counts = model->arena().counts();
   progress.finish(fmt::format("{}  |  {}: {} train / {} test samples, {} classes  |  params {} "
                               "classical + {} quantum = {}",
                               model->describe(), data.view, data.train.size(), data.test.size(),
                               data.classes, counts.classical, counts.quantum, counts.total));
-  return run_epochs(c, dir, data, *model, *optimizer, {}, progress);
+  return run_epochs(c, dir, data, *model, *optimizer, {}, {}, progress);
+}
+
+// The directory has config.toml but no checkpoint: the run was stopped before its first
+// checkpoint, so it has nothing worth keeping, and starting again from the seed gives exactly
+// the run it would have been. Metrics or a summary without a checkpoint mean the state was lost
+// some other way (our write order never leaves that), which is an error.
+nlohmann::json restart_run(const Config& c, const fs::path& dir, Progress& progress) {
+  std::error_code ec;
+  for (const char* file : {"metrics.csv", "summary.json"})
+    if (fs::exists(dir / file, ec))
+      throw Error(
+          fmt::format("{}: checkpoint.qmf is missing but {} is there: the run's trained "
+                      "state is lost and it cannot be resumed; start a new run",
+                      dir.string(), file));
+  progress.finish(
+      fmt::format("{} has no checkpoint yet (the run stopped before its first): "
+                  "starting it again from the beginning",
+                  dir.string()));
+  return start_run(c, dir, progress);
+}
+
+}  // namespace
+
+nlohmann::json train_new(const Config& c, const fs::path& dir, Progress& progress) {
+  validate(c);
+  std::error_code ec;
+  if (fs::exists(dir / "config.toml", ec))
+    throw UsageError(
+        fmt::format("{} already holds a run; continue it with --resume {} or choose "
+                    "another --out",
+                    dir.string(), dir.string()));
+  return start_run(c, dir, progress);
 }
 
 nlohmann::json train_resume(const fs::path& dir, const std::vector<std::string>& overrides,
                             Progress& progress) {
+  std::error_code ec;
+  if (!fs::exists(dir / "config.toml", ec))
+    throw Error(
+        fmt::format("{}: no config.toml, so there is no run to resume (not a run "
+                    "directory, or a run stopped before it began); start one with "
+                    "qmf train --out {}",
+                    dir.string(), dir.string()));
   Config c = load_config(dir / "config.toml");
   for (const auto& o : overrides) {
-    if (override_key(o) != "train.epochs")
-      throw UsageError(fmt::format("--set {}: a resumed run only takes train.epochs", o));
+    if (!resumable_override(override_key(o)))
+      throw UsageError(fmt::format(
+          "--set {}: a resumed run only takes train.epochs and train.checkpoint_every", o));
     apply_override(c, o);
   }
+  remove_stale_temporaries(dir);
   const fs::path ckpt_path = dir / "checkpoint.qmf";
+  if (!fs::exists(ckpt_path, ec)) return restart_run(c, dir, progress);
   const Checkpoint ckpt = load_checkpoint(ckpt_path);
   auto rows = rows_from(ckpt, ckpt_path);
   if (c.train.epochs < ckpt.epochs_done)
     throw UsageError(fmt::format("train.epochs={}: the run has already trained {} epochs",
                                  c.train.epochs, ckpt.epochs_done));
+  const bool inside_epoch = ckpt.partial.steps > 0;
+  if (inside_epoch && c.train.epochs == ckpt.epochs_done)
+    throw UsageError(fmt::format("train.epochs={}: the run is already inside epoch {}",
+                                 c.train.epochs, ckpt.epochs_done + 1));
   const data::Multimodal data = load_data(c);
   auto model = make_model(c, data);
   auto optimizer = make_optimizer(c);
   restore(ckpt, model->kind(), model->arena(), optimizer.get(), ckpt_path);
   write_file_atomic(dir / "config.toml", to_toml(c));
-  progress.finish(fmt::format("resuming {} after epoch {} of {}", dir.string(), ckpt.epochs_done,
-                              c.train.epochs));
-  return run_epochs(c, dir, data, *model, *optimizer, std::move(rows), progress);
+  progress.finish(inside_epoch
+                      ? fmt::format("resuming {} in epoch {} of {}, after step {}", dir.string(),
+                                    ckpt.epochs_done + 1, c.train.epochs, ckpt.partial.steps)
+                      : fmt::format("resuming {} after epoch {} of {}", dir.string(),
+                                    ckpt.epochs_done, c.train.epochs));
+  return run_epochs(c, dir, data, *model, *optimizer, std::move(rows), ckpt.partial, progress);
 }
 
 }  // namespace qmf::train

@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "core/rng.h"
+#include "train/numeric_guard.h"
 
 namespace qmf::train {
 namespace {
@@ -61,9 +62,16 @@ Evaluation evaluate(model::Model& model, const data::Split& split, int classes, 
 }
 
 EpochRow train_epoch(model::Model& model, nn::Optimizer& optimizer, const data::Multimodal& data,
-                     int epoch, int epochs, size_t batch, uint64_t seed, Progress& progress) {
+                     int epoch, int epochs, size_t batch, uint64_t seed, Progress& progress,
+                     const EpochProgress& from, const StepHook& after_step) {
   const auto start = Clock::now();
   const data::Split& train = data.train;
+  // Every batch but the last is full, so `from.steps` full batches are where the epoch stopped.
+  if (from.steps > 0 && from.steps * batch >= train.size())
+    throw Error(
+        fmt::format("cannot continue epoch {} after step {}: with batch {} the epoch of {} "
+                    "samples has fewer steps",
+                    epoch, from.steps, batch, train.size()));
   std::vector<size_t> order(train.size());
   std::iota(order.begin(), order.end(), 0);
   Rng rng(mix_seed(seed, static_cast<uint64_t>(epoch)));
@@ -72,32 +80,38 @@ EpochRow train_epoch(model::Model& model, nn::Optimizer& optimizer, const data::
   std::vector<nn::Matrix> x;
   std::vector<int> y;
   nn::Matrix probs;
-  double loss_sum = 0;
-  int64_t correct = 0;
+  EpochProgress now = from;
+  const auto elapsed = [&] { return from.seconds + since(start); };
   progress.start(fmt::format("epoch {}/{}", epoch, epochs), train.size());
-  for (size_t done = 0; done < train.size();) {
+  for (size_t done = static_cast<size_t>(from.steps) * batch; done < train.size();) {
     const size_t count = std::min(batch, train.size() - done);
+    const StepPlace where{epoch, now.steps + 1};
     gather(train, std::span(order).subspan(done, count), x, y);
     model.arena().zero_grad();
     const double loss = model.run(x, y, true, probs);
-    if (!std::isfinite(loss))
-      throw Error(fmt::format("training diverged: loss is {} at epoch {}, sample {}", loss, epoch, done));
+    check_loss_and_grads(model.arena(), loss, where);
     optimizer.step(model.arena());
-    loss_sum += loss * static_cast<double>(count);
+    check_values(model.arena(), where);
+    now.steps = where.step;
+    now.loss_sum += loss * static_cast<double>(count);
     for (size_t r = 0; r < count; ++r) {
       Eigen::Index pred = 0;
       probs.row(static_cast<Eigen::Index>(r)).maxCoeff(&pred);
-      correct += pred == y[r];
+      now.correct += pred == y[r];
     }
     done += count;
-    progress.update(done, loss_sum / static_cast<double>(done),
-                    static_cast<double>(correct) / static_cast<double>(done));
+    progress.update(done, now.loss_sum / static_cast<double>(done),
+                    static_cast<double>(now.correct) / static_cast<double>(done));
+    if (after_step && done < train.size()) {
+      now.seconds = elapsed();
+      after_step(now);
+    }
   }
   EpochRow row;
   row.epoch = epoch;
-  row.train_loss = loss_sum / static_cast<double>(train.size());
-  row.train_acc = static_cast<double>(correct) / static_cast<double>(train.size());
-  row.train_seconds = since(start);
+  row.train_loss = now.loss_sum / static_cast<double>(train.size());
+  row.train_acc = static_cast<double>(now.correct) / static_cast<double>(train.size());
+  row.train_seconds = elapsed();
   const Evaluation test = evaluate(model, data.test, data.classes);
   row.test_loss = test.loss;
   row.test_acc = test.accuracy;
@@ -109,7 +123,7 @@ EpochRow train_epoch(model::Model& model, nn::Optimizer& optimizer, const data::
     row.val_acc = v.accuracy;
     val = fmt::format("  val acc {:.2f}%", 100 * v.accuracy);
   }
-  row.seconds = since(start);
+  row.seconds = from.seconds + since(start);
   progress.finish(fmt::format(
       "epoch {}/{}  train loss {:.4f} acc {:.2f}%{}  test loss {:.4f} acc {:.2f}%  {:.1f} s "
       "({:.0f} samples/s)",

@@ -1,12 +1,14 @@
 #pragma once
 // Mini-batch training and evaluation over a multimodal split.
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <vector>
 
 #include "data/dataset.h"
 #include "model/model.h"
 #include "nn/optim.h"
+#include "train/epoch_progress.h"
 #include "train/progress.h"
 
 namespace qmf::train {
@@ -30,8 +32,16 @@ void gather(const data::Split& split, std::span<const size_t> idx, std::vector<n
 Evaluation evaluate(model::Model& model, const data::Split& split, int classes,
                     size_t batch = 1024);
 
+// Called after an optimiser step that leaves the epoch unfinished, with the epoch's progress so
+// far; where mid-epoch checkpoints are taken.
+using StepHook = std::function<void(const EpochProgress&)>;
+
 // One epoch: a shuffle fixed by (seed, epoch), then mini-batches; the last batch may be short.
+// `from` continues an epoch a checkpoint interrupted: its first from.steps batches are skipped
+// and its sums carried on, so the result equals the uninterrupted epoch bit for bit. A
+// non-finite loss, gradient or parameter throws qmf::Error before the hook can see it.
 EpochRow train_epoch(model::Model& model, nn::Optimizer& optimizer, const data::Multimodal& data,
-                     int epoch, int epochs, size_t batch, uint64_t seed, Progress& progress);
+                     int epoch, int epochs, size_t batch, uint64_t seed, Progress& progress,
+                     const EpochProgress& from = {}, const StepHook& after_step = {});
 
 }  // namespace qmf::train

@@ -81,8 +81,8 @@ TEST_P(ExportedSample, ReadsBackToTheModelsReadoutDistribution) {
 INSTANTIATE_TEST_SUITE_P(Encodings, ExportedSample,
                          ::testing::Values(Case{"amplitude", "probs"}, Case{"belief", "expval"},
                                            Case{"angle", "probs"}),
-                         [](const auto& info) {
-                           return std::string(info.param.encoding) + "_" + info.param.readout;
+                         [](const auto& test) {
+                           return std::string(test.param.encoding) + "_" + test.param.readout;
                          });
 
 }  // namespace

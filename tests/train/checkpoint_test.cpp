@@ -273,9 +273,32 @@ TEST_F(CheckpointFile, OtherVersionIsRejectedNamingIt) {
   Parts p = parts_of(good_);
   ASSERT_EQ(p.version, kCheckpointVersion);
   p.version = kCheckpointVersion + 1;
-  expect_rejected(bytes_of(p), {"version 2"}, "version 2");
+  const std::string newer = "version " + std::to_string(p.version);
+  expect_rejected(bytes_of(p), {newer.c_str()}, newer);
   p.version = 0;
   expect_rejected(bytes_of(p), {"version 0"}, "version 0");
+}
+
+// Version 1 (before mid-epoch checkpoints) had no epoch_progress: it loads as an epoch's end.
+TEST_F(CheckpointFile, VersionOneStillLoadsAsAnEpochEnd) {
+  Parts p = parts_of(good_);
+  p.version = 1;
+  p.header.erase("epoch_progress");
+  write_bytes(path_, bytes_of(p));
+  const Checkpoint old = load_checkpoint(path_);
+  EXPECT_EQ(old.partial, EpochProgress{});
+  EXPECT_EQ(old.epochs_done, 2);
+  EXPECT_EQ(old.extra.at("note"), "x");
+}
+
+TEST_F(CheckpointFile, EpochProgressRoundTripsExactly) {
+  Fixture f(2);
+  f.step();
+  const EpochProgress partial{.steps = 7, .loss_sum = 0.1 + 0.2, .correct = 93, .seconds = 1.25};
+  save_checkpoint(path_, capture(f.model->kind(), f.model->arena(), *f.optimizer, 3, {}, partial));
+  const Checkpoint c = load_checkpoint(path_);
+  EXPECT_EQ(c.epochs_done, 3);
+  EXPECT_EQ(c.partial, partial);  // the loss sum bit for bit, through the JSON header
 }
 
 TEST_F(CheckpointFile, RewrittenFileWithTheRightChecksumStillLoads) {

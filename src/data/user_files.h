@@ -1,0 +1,44 @@
+#pragma once
+// The user's own multimodal data (view `files`, key data.files): a directory with train/ and
+// test/ subdirectories, each holding one numeric file per modality plus the labels:
+//
+//   DIR/train/1-image.npy  DIR/train/2-audio.csv  DIR/train/labels.npy
+//   DIR/test/1-image.npy   DIR/test/2-audio.csv   DIR/test/labels.csv
+//
+// Files are NumPy .npy or comma-separated .csv (see npy.h, csv_matrix.h), each optionally
+// gzip-compressed (.npy.gz, .csv.gz). A modality is named by its file name without the
+// extension, and modalities come in file-name order, so a numeric prefix sets the order. Each
+// modality file is a 2-D array, one row per sample and one column per feature (a 1-D array is
+// one feature per sample). `labels` holds one integer >= 0 per sample (a float array of whole
+// numbers will do); the class count is the largest label in train or test, plus 1.
+//
+// Files with other extensions (a README, notes, hidden files) are ignored, so the directory can
+// carry its own documentation. Everything else that is off is a qmf::Error naming the file: a
+// missing directory or split, no modality files, a modality in one split but not the other,
+// different feature counts in train and test, the same name with two extensions, an empty
+// array, row counts that differ from the label count, a value too large for float, a label
+// that is not a whole number >= 0 (or is beyond kMaxUserClasses - 1).
+#include <cstddef>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "data/dataset.h"
+
+namespace qmf::data {
+
+// Labels above this minus one are taken as a mistake (a feature column read as labels) rather
+// than as a request for a model with that many outputs.
+constexpr int kMaxUserClasses = 10000;
+
+struct UserFiles {
+  std::vector<std::string> modality_names;  // file-name order
+  Split train, test;                        // y: the labels as written
+  int classes = 0;                          // largest label in train or test, plus 1
+};
+
+// Reads and checks everything under `dir`. Throws qmf::Error naming the file or directory at
+// fault (no class subsets or limits here: load_view applies those, as for every view).
+UserFiles read_user_files(const std::filesystem::path& dir);
+
+}  // namespace qmf::data
