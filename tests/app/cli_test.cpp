@@ -27,9 +27,7 @@ namespace fs = std::filesystem;
 using qmf::testing::CommandResult;
 using qmf::testing::slurp;
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
+using qmf::testing::contains;
 
 // Generated data and one trained run (made in-process) shared by the suite; each test runs qmf
 // in a working directory of its own, so default outputs (runs/...) land there.

@@ -24,9 +24,7 @@ using qmf::testing::CommandResult;
 using qmf::testing::file_names;
 using qmf::testing::slurp;
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
+using qmf::testing::contains;
 
 class CliExplain : public ::testing::Test {
  protected:

@@ -20,9 +20,7 @@ namespace fs = std::filesystem;
 using qmf::testing::CommandResult;
 using qmf::testing::slurp;
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
+using qmf::testing::contains;
 
 class CliExport : public ::testing::Test {
  protected:
