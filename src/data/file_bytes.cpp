@@ -56,15 +56,18 @@ class Inflater {
   z_stream zs_{};
 };
 
-std::vector<uint8_t> gunzip(const std::string& file, std::span<const uint8_t> in) {
+std::vector<uint8_t> gunzip(const std::string& file, std::span<const uint8_t> in,
+                            size_t max_inflated) {
   Inflater zs(file);
-  std::vector<uint8_t> out(std::max<size_t>(in.size() * 4, 1 << 16));
+  // One byte past the cap, so that reaching it is distinguishable from fitting exactly.
+  const size_t limit = max_inflated + 1;
+  std::vector<uint8_t> out(std::min(limit, std::max<size_t>(in.size() * 4, 1 << 16)));
   size_t in_pos = 0;
   size_t out_pos = 0;
   // avail_in/avail_out are 32-bit, so huge buffers are fed in slices.
   constexpr size_t kSlice = size_t{1} << 30;
   for (;;) {
-    if (out_pos == out.size()) out.resize(out.size() * 2);
+    if (out_pos == out.size()) out.resize(std::min(limit, out.size() * 2));
     zs->next_in = in.data() + in_pos;
     zs->avail_in = static_cast<uInt>(std::min(in.size() - in_pos, kSlice));
     zs->next_out = out.data() + out_pos;
@@ -73,6 +76,11 @@ std::vector<uint8_t> gunzip(const std::string& file, std::span<const uint8_t> in
     const int ret = inflate(zs.get(), Z_NO_FLUSH);
     in_pos += offered - zs->avail_in;
     out_pos = static_cast<size_t>(zs->next_out - out.data());
+    if (out_pos > max_inflated) {
+      fail(file, fmt::format("gzip data inflates past {} bytes, the limit for a compressed data "
+                             "file; store it uncompressed",
+                             max_inflated));
+    }
     if (ret == Z_STREAM_END) {
       if (in_pos == in.size()) break;
       inflateReset(zs.get());  // another gzip member follows
@@ -91,13 +99,14 @@ std::vector<uint8_t> gunzip(const std::string& file, std::span<const uint8_t> in
 
 }  // namespace
 
-std::vector<uint8_t> read_file_bytes(const std::filesystem::path& file) {
+std::vector<uint8_t> read_file_bytes(const std::filesystem::path& file, size_t max_inflated) {
   std::vector<uint8_t> bytes = read_raw(file);
-  return is_gzip(bytes) ? gunzip(file.string(), bytes) : bytes;
+  return is_gzip(bytes) ? gunzip(file.string(), bytes, max_inflated) : bytes;
 }
 
-std::vector<uint8_t> decode_file_bytes(std::span<const uint8_t> bytes, const std::string& name) {
-  if (is_gzip(bytes)) return gunzip(name, bytes);
+std::vector<uint8_t> decode_file_bytes(std::span<const uint8_t> bytes, const std::string& name,
+                                       size_t max_inflated) {
+  if (is_gzip(bytes)) return gunzip(name, bytes, max_inflated);
   return {bytes.begin(), bytes.end()};
 }
 

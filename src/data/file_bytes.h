@@ -9,13 +9,20 @@
 
 namespace qmf::data {
 
+// The most a compressed data file may inflate to. Deflate can expand about 1000:1, so without a
+// cap a small crafted .gz could exhaust memory; the largest real data file (the MNIST training
+// images) is 47 MB, and a larger dataset can be stored uncompressed, which has no cap.
+inline constexpr size_t kMaxInflatedBytes = size_t{4} << 30;
+
 // The file's contents, inflated when it starts with the gzip magic bytes 1f 8b (concatenated
 // gzip members are joined, as gunzip does). Throws qmf::Error naming the file when it cannot be
-// read or its gzip stream is truncated or corrupt.
-std::vector<uint8_t> read_file_bytes(const std::filesystem::path& file);
+// read, its gzip stream is truncated or corrupt, or it inflates past `max_inflated` bytes.
+std::vector<uint8_t> read_file_bytes(const std::filesystem::path& file,
+                                     size_t max_inflated = kMaxInflatedBytes);
 
 // What read_file_bytes makes of bytes already in memory: inflated when gzip, else copied.
 // `name` is what error messages call them.
-std::vector<uint8_t> decode_file_bytes(std::span<const uint8_t> bytes, const std::string& name);
+std::vector<uint8_t> decode_file_bytes(std::span<const uint8_t> bytes, const std::string& name,
+                                       size_t max_inflated = kMaxInflatedBytes);
 
 }  // namespace qmf::data
