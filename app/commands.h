@@ -1,11 +1,32 @@
 #pragma once
 #include <CLI/CLI.hpp>
 
+#include <cmath>
+#include <string>
+
+#include <fmt/format.h>
+
 namespace qmf::app {
 
 // Each command file adds its subcommand and a callback that runs after parsing.
 void register_commands(CLI::App& app);
 int run_selected(CLI::App& app);
+
+// A numeric flag's check: a finite number in [lo, hi]. CLI11's own range checks let NaN through
+// and print their bounds in full (1.8e308 as 300 digits).
+inline CLI::Validator within(double lo, double hi) {
+  return CLI::Validator(
+      [lo, hi](std::string& text) -> std::string {
+        double value = 0;
+        if (!CLI::detail::lexical_cast(text, value))
+          return fmt::format("'{}' is not a number", text);
+        if (!std::isfinite(value) || value < lo || value > hi) {
+          return fmt::format("must be a number in [{}, {}], got {}", lo, hi, text);
+        }
+        return {};
+      },
+      fmt::format("in [{}, {}]", lo, hi));
+}
 
 void add_bench(CLI::App& app);
 void add_compare(CLI::App& app);

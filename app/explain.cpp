@@ -43,6 +43,8 @@ void check_replaceable(const fs::path& out) {
 void run_explain(const ExplainOptions& opt) {
   const fs::path out = opt.out.empty() ? fs::path(opt.run) / "explain" : fs::path(opt.out);
   check_replaceable(out);
+  // Staged before the work, so an --out that cannot be written fails now, not after it.
+  StagedDir staged(out);
   const auto run = train::load_trained(opt.run, opt.sets, "explain");
   auto* probe = dynamic_cast<model::QmfnnProbe*>(run.model.get());
   if (probe == nullptr)
@@ -64,7 +66,6 @@ void run_explain(const ExplainOptions& opt) {
                                       .modality_names = run.data.modality_names,
                                       .encoding = probe->spec().encoding,
                                       .overrides = opt.sets});
-  StagedDir staged(out);
   report::write_explain_report(staged.path(), r);
   staged.commit();
 

@@ -14,8 +14,8 @@
 #include "export/qasm_writer.h"
 #include "export/sample_circuit.h"
 #include "model/qmfnn_probe.h"
-#include "train/trainer.h"
 #include "train/trained_run.h"
+#include "train/trainer.h"
 
 namespace qmf::app {
 namespace {
@@ -27,19 +27,20 @@ struct ExportOptions {
 };
 
 // What a reader of the file needs to turn its measurements back into the model's answer.
-std::string header(const ExportOptions& opt, const train::TrainedRun& run,
-                   model::QmfnnProbe& probe, int label, const nn::Matrix& marginal,
-                   const nn::Matrix& probs) {
+std::string header(const ExportOptions& opt, const train::TrainedRun& run, model::QmfnnProbe& probe,
+                   int label, const nn::Matrix& marginal, const nn::Matrix& probs) {
   const model::QmfnnSpec& spec = probe.spec();
   std::string readout =
       spec.readout == Readout::probs
-          ? fmt::format("class c (c < {}) has probability P(c) / sum_{{c' < {}}} P(c'), where c is "
-                        "the measured bits c[0..{}] read as a big-endian integer",
-                        spec.classes, spec.classes, probe.qmf_circuit().readout.size() - 1)
+          ? fmt::format(
+                "class c (c < {}) has probability P(c) / sum_{{c' < {}}} P(c'), where c is "
+                "the measured bits c[0..{}] read as a big-endian integer",
+                spec.classes, spec.classes, probe.qmf_circuit().readout.size() - 1)
           : "the <Z> of each measured qubit feeds the run's classical linear head (not in this "
             "file) and a softmax";
   std::vector<std::string> p, q;
-  for (nn::Index i = 0; i < marginal.cols(); ++i) p.push_back(fmt::format("{:.6f}", marginal(0, i)));
+  for (nn::Index i = 0; i < marginal.cols(); ++i)
+    p.push_back(fmt::format("{:.6f}", marginal(0, i)));
   for (nn::Index c = 0; c < probs.cols(); ++c) q.push_back(fmt::format("{:.6f}", probs(0, c)));
   return fmt::format(
       "QMF export of run {}, test sample {} (true class {}) of {}\n{}\n"
@@ -51,7 +52,22 @@ std::string header(const ExportOptions& opt, const train::TrainedRun& run,
       readout, fmt::join(p, " "), fmt::join(q, " "));
 }
 
+// Checked before the run is loaded, so a bad --out fails at once. Missing parent directories are
+// made, as for every other output of qmf.
+void prepare_out_file(const std::filesystem::path& out) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(out, ec))
+    throw UsageError(fmt::format("--out {}: is a directory; give a file name", out.string()));
+  const std::filesystem::path parent = out.parent_path();
+  if (parent.empty()) return;
+  std::filesystem::create_directories(parent, ec);
+  if (ec)
+    throw Error(
+        fmt::format("--out {}: cannot create {}: {}", out.string(), parent.string(), ec.message()));
+}
+
 void run_export(const ExportOptions& opt) {
+  if (!opt.out.empty()) prepare_out_file(opt.out);
   const auto run = train::load_trained(opt.run, opt.sets, "export");
   auto* probe = dynamic_cast<model::QmfnnProbe*>(run.model.get());
   if (probe == nullptr)
@@ -68,9 +84,10 @@ void run_export(const ExportOptions& opt) {
   nn::Matrix marginal, probs;
   probe->run_from(probe->registers(x), marginal, probs);
   const exporter::NumericCircuit circuit = exporter::sample_circuit(*probe, x);
-  const auto version = opt.format == "qasm2" ? exporter::QasmVersion::v2 : exporter::QasmVersion::v3;
-  const std::string text = exporter::write_qasm(
-      circuit, version, header(opt, run, *probe, y[0], marginal, probs));
+  const auto version =
+      opt.format == "qasm2" ? exporter::QasmVersion::v2 : exporter::QasmVersion::v3;
+  const std::string text =
+      exporter::write_qasm(circuit, version, header(opt, run, *probe, y[0], marginal, probs));
   if (opt.out.empty()) {
     std::fwrite(text.data(), 1, text.size(), stdout);
     return;
@@ -85,8 +102,8 @@ void run_export(const ExportOptions& opt) {
 
 void add_export(CLI::App& app) {
   auto opt = std::make_shared<ExportOptions>();
-  CLI::App* cmd = app.add_subcommand(
-      "export", "Write a trained qmfnn circuit for one test sample as OpenQASM");
+  CLI::App* cmd =
+      app.add_subcommand("export", "Write a trained qmfnn circuit for one test sample as OpenQASM");
   cmd->add_option("--run", opt->run, "run directory")->required()->check(CLI::ExistingDirectory);
   cmd->add_option("--sample", opt->sample, "index of the test sample")->required();
   cmd->add_option("--format", opt->format, "qasm3 (default) or qasm2")

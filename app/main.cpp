@@ -4,8 +4,47 @@
 #include <cstdio>
 #include <exception>
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
 #include "commands.h"
 #include "core/error.h"
+#include "train/config_suggest.h"
+
+namespace {
+
+// CLI11 reports a mistyped command ("qmf trian") as a missing one; name it and suggest the
+// nearest. Walks the leading words of the command line down the tree of subcommands.
+void check_command_words(CLI::App& app, int argc, char** argv) {
+  CLI::App* at = &app;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view word = argv[i];
+    if (word.empty() || word.front() == '-') return;
+    const std::vector<CLI::App*> subs = at->get_subcommands({});
+    if (subs.empty()) return;
+    std::vector<std::string_view> names;
+    for (CLI::App* sub : subs) {
+      if (sub->check_name(std::string(word))) {
+        at = sub;
+        names.clear();
+        break;
+      }
+      names.push_back(sub->get_name());
+    }
+    if (names.empty()) continue;
+    const auto near = qmf::config_detail::closest_name(word, names);
+    throw qmf::UsageError(fmt::format("unknown command '{}'{}; the commands{} are {}", word,
+                                      near ? fmt::format(" (did you mean '{}'?)", *near) : "",
+                                      at == &app ? "" : " of " + at->get_name(),
+                                      fmt::join(names, ", ")));
+  }
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"qmf: train, evaluate, explain and export quantum multimodal fusion networks"};
@@ -14,6 +53,7 @@ int main(int argc, char** argv) {
   qmf::app::register_commands(app);
   // Subcommands run in their callbacks, inside parse(): one handler covers both.
   try {
+    check_command_words(app, argc, argv);
     app.parse(argc, argv);
     return qmf::app::run_selected(app);
   } catch (const CLI::ParseError& e) {

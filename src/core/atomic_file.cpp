@@ -13,8 +13,17 @@
 namespace qmf {
 namespace {
 
-[[noreturn]] void fail(const std::filesystem::path& p, const char* what) {
-  throw Error(fmt::format("{}: cannot {}: {}", p.string(), what, std::strerror(errno)));
+// Names the target, not the temporary beside it: that is the path the user gave.
+[[noreturn]] void fail(const std::filesystem::path& p, const char* what, int err) {
+  throw Error(fmt::format("{}: cannot {}: {}", p.string(), what, std::strerror(err)));
+}
+
+// Closes and removes the temporary, then fails with the error that stopped the write.
+[[noreturn]] void abandon(int fd, const std::filesystem::path& tmp,
+                          const std::filesystem::path& path, const char* what, int err) {
+  if (fd >= 0) ::close(fd);
+  ::unlink(tmp.c_str());
+  fail(path, what, err);
 }
 
 }  // namespace
@@ -22,26 +31,17 @@ namespace {
 void write_file_atomic(const std::filesystem::path& path, std::string_view bytes) {
   const std::filesystem::path tmp = path.string() + fmt::format(".tmp-{}", ::getpid());
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) fail(tmp, "create");
+  if (fd < 0) fail(path, "create", errno);
   size_t done = 0;
   while (done < bytes.size()) {
     const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      fail(tmp, "write");
-    }
+    if (n <= 0) abandon(fd, tmp, path, "write", n < 0 ? errno : ENOSPC);
     done += static_cast<size_t>(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    ::unlink(tmp.c_str());
-    fail(tmp, "flush");
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    ::unlink(tmp.c_str());
-    fail(path, "rename into place");
-  }
+  if (::fsync(fd) != 0) abandon(fd, tmp, path, "flush", errno);
+  if (::close(fd) != 0) abandon(-1, tmp, path, "flush", errno);
+  if (::rename(tmp.c_str(), path.c_str()) != 0) abandon(-1, tmp, path, "rename into place", errno);
   // Make the rename itself durable.
   const auto dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
   const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);

@@ -20,7 +20,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr int kSourceClasses = 10;  // every source has labels 0..9
+constexpr int kSourceClasses = 10;       // every source has labels 0..9
 const std::string kFilesView = "files";  // the user's own data (user_files.h)
 
 // How a view cuts its sources into modalities.
@@ -62,8 +62,8 @@ const ViewSpec& find_view(const std::string& name) {
   for (const ViewSpec& spec : view_specs()) {
     if (spec.name == name) return spec;
   }
-  throw UsageError(
-      fmt::format("unknown view '{}'; available views: {}", name, fmt::join(view_names(), ", ")));
+  throw UsageError(fmt::format("data.view: unknown view '{}'; available views: {}", name,
+                               fmt::join(view_names(), ", ")));
 }
 
 // `available`: how many classes the data has (labels 0..available-1).
@@ -124,10 +124,10 @@ fs::path fsdd_path(const ViewOptions& options) {
   std::error_code ec;
   if (fs::exists(archive, ec)) return archive;
   if (fs::is_directory(dir, ec)) return dir;
-  throw UsageError(fmt::format(
-      "view mnist+fsdd needs the Free Spoken Digit Dataset: set data.fsdd to its "
-      "fsdd_recordings.tar.gz or a directory of its recordings (nothing found at {})",
-      dir.string()));
+  throw UsageError(
+      fmt::format("view mnist+fsdd needs the Free Spoken Digit Dataset: set data.fsdd to its "
+                  "fsdd_recordings.tar.gz or a directory of its recordings (nothing found at {})",
+                  dir.string()));
 }
 
 Source load_source(const std::string& name, const ViewOptions& options) {
@@ -154,7 +154,7 @@ struct Modality {
   std::string name;
   size_t source = 0;
   Cut cut = Cut::kRegion;
-  Region region;     // kRegion
+  Region region;       // kRegion
   size_t channel = 0;  // kChannel
 };
 
@@ -333,7 +333,8 @@ void keep_modalities(Multimodal& data, const std::vector<int>& keep) {
   for (size_t i = 0; i < keep.size(); ++i) {
     if (keep[i] < 1 || static_cast<size_t>(keep[i]) > count) {
       throw UsageError(fmt::format("data.modalities: {} is outside [1, {}] for view {} ({})",
-                                   keep[i], count, data.view, fmt::join(data.modality_names, ", ")));
+                                   keep[i], count, data.view,
+                                   fmt::join(data.modality_names, ", ")));
     }
     if (std::find(keep.begin(), keep.begin() + static_cast<long>(i), keep[i]) !=
         keep.begin() + static_cast<long>(i)) {
@@ -387,19 +388,20 @@ Split narrow_user_split(const Split& split, const ViewOptions& options, bool tra
 // so there is nothing to pool and no image shapes.
 Multimodal load_files_view(const ViewOptions& options) {
   if (options.files.empty()) {
-    throw UsageError("data.files: view files needs the directory of your data (with train/ and "
-                     "test/ subdirectories); set data.files=DIR");
+    throw UsageError(
+        "data.files: view files needs the directory of your data (with train/ and "
+        "test/ subdirectories); set data.files=DIR");
   }
   if (options.pool) {
-    throw UsageError("data.pool: view files holds feature vectors, not images, so it cannot be "
-                     "pooled; leave data.pool false");
+    throw UsageError(
+        "data.pool: view files holds feature vectors, not images, so it cannot be "
+        "pooled; leave data.pool false");
   }
   UserFiles files = read_user_files(options.files);
   check_classes(options.classes, files.classes);
   Multimodal data;
   data.view = kFilesView;
-  data.classes =
-      options.classes.empty() ? files.classes : static_cast<int>(options.classes.size());
+  data.classes = options.classes.empty() ? files.classes : static_cast<int>(options.classes.size());
   data.modality_names = std::move(files.modality_names);
   data.train = narrow_user_split(files.train, options, true);
   data.test = narrow_user_split(files.test, options, false);

@@ -2,8 +2,6 @@
 // every way a file can be wrong giving a qmf::Error that names the file and the problem.
 #include "train/checkpoint.h"
 
-#include <zlib.h>
-
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
@@ -19,6 +17,7 @@
 #include "core/rng.h"
 #include "data/dataset.h"
 #include "data/temp_dir.h"
+#include "support/checkpoint_bytes.h"
 #include "support/train_support.h"
 #include "train/config.h"
 #include "train/model_factory.h"
@@ -67,52 +66,14 @@ bool same_bits(const std::vector<double>& a, std::span<const double> b) {
 }
 
 void write_bytes(const fs::path& path, const std::string& bytes) {
-  std::ofstream(path, std::ios::binary | std::ios::trunc).write(bytes.data(),
-                                                                static_cast<std::streamsize>(bytes.size()));
+  std::ofstream(path, std::ios::binary | std::ios::trunc)
+      .write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
 }
 
-uint32_t crc_of(const std::string& bytes, size_t n) {
-  return static_cast<uint32_t>(crc32(0L, reinterpret_cast<const Bytef*>(bytes.data()),
-                                     static_cast<uInt>(n)));
-}
-
-// Replaces the trailing CRC-32 by the right one for the bytes before it.
-std::string with_fixed_crc(std::string bytes) {
-  const uint32_t c = crc_of(bytes, bytes.size() - 4);
-  std::memcpy(bytes.data() + bytes.size() - 4, &c, 4);
-  return bytes;
-}
-
-// The file's parts: magic | u32 version | u64 header size | header | payload | crc.
-struct Parts {
-  std::string magic;
-  uint32_t version = 0;
-  nlohmann::json header;
-  std::string payload;
-};
-
-Parts parts_of(const std::string& bytes) {
-  Parts p;
-  p.magic = bytes.substr(0, 8);
-  std::memcpy(&p.version, bytes.data() + 8, 4);
-  uint64_t hsize = 0;
-  std::memcpy(&hsize, bytes.data() + 12, 8);
-  p.header = nlohmann::json::parse(bytes.substr(20, hsize));
-  p.payload = bytes.substr(20 + hsize, bytes.size() - 4 - 20 - hsize);
-  return p;
-}
-
-std::string bytes_of(const Parts& p) {
-  const std::string h = p.header.dump();
-  std::string out = p.magic;
-  out.append(reinterpret_cast<const char*>(&p.version), 4);
-  const uint64_t hsize = h.size();
-  out.append(reinterpret_cast<const char*>(&hsize), 8);
-  out += h;
-  out += p.payload;
-  out.append(4, '\0');
-  return with_fixed_crc(out);
-}
+using qmf::testing::with_fixed_crc;
+using Parts = qmf::testing::CheckpointParts;
+const auto parts_of = qmf::testing::checkpoint_parts;
+const auto bytes_of = qmf::testing::checkpoint_bytes;
 
 class CheckpointFile : public ::testing::Test {
  protected:
@@ -418,8 +379,8 @@ std::string forged_checkpoint(const std::string& header, const std::vector<doubl
   return out;
 }
 
-// Two of the three inputs the checkpoint fuzzer (fuzz/checkpoint_fuzzer.cpp) found or prompted: each
-// must be refused or read with a qmf::Error, never undefined behaviour or a bad_alloc.
+// Two of the three inputs the checkpoint fuzzer (fuzz/checkpoint_fuzzer.cpp) found or prompted:
+// each must be refused or read with a qmf::Error, never undefined behaviour or a bad_alloc.
 TEST(CheckpointFuzzFindings, ZeroSizedOptimizerBufferReads) {
   const std::string file = forged_checkpoint(
       R"({"model":"qmfnn","optimizer":"adam","optimizer_step":3,"epochs_done":1,"extra":{},)"
