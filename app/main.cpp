@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <exception>
+#include <new>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -63,6 +64,12 @@ int main(int argc, char** argv) {
     return 2;
   } catch (const qmf::Error& e) {
     std::fprintf(stderr, "qmf: error: %s\n", e.what());
+    return 1;
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr,
+                 "qmf: error: out of memory: the model or the data does not fit (lower "
+                 "model.hidden, model.ffn_hidden, model.k, train.batch or train.threads, or use "
+                 "data.train_limit)\n");
     return 1;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "qmf: internal error: %s\n", e.what());

@@ -4,11 +4,13 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <numeric>
 #include <optional>
 #include <utility>
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <toml++/toml.h>
 
 #include "core/error.h"
@@ -182,10 +184,21 @@ std::string to_toml(const Config& config) {
 }
 
 std::vector<int> qubits_per_modality(const ModelConfig& model, std::size_t modalities) {
-  if (model.k.size() == modalities) return model.k;
-  if (model.k.size() == 1) return std::vector<int>(modalities, model.k.front());
-  throw UsageError(fmt::format("model.k gives {} register sizes but the data has {} modalities",
-                               model.k.size(), modalities));
+  if (model.k.size() != modalities && model.k.size() != 1)
+    throw UsageError(fmt::format("model.k gives {} register sizes but the data has {} modalities",
+                                 model.k.size(), modalities));
+  std::vector<int> k =
+      model.k.size() == modalities ? model.k : std::vector<int>(modalities, model.k.front());
+  // The simulator holds one state of 2^n amplitudes per sample in flight, and the adjoint pass
+  // two more: at 24 qubits that is already 256 MiB a state.
+  constexpr int kMaxQubits = 24;
+  const int total = std::accumulate(k.begin(), k.end(), 0);
+  if (total > kMaxQubits)
+    throw UsageError(
+        fmt::format("model.k: registers of {} qubits for {} modalities make {} qubits; "
+                    "a QMFNN may have at most {} in total",
+                    fmt::join(k, "+"), modalities, total, kMaxQubits));
+  return k;
 }
 
 }  // namespace qmf

@@ -7,6 +7,10 @@
 namespace qmf::config_detail {
 namespace {
 
+// The widest classical layer a config may ask for: wider than any model here needs, and small
+// enough that a typo (an extra zero or three) is refused instead of exhausting memory.
+constexpr int kMaxWidth = 1 << 16;
+
 // Which Config member holds each section, so a table row names only the field.
 constexpr auto section(const DataConfig*) { return &Config::data; }
 constexpr auto section(const ModelConfig*) { return &Config::model; }
@@ -54,24 +58,24 @@ const std::vector<Field>& table() {
       field("model.encoding", &ModelConfig::encoding, choice<Encoding>()),
       field("model.k", &ModelConfig::k,
             int_list({.lo = 1, .hi = 12, .min_size = 1, .scalar_ok = true})),
-      field("model.ffn_hidden", &ModelConfig::ffn_hidden, int_list({.lo = 1})),
+      field("model.ffn_hidden", &ModelConfig::ffn_hidden, int_list({.lo = 1, .hi = kMaxWidth})),
       field("model.ffn_activation", &ModelConfig::ffn_activation, choice<Activation>()),
-      field("model.fusion_layers", &ModelConfig::fusion_layers, integer<int>(0)),
+      field("model.fusion_layers", &ModelConfig::fusion_layers, integer<int>(0, 64)),
       field("model.qcnn_share", &ModelConfig::qcnn_share, boolean()),
       field("model.conv_block", &ModelConfig::conv_block, choice<ConvBlock>()),
       field("model.readout", &ModelConfig::readout, choice<Readout>()),
       field("model.entangle", &ModelConfig::entangle, boolean()),
       field("model.qcnn", &ModelConfig::qcnn, boolean()),
       field("model.fusion", &ModelConfig::fusion, choice<Fusion>()),
-      field("model.hidden", &ModelConfig::hidden, int_list({.lo = 1})),
-      field("model.fusion_dim", &ModelConfig::fusion_dim, integer<int>(1)),
-      field("model.rank", &ModelConfig::rank, integer<int>(1)),
+      field("model.hidden", &ModelConfig::hidden, int_list({.lo = 1, .hi = kMaxWidth})),
+      field("model.fusion_dim", &ModelConfig::fusion_dim, integer<int>(1, kMaxWidth)),
+      field("model.rank", &ModelConfig::rank, integer<int>(1, kMaxWidth)),
       field("train.epochs", &TrainConfig::epochs, integer<int>(1)),
       field("train.batch", &TrainConfig::batch, integer<int>(1)),
       field("train.lr", &TrainConfig::lr, positive_real()),
       field("train.optimizer", &TrainConfig::optimizer, choice<Optimizer>()),
       field("train.seed", &TrainConfig::seed, integer<std::uint64_t>(0)),
-      field("train.threads", &TrainConfig::threads, integer<int>(0)),
+      field("train.threads", &TrainConfig::threads, integer<int>(0, 1024)),
       field("train.checkpoint_every", &TrainConfig::checkpoint_every, integer<int>(0)),
       field("sim.precision", &SimConfig::precision, choice<Precision>()),
   };

@@ -294,6 +294,25 @@ TEST_F(CliBadInput, NaNAndInfinityAreRefusedInDataAndSettings) {
   });
 }
 
+// Sizes that could not fit in memory are refused before anything is allocated: a typo must not
+// end in the out-of-memory killer.
+TEST_F(CliBadInput, SizesBeyondWhatFitsExit2NamingTheKey) {
+  expect_all({
+      {quick_train({"--set", "data.view=mnist/split-q4", "--set", "model.k=[12]"}),
+       2,
+       {"model.k", "48 qubits", "at most 24"}},
+      {{"train", "--set", "model.hidden=[100000000]"}, 2, {"model.hidden", "65536"}},
+      {{"train", "--set", "model.ffn_hidden=[8,1000000]"}, 2, {"model.ffn_hidden", "65536"}},
+      {{"train", "--set", "model.fusion_dim=1000000"}, 2, {"model.fusion_dim"}},
+      {{"train", "--set", "model.fusion_layers=100000"}, 2, {"model.fusion_layers"}},
+      {{"train", "--set", "train.threads=100000"}, 2, {"train.threads"}},
+      {quick_train({"--set", "model.kind=tfn", "--set", "data.view=mnist/split-q4", "--set",
+                    "model.fusion_dim=200"}),
+       2,
+       {"model.fusion_dim", "tfn"}},
+  });
+}
+
 // The bundled data files damaged: a label out of range, a file cut short, and garbage.
 TEST_F(CliBadInput, DamagedDataFilesExit1NamingTheFile) {
   const fs::path data = cwd_.path() / "data";

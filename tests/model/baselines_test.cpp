@@ -352,9 +352,9 @@ TEST(BaselineConfig, DefaultsAndKeysParse) {
 }
 
 TEST(BaselineConfig, BadValuesNameTheKey) {
-  expect_rejected("model.rank=0", {"model.rank", "at least 1", "0"});
-  expect_rejected("model.fusion_dim=0", {"model.fusion_dim", "at least 1"});
-  expect_rejected("model.hidden=[0]", {"model.hidden entries", "at least 1"});
+  expect_rejected("model.rank=0", {"model.rank", "between 1 and 65536", "0"});
+  expect_rejected("model.fusion_dim=0", {"model.fusion_dim", "between 1 and 65536"});
+  expect_rejected("model.hidden=[0]", {"model.hidden entries", "between 1 and 65536"});
   expect_rejected("model.hidden=128", {"model.hidden", "a list of integers"});
   expect_rejected("model.entangle=no", {"model.entangle", "a boolean"});
   expect_rejected("model.qcnn=1", {"model.qcnn", "a boolean"});
