@@ -20,6 +20,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
+constexpr size_t kIdxSide = 28;          // MNIST and Fashion-MNIST images are 28x28
 constexpr int kSourceClasses = 10;       // every source has labels 0..9
 const std::string kFilesView = "files";  // the user's own data (user_files.h)
 
@@ -101,6 +102,11 @@ SourceSplit idx_split(const fs::path& dir, bool train) {
   const fs::path images = find_data_file(dir, prefix + "-images-idx3-ubyte");
   const fs::path labels = find_data_file(dir, prefix + "-labels-idx1-ubyte");
   LabelledImages data = read_idx_dataset(images, labels, kSourceClasses - 1);
+  // The views cut fixed regions and pair train with test: another size is another data set.
+  if (data.images.rows != kIdxSide || data.images.cols != kIdxSide)
+    throw Error(fmt::format("{}: images are {}x{}; MNIST and Fashion-MNIST images are {}x{}",
+                            images.string(), data.images.rows, data.images.cols, kIdxSide,
+                            kIdxSide));
   return {.images = std::move(data.images), .labels = std::move(data.labels)};
 }
 

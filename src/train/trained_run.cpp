@@ -1,6 +1,7 @@
 #include "train/trained_run.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <Eigen/Core>
 
 #include "core/error.h"
@@ -23,7 +24,17 @@ TrainedRun load_trained(const std::filesystem::path& dir, const std::vector<std:
   const auto ckpt = load_checkpoint(dir / "checkpoint.qmf");
   run.data = load_data(run.config);
   run.model = make_model(run.config, run.data);
-  restore(ckpt, run.model->kind(), run.model->arena(), nullptr, dir / "checkpoint.qmf");
+  try {
+    restore(ckpt, run.model->kind(), run.model->arena(), nullptr, dir / "checkpoint.qmf");
+  } catch (const Error& e) {
+    // The checkpoint matched the run before the overrides (data.view, data.modalities,
+    // data.classes, data.pool) reshaped the inputs: say which setting did it.
+    if (overrides.empty()) throw;
+    throw UsageError(
+        fmt::format("--set {}: the run's model cannot take data of another shape or "
+                    "class count ({})",
+                    fmt::join(overrides, " --set "), e.what()));
+  }
   run.epochs_done = ckpt.epochs_done;
   // The classical layers' products on the run's threads, as in training (the simulator takes
   // them from the model spec).

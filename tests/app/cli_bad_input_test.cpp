@@ -294,6 +294,22 @@ TEST_F(CliBadInput, NaNAndInfinityAreRefusedInDataAndSettings) {
   });
 }
 
+// A finished run read with data settings that reshape its inputs: the model cannot take them.
+TEST_F(CliBadInput, DataOverridesThatReshapeTheInputsExit2NamingThem) {
+  const std::string r = copy_run("qmfnn").string();
+  expect_all({
+      {{"eval", "--run", r, "--set", "data.modalities=[1]"},
+       2,
+       {"--set data.modalities=[1]", "another shape"}},
+      {{"explain", "--run", r, "--set", "data.view=mnist/split-q4"},
+       2,
+       {"--set data.view=mnist/split-q4", "another shape"}},
+      {{"export", "--run", r, "--sample", "0", "--set", "data.pool=true"},
+       2,
+       {"--set data.pool=true", "another shape"}},
+  });
+}
+
 // Sizes that could not fit in memory are refused before anything is allocated: a typo must not
 // end in the out-of-memory killer.
 TEST_F(CliBadInput, SizesBeyondWhatFitsExit2NamingTheKey) {

@@ -185,21 +185,31 @@ TEST(ViewErrors, MissingDataNamesTheFile) {
                   (tmp.path() / "mnist" / "train-images-idx3-ubyte").string());
 }
 
-TEST(ViewErrors, OddImageSidesAreRejected) {
+// Found by the command-line pass: 20x20 training images beside 28x28 test images trained
+// without a word, the model sized from one split and fed the other.
+TEST(ViewErrors, ImagesOtherThan28x28AreRejectedNamingTheFile) {
   const TempDir tmp("qmf-errors-test");
-  fs::create_directories(tmp.path() / "mnist");
-  for (const char* split : {"train", "t10k"}) {
-    const Images odd{.count = 2, .rows = 5, .cols = 4, .pixels = std::vector<uint8_t>(40)};
-    write_idx_images(tmp.path() / "mnist" / (std::string(split) + "-images-idx3-ubyte"), odd);
-    write_idx_labels(tmp.path() / "mnist" / (std::string(split) + "-labels-idx1-ubyte"), {0, 1});
-  }
+  const fs::path mnist = tmp.path() / "mnist";
+  fs::create_directories(mnist);
+  const auto write_split = [&](const char* split, size_t rows, size_t cols) {
+    const Images images{
+        .count = 2, .rows = rows, .cols = cols, .pixels = std::vector<uint8_t>(2 * rows * cols)};
+    write_idx_images(mnist / (std::string(split) + "-images-idx3-ubyte"), images);
+    write_idx_labels(mnist / (std::string(split) + "-labels-idx1-ubyte"), {0, 1});
+  };
   ViewOptions options;
   options.dir = tmp.path();
-  options.view = "mnist/split-h2";  // 4 columns split fine, then pooling meets 5 rows
-  options.pool = true;
-  EXPECT_CONTAINS(error_message([&] { load_view(options); }), "5x2");
-  options.view = "mnist/split-v2";  // 5 rows cannot be halved
-  EXPECT_CONTAINS(error_message([&] { load_view(options); }), "5x4");
+  write_split("train", 20, 20);
+  write_split("t10k", 28, 28);
+  EXPECT_CONTAINS(error_message([&] { load_view(options); }),
+                  (mnist / "train-images-idx3-ubyte").string() + ": images are 20x20");
+  write_split("train", 28, 28);
+  write_split("t10k", 28, 27);
+  for (const char* view : {"mnist/split-h2", "mnist/split-v2", "mnist/split-q4"}) {
+    options.view = view;
+    EXPECT_CONTAINS(error_message([&] { load_view(options); }),
+                    (mnist / "t10k-images-idx3-ubyte").string() + ": images are 28x27");
+  }
 }
 
 TEST(FetchErrors, UnknownDatasetListsAllowed) {
