@@ -35,8 +35,10 @@ std::vector<std::string> overrides_of(const toml::table& table, const std::strin
   std::vector<std::string> out;
   for (const auto& [key, value] : table) {
     if (value.is_table())
-      throw UsageError(fmt::format("{}: '{}' must be a value; write dotted keys in quotes, e.g. "
-                                   "\"train.epochs\" = 3", where, key.str()));
+      throw UsageError(
+          fmt::format("{}: '{}' must be a value; write dotted keys in quotes, e.g. "
+                      "\"train.epochs\" = 3",
+                      where, key.str()));
     out.push_back(assignment(std::string(key.str()), value));
   }
   return out;
@@ -48,15 +50,20 @@ std::string where(const std::string& file, const toml::source_region& r) {
 
 StudyModel read_model(const toml::node& node, const std::string& file) {
   const toml::table* t = node.as_table();
-  if (!t) throw UsageError(fmt::format("{}: each [[models]] entry must be a table", where(file, node.source())));
+  if (!t)
+    throw UsageError(
+        fmt::format("{}: each [[models]] entry must be a table", where(file, node.source())));
   StudyModel m;
   for (const auto& [key, value] : *t) {
-    if (key == "name" && value.is_string()) m.name = value.as_string()->get();
+    if (key == "name" && value.is_string())
+      m.name = value.as_string()->get();
     else if (key == "set" && value.is_table())
       m.overrides = overrides_of(*value.as_table(), where(file, value.source()));
     else
-      throw UsageError(fmt::format("{}: models.{}: unknown or mistyped key (allowed: name = "
-                                   "\"...\", set = {{ ... }})", where(file, value.source()), key.str()));
+      throw UsageError(
+          fmt::format("{}: models.{}: unknown or mistyped key (allowed: name = "
+                      "\"...\", set = {{ ... }})",
+                      where(file, value.source()), key.str()));
   }
   if (m.name.empty() || m.name.find_first_of("/ \t") != std::string::npos)
     throw UsageError(fmt::format("{}: every model needs a name without spaces or '/'",
@@ -96,14 +103,17 @@ class StudyLock {
   explicit StudyLock(const fs::path& dir) {
     std::error_code ec;
     fs::create_directories(dir, ec);
-    if (ec) throw Error(fmt::format("{}: cannot create the study directory: {}", dir.string(), ec.message()));
+    if (ec)
+      throw Error(
+          fmt::format("{}: cannot create the study directory: {}", dir.string(), ec.message()));
     const fs::path file = dir / ".lock";
     fd_ = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd_ < 0) throw Error(fmt::format("{}: cannot open: {}", file.string(), std::strerror(errno)));
+    if (fd_ < 0)
+      throw Error(fmt::format("{}: cannot open: {}", file.string(), std::strerror(errno)));
     if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
       ::close(fd_);
-      throw Error(fmt::format("{}: another qmf compare is running on this study directory",
-                              dir.string()));
+      throw Error(
+          fmt::format("{}: another qmf compare is running on this study directory", dir.string()));
     }
   }
   ~StudyLock() { ::close(fd_); }
@@ -130,7 +140,8 @@ Study parse_study(std::string_view toml_text, const std::string& name) {
     if (key == "seeds" && value.is_array()) {
       for (const auto& s : *value.as_array()) {
         if (!s.is_integer() || s.as_integer()->get() < 0)
-          throw UsageError(fmt::format("{}: seeds: non-negative integers only", where(name, s.source())));
+          throw UsageError(
+              fmt::format("{}: seeds: non-negative integers only", where(name, s.source())));
         study.seeds.push_back(static_cast<uint64_t>(s.as_integer()->get()));
       }
     } else if (key == "base" && value.is_table()) {
@@ -138,8 +149,10 @@ Study parse_study(std::string_view toml_text, const std::string& name) {
     } else if (key == "models" && value.is_array()) {
       for (const auto& m : *value.as_array()) study.models.push_back(read_model(m, name));
     } else {
-      throw UsageError(fmt::format("{}: unknown or mistyped key '{}' (allowed: seeds = [...], "
-                                   "[base], [[models]])", where(name, value.source()), key.str()));
+      throw UsageError(
+          fmt::format("{}: unknown or mistyped key '{}' (allowed: seeds = [...], "
+                      "[base], [[models]])",
+                      where(name, value.source()), key.str()));
     }
   }
   if (study.seeds.empty()) throw UsageError(fmt::format("{}: seeds: at least one seed", name));
@@ -164,6 +177,22 @@ Config study_config(const Study& study, const std::vector<std::string>& extra,
   return c;
 }
 
+// A rerun resumes the study: a run already there must be the run the study now asks for, or
+// its results would be reported under settings they were not trained with.
+void check_same_run(const fs::path& run, const Config& wanted) {
+  std::error_code ec;
+  if (!fs::exists(run / "config.toml", ec)) return;
+  // Threads and checkpoint frequency change how a run is computed, not what it is.
+  constexpr std::string_view kHow[] = {"train.threads", "train.checkpoint_every"};
+  const std::vector<std::string> diff =
+      config_differences(load_config(run / "config.toml"), wanted, kHow);
+  if (diff.empty()) return;
+  throw UsageError(fmt::format(
+      "{} was trained with other settings than the study now asks for ({}; the run's value "
+      "first); give a new --out, or delete that run to train it again",
+      run.string(), fmt::join(diff, ", ")));
+}
+
 std::vector<StudyRun> run_study(const Study& study, const std::vector<std::string>& extra,
                                 const fs::path& dir, Progress& progress) {
   const StudyLock lock(dir);
@@ -175,6 +204,7 @@ std::vector<StudyRun> run_study(const Study& study, const std::vector<std::strin
       ++index;
       const Config c = study_config(study, extra, m, seed);
       const fs::path run = dir / "runs" / fmt::format("{}-s{}", m.name, seed);
+      check_same_run(run, c);
       std::error_code ec;
       if (!fs::exists(run / "summary.json", ec)) {
         progress.finish(fmt::format("[{}/{}] {} seed {}", index, total, m.name, seed));

@@ -169,6 +169,17 @@ void validate(const Config& config) {
   for (const Field& f : config_detail::config_fields()) f.check(config);
 }
 
+std::vector<std::string> config_differences(const Config& a, const Config& b,
+                                            std::span<const std::string_view> ignore) {
+  std::vector<std::string> out;
+  for (const Field& f : config_detail::config_fields()) {
+    if (std::find(ignore.begin(), ignore.end(), f.key) != ignore.end()) continue;
+    const std::string va = f.write(a), vb = f.write(b);
+    if (va != vb) out.push_back(fmt::format("{}: {} vs {}", f.key, va, vb));
+  }
+  return out;
+}
+
 std::string to_toml(const Config& config) {
   std::string out;
   std::string_view section;

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,8 +16,8 @@
 namespace qmf {
 
 struct DataConfig {
-  std::string dir;   // empty: the caller's default data directory
-  std::string fsdd;  // spoken digits (.tar.gz or directory); empty: <data directory>/fsdd
+  std::string dir;    // empty: the caller's default data directory
+  std::string fsdd;   // spoken digits (.tar.gz or directory); empty: <data directory>/fsdd
   std::string files;  // view files: the directory of the user's own data (train/, test/)
   std::string view = "mnist/split-h2";
   std::size_t train_limit = 0;  // 0: all samples
@@ -44,12 +45,12 @@ struct ModelConfig {
   bool qcnn_share = true;
   ConvBlock conv_block = ConvBlock::conv6;
   Readout readout = Readout::probs;
-  bool entangle = true;             // qmfnn: CRX entanglers in the fusion block (false: ablation)
-  bool qcnn = true;                 // qmfnn: the QCNN (false: read out straight after fusion)
+  bool entangle = true;              // qmfnn: CRX entanglers in the fusion block (false: ablation)
+  bool qcnn = true;                  // qmfnn: the QCNN (false: read out straight after fusion)
   Fusion fusion = Fusion::entangle;  // qmfnn: evidential replaces fusion block + QCNN
-  std::vector<int> hidden = {128};  // early / late: MLP hidden widths
-  int fusion_dim = 16;              // tfn / lmf: width of each modality's embedding z_m
-  int rank = 4;                     // lmf: rank of the factorised fusion weight
+  std::vector<int> hidden = {128};   // early / late: MLP hidden widths
+  int fusion_dim = 16;               // tfn / lmf: width of each modality's embedding z_m
+  int rank = 4;                      // lmf: rank of the factorised fusion weight
   bool operator==(const ModelConfig&) const = default;
 };
 
@@ -94,6 +95,11 @@ void validate(const Config& config);
 
 // Every key, in table order; load_config of the result gives back an equal Config.
 std::string to_toml(const Config& config);
+
+// Where two configs differ, one "key: <a> vs <b>" per key (values as TOML), in table order;
+// keys listed in `ignore` are skipped.
+std::vector<std::string> config_differences(const Config& a, const Config& b,
+                                            std::span<const std::string_view> ignore = {});
 
 // model.k expanded to one register size per modality (a single k repeats); a count that matches
 // neither 1 nor `modalities` is a UsageError.

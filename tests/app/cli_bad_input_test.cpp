@@ -294,6 +294,32 @@ TEST_F(CliBadInput, NaNAndInfinityAreRefusedInDataAndSettings) {
   });
 }
 
+// A study rerun into the same directory resumes it; with other settings it must not report the
+// old runs under the new settings.
+TEST_F(CliBadInput, AStudyRerunWithOtherSettingsExits2NamingTheDifference) {
+  const fs::path study = write("study.toml", fmt::format(R"(seeds = [0]
+[base]
+"data.dir" = "{}"
+"data.classes" = [0, 1, 2, 3]
+"train.epochs" = 1
+"train.threads" = 1
+[[models]]
+name = "e"
+set = {{ "model.kind" = "early", "model.hidden" = [4] }}
+)",
+                                                         data_dir().string()));
+  const Args run = {"compare", "--config", study.string(), "--out", "study"};
+  const CommandResult first = qmf::testing::run_qmf(run, cwd_.path(), cwd_.path() / "no-data");
+  ASSERT_EQ(first.code, 0) << first.describe();
+  Args longer = run;
+  longer.insert(longer.end(), {"--set", "train.epochs=2"});
+  expect(Case{longer, 2, {"runs/e-s0", "train.epochs: 1 vs 2"}});
+  const std::string table = slurp(cwd_.path() / "study" / "compare.md");
+  const CommandResult again = qmf::testing::run_qmf(run, cwd_.path(), cwd_.path() / "no-data");
+  EXPECT_EQ(again.code, 0) << again.describe();
+  EXPECT_EQ(slurp(cwd_.path() / "study" / "compare.md"), table);
+}
+
 // A finished run read with data settings that reshape its inputs: the model cannot take them.
 TEST_F(CliBadInput, DataOverridesThatReshapeTheInputsExit2NamingThem) {
   const std::string r = copy_run("qmfnn").string();
