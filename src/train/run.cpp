@@ -33,7 +33,9 @@ std::string metrics_csv(const std::vector<EpochRow>& rows) {
 }
 
 nlohmann::json nullable(double v) { return std::isnan(v) ? nlohmann::json() : nlohmann::json(v); }
-double from_nullable(const nlohmann::json& j) { return j.is_null() ? std::nan("") : j.get<double>(); }
+double from_nullable(const nlohmann::json& j) {
+  return j.is_null() ? std::nan("") : j.get<double>();
+}
 
 nlohmann::json rows_json(const std::vector<EpochRow>& rows) {
   auto j = nlohmann::json::array();
@@ -51,7 +53,8 @@ std::vector<EpochRow> rows_from(const Checkpoint& ckpt, const fs::path& source) 
                       r.at(3).get<double>(), r.at(4).get<double>(), r.at(5).get<double>(),
                       r.at(6).get<double>(), from_nullable(r.at(7)), from_nullable(r.at(8))});
   } catch (const nlohmann::json::exception& e) {
-    throw Error(fmt::format("{}: checkpoint has no valid training history: {}", source.string(), e.what()));
+    throw Error(
+        fmt::format("{}: checkpoint has no valid training history: {}", source.string(), e.what()));
   }
   if (static_cast<int>(rows.size()) != ckpt.epochs_done)
     throw Error(fmt::format("{}: checkpoint history has {} epochs, its header {}", source.string(),
@@ -93,26 +96,27 @@ nlohmann::json summary(const Config& c, const data::Multimodal& data, const mode
   for (const auto& r : rows) train_seconds += r.train_seconds;
   const auto counts = model.arena().counts();
   const EpochRow& last = rows.back();
-  return {{"model", model.kind()},
-          {"view", data.view},
-          {"epochs", last.epoch},
-          {"test_accuracy", last.test_acc},
-          {"test_loss", last.test_loss},
-          {"train_seconds", train_seconds},
-          {"samples_per_second",
-           static_cast<double>(data.train.size() * rows.size()) / train_seconds},
-          {"params", {{"classical", counts.classical}, {"quantum", counts.quantum}, {"total", counts.total}}},
-          {"qubits", model.qubits()},
-          {"seed", c.train.seed},
-          {"threads", resolved_threads(c)},
-          {"precision", std::string(name_of(c.sim.precision))},
-          {"isa", std::string(sim::isa_name(sim::best_isa()))},
-          {"validation_accuracy", nullable(last.val_acc)},
-          {"validation_loss", nullable(last.val_loss)},
-          {"train_samples", data.train.size()},
-          {"validation_samples", data.validation.size()},
-          {"test_samples", data.test.size()},
-          {"structure", model.describe()}};
+  return {
+      {"model", model.kind()},
+      {"view", data.view},
+      {"epochs", last.epoch},
+      {"test_accuracy", last.test_acc},
+      {"test_loss", last.test_loss},
+      {"train_seconds", train_seconds},
+      {"samples_per_second", static_cast<double>(data.train.size() * rows.size()) / train_seconds},
+      {"params",
+       {{"classical", counts.classical}, {"quantum", counts.quantum}, {"total", counts.total}}},
+      {"qubits", model.qubits()},
+      {"seed", c.train.seed},
+      {"threads", resolved_threads(c)},
+      {"precision", std::string(name_of(c.sim.precision))},
+      {"isa", std::string(sim::isa_name(sim::best_isa()))},
+      {"validation_accuracy", nullable(last.val_acc)},
+      {"validation_loss", nullable(last.val_loss)},
+      {"train_samples", data.train.size()},
+      {"validation_samples", data.validation.size()},
+      {"test_samples", data.test.size()},
+      {"structure", model.describe()}};
 }
 
 // Trains epochs (done, config.train.epochs], continuing the first from `partial`, with a
@@ -195,14 +199,16 @@ nlohmann::json start_run(const Config& c, const fs::path& dir, Progress& progres
   Rng rng(c.train.seed);
   model->init(rng);
   fs::create_directories(dir, ec);
-  if (ec) throw Error(fmt::format("{}: cannot create the run directory: {}", dir.string(), ec.message()));
+  if (ec)
+    throw Error(fmt::format("{}: cannot create the run directory: {}", dir.string(), ec.message()));
   remove_stale_temporaries(dir);  // of a start killed before config.toml was in place
   write_file_atomic(dir / "config.toml", to_toml(c));
   const auto counts = model->arena().counts();
-  progress.finish(fmt::format("{}  |  {}: {} train / {} test samples, {} classes  |  params {} "
-                              "classical + {} quantum = {}",
-                              model->describe(), data.view, data.train.size(), data.test.size(),
-                              data.classes, counts.classical, counts.quantum, counts.total));
+  progress.finish(
+      fmt::format("{}  |  {}: {} train / {} test samples, {} classes  |  params {} "
+                  "classical + {} quantum = {}",
+                  model->describe(), data.view, data.train.size(), data.test.size(), data.classes,
+                  counts.classical, counts.quantum, counts.total));
   return run_epochs(c, dir, data, *model, *optimizer, {}, {}, progress);
 }
 
@@ -225,6 +231,20 @@ nlohmann::json restart_run(const Config& c, const fs::path& dir, Progress& progr
   return start_run(c, dir, progress);
 }
 
+// True when `dir` holds anything but the temporaries a killed qmf leaves (name.tmp-PID).
+bool holds_other_files(const fs::path& dir) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return false;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    const size_t tmp = name.rfind(".tmp-");
+    const bool leftover = tmp != std::string::npos && tmp + 5 < name.size() &&
+                          name.find_first_not_of("0123456789", tmp + 5) == std::string::npos;
+    if (!leftover) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 nlohmann::json train_new(const Config& c, const fs::path& dir, Progress& progress) {
@@ -235,6 +255,12 @@ nlohmann::json train_new(const Config& c, const fs::path& dir, Progress& progres
         fmt::format("{} already holds a run; continue it with --resume {} or choose "
                     "another --out",
                     dir.string(), dir.string()));
+  // A run's files would be mixed in among the user's own (--out . or --out ~ by mistake).
+  if (holds_other_files(dir))
+    throw UsageError(
+        fmt::format("--out {}: the directory holds other files; a new run needs a "
+                    "directory of its own (new or empty)",
+                    dir.string()));
   return start_run(c, dir, progress);
 }
 

@@ -150,8 +150,17 @@ TEST_F(CliBadInput, OutputsThatAreTheWrongKindOfThingExit2) {
        2,
        {"--out " + run.string(), "is a directory"}},
       {quick_train({"--out", run.string()}), 2, {"already holds a run", "--resume"}},
+      {quick_train({"--out", cwd_.path().string()}), 2, {"holds other files"}},
   });
   EXPECT_EQ(slurp(blocker), "keep me\n");
+  EXPECT_FALSE(fs::exists(cwd_.path() / "config.toml"));
+}
+
+// What a qmf killed while writing leaves behind does not count as the user's files.
+TEST_F(CliBadInput, ADirectoryHoldingOnlyLeftoverTemporariesTakesANewRun) {
+  write("fresh/config.toml.tmp-4242", "half a config");
+  expect(Case{quick_train({"--out", "fresh"}), 0, {}});
+  EXPECT_TRUE(fs::exists(cwd_.path() / "fresh" / "summary.json"));
 }
 
 TEST_F(CliBadInput, InputsThatDoNotExistAreNamed) {
