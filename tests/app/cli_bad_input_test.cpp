@@ -15,12 +15,11 @@
 #include "data/idx_write.h"
 #include "data/temp_dir.h"
 #include "support/checkpoint_bytes.h"
-#include "support/fake_mnist.h"
 #include "support/npy_write.h"
 #include "support/run_command.h"
 #include "support/train_support.h"
+#include "support/trained_runs.h"
 #include "train/checkpoint.h"
-#include "train/run.h"
 
 namespace qmf {
 namespace {
@@ -45,13 +44,7 @@ class CliBadInput : public ::testing::Test {
   // model, shared by the suite.
   static void SetUpTestSuite() {
     shared_ = new data::TempDir("qmf-cli-bad-input");
-    qmf::testing::write_fake_mnist(data_dir(), 120, 40);
-    for (const char* kind : {"qmfnn", "late"}) {
-      Config c = qmf::testing::small_config(data_dir(), 1);
-      c.model.kind = kind;
-      qmf::testing::QuietProgress progress;
-      train::train_new(c, shared_->path() / kind, progress);
-    }
+    qmf::testing::write_data_and_runs(shared_->path(), {"qmfnn", "late"}, 120, 40);
   }
   static void TearDownTestSuite() {
     delete shared_;

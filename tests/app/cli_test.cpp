@@ -45,9 +45,13 @@ class Cli : public ::testing::Test {
 
   // The small test config, as --set arguments.
   static std::vector<std::string> small_sets() {
-    return {"--set", "data.dir=" + data_dir().string(), "--set", "data.classes=[0,1,2,3]",
-            "--set", "model.k=3",    "--set", "train.epochs=2",  "--set", "train.batch=16",
-            "--set", "train.lr=0.05", "--set", "train.threads=1"};
+    return {"--set", "data.dir=" + data_dir().string(),
+            "--set", "data.classes=[0,1,2,3]",
+            "--set", "model.k=3",
+            "--set", "train.epochs=2",
+            "--set", "train.batch=16",
+            "--set", "train.lr=0.05",
+            "--set", "train.threads=1"};
   }
 
   // A finished 2-epoch run in the shared directory, trained once per process.
@@ -71,8 +75,7 @@ class Cli : public ::testing::Test {
     CommandResult r = exec_qmf(args);
     EXPECT_EQ(r.code, 2) << r.describe();
     EXPECT_FALSE(r.err.empty()) << r.describe();
-    EXPECT_TRUE(qmf::testing::file_names(cwd_.path()).empty())
-        << "a usage error left files behind";
+    EXPECT_TRUE(qmf::testing::file_names(cwd_.path()).empty()) << "a usage error left files behind";
     return r;
   }
 
@@ -253,7 +256,8 @@ TEST_F(CliEval, TrainedRunPrintsAccuracyAndConfusionMatrix) {
   ASSERT_EQ(r.code, 0) << r.describe();
   // The accuracy is the one training reported for the same checkpoint and test split.
   char acc[32];
-  std::snprintf(acc, sizeof acc, "accuracy %.2f%%", 100 * summary.at("test_accuracy").get<double>());
+  std::snprintf(acc, sizeof acc, "accuracy %.2f%%",
+                100 * summary.at("test_accuracy").get<double>());
   EXPECT_TRUE(contains(r.out, acc)) << acc << "\n" << r.describe();
   EXPECT_TRUE(contains(r.out, "after 2 epochs")) << r.describe();
   ASSERT_TRUE(contains(r.out, "confusion matrix")) << r.describe();
@@ -311,7 +315,8 @@ TEST_F(CliEval, CorruptCheckpointExits1NamingIt) {
 TEST_F(CliEval, MissingRunDirectoryOrBadSetExits2) {
   expect_usage_error({"eval", "--run", "no-such-dir"});
   expect_usage_error({"eval"});
-  const CommandResult r = exec_qmf({"eval", "--run", trained_run().string(), "--set", "train.lr=1"});
+  const CommandResult r =
+      exec_qmf({"eval", "--run", trained_run().string(), "--set", "train.lr=1"});
   EXPECT_EQ(r.code, 2) << r.describe();
 }
 
@@ -368,21 +373,23 @@ class CliCompare : public Cli {};
 
 // The CI-sized study through the command line: every output file, and a rerun that resumes.
 TEST_F(CliCompare, TinyStudyWritesTableCsvAndPlotAndResumes) {
-  const fs::path study = write(
-      "study.toml",
-      "seeds = [0, 1]\n[base]\n\"data.dir\" = \"" + data_dir().string() +
-          "\"\n\"data.classes\" = [0, 1, 2, 3]\n\"data.validation\" = 0.1\n\"model.k\" = 3\n"
-          "\"train.batch\" = 16\n\"train.threads\" = 1\n"
-          "[[models]]\nname = \"qmfnn\"\nset = { \"model.kind\" = \"qmfnn\" }\n"
-          "[[models]]\nname = \"tfn-4\"\nset = { \"model.kind\" = \"tfn\", \"model.fusion_dim\" = 4 }\n");
-  const std::vector<std::string> args = {"compare", "--config", study.string(), "--out", "study",
-                                         "--set", "train.epochs=2"};
+  const fs::path study =
+      write("study.toml",
+            "seeds = [0, 1]\n[base]\n\"data.dir\" = \"" + data_dir().string() +
+                "\"\n\"data.classes\" = [0, 1, 2, 3]\n\"data.validation\" = 0.1\n\"model.k\" = 3\n"
+                "\"train.batch\" = 16\n\"train.threads\" = 1\n"
+                "[[models]]\nname = \"qmfnn\"\nset = { \"model.kind\" = \"qmfnn\" }\n"
+                "[[models]]\nname = \"tfn-4\"\nset = { \"model.kind\" = \"tfn\", "
+                "\"model.fusion_dim\" = 4 }\n");
+  const std::vector<std::string> args = {"compare", "--config", study.string(),  "--out",
+                                         "study",   "--set",    "train.epochs=2"};
   const CommandResult r = exec_qmf(args);
   ASSERT_EQ(r.code, 0) << r.describe();
   EXPECT_TRUE(contains(r.out, "| qmfnn |")) << r.out;
   EXPECT_TRUE(contains(r.out, "| tfn-4 |")) << r.out;
   const fs::path out = cwd_.path() / "study";
-  for (const char* f : {"compare.csv", "compare.md", "accuracy_vs_params.png", "accuracy_vs_params.svg"})
+  for (const char* f :
+       {"compare.csv", "compare.md", "accuracy_vs_params.png", "accuracy_vs_params.svg"})
     EXPECT_TRUE(fs::exists(out / f)) << f;
   EXPECT_EQ(qmf::testing::read_csv(out / "compare.csv").size(), 5u);
   const CommandResult again = exec_qmf(args);
@@ -391,7 +398,8 @@ TEST_F(CliCompare, TinyStudyWritesTableCsvAndPlotAndResumes) {
 }
 
 TEST_F(CliCompare, BadStudyExits2NamingTheKey) {
-  const fs::path study = write("bad.toml", "seeds = [0]\n[[models]]\nname = \"a\"\nset = { \"model.kindd\" = \"qmfnn\" }\n");
+  const fs::path study = write(
+      "bad.toml", "seeds = [0]\n[[models]]\nname = \"a\"\nset = { \"model.kindd\" = \"qmfnn\" }\n");
   const CommandResult r = exec_qmf({"compare", "--config", study.string()});
   EXPECT_EQ(r.code, 2) << r.describe();
   EXPECT_TRUE(contains(r.err, "model.kindd")) << r.describe();

@@ -11,10 +11,9 @@
 #include <nlohmann/json.hpp>
 
 #include "data/temp_dir.h"
-#include "support/fake_mnist.h"
 #include "support/run_command.h"
 #include "support/train_support.h"
-#include "train/run.h"
+#include "support/trained_runs.h"
 
 namespace qmf {
 namespace {
@@ -30,13 +29,7 @@ class CliExplain : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     shared_ = new data::TempDir("qmf-cli-explain");
-    qmf::testing::write_fake_mnist(shared_->path() / "data");
-    for (const char* kind : {"qmfnn", "late"}) {
-      Config c = qmf::testing::small_config(shared_->path() / "data", 1);
-      c.model.kind = kind;
-      qmf::testing::QuietProgress progress;
-      train::train_new(c, shared_->path() / kind, progress);
-    }
+    qmf::testing::write_data_and_runs(shared_->path(), {"qmfnn", "late"});
   }
   static void TearDownTestSuite() {
     delete shared_;

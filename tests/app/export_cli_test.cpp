@@ -8,10 +8,9 @@
 
 #include "data/temp_dir.h"
 #include "export/qasm_reader.h"
-#include "support/fake_mnist.h"
 #include "support/run_command.h"
 #include "support/train_support.h"
-#include "train/run.h"
+#include "support/trained_runs.h"
 
 namespace qmf {
 namespace {
@@ -26,13 +25,7 @@ class CliExport : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     shared_ = new data::TempDir("qmf-cli-export");
-    qmf::testing::write_fake_mnist(shared_->path() / "data");
-    for (const char* kind : {"qmfnn", "late"}) {
-      Config c = qmf::testing::small_config(shared_->path() / "data", 1);
-      c.model.kind = kind;
-      qmf::testing::QuietProgress progress;
-      train::train_new(c, shared_->path() / kind, progress);
-    }
+    qmf::testing::write_data_and_runs(shared_->path(), {"qmfnn", "late"});
   }
   static void TearDownTestSuite() {
     delete shared_;
