@@ -7,6 +7,7 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <string>
 
 #include "core/error.h"
 
@@ -26,10 +27,20 @@ namespace {
   fail(path, what, err);
 }
 
+constexpr std::string_view kTemporaryTag = ".tmp-";
+
 }  // namespace
 
+bool is_atomic_temporary(const std::filesystem::path& path) {
+  const std::string name = path.filename().string();
+  const size_t tag = name.rfind(kTemporaryTag);
+  const size_t pid = tag + kTemporaryTag.size();
+  return tag != std::string::npos && tag > 0 && pid < name.size() &&
+         name.find_first_not_of("0123456789", pid) == std::string::npos;
+}
+
 void write_file_atomic(const std::filesystem::path& path, std::string_view bytes) {
-  const std::filesystem::path tmp = path.string() + fmt::format(".tmp-{}", ::getpid());
+  const std::filesystem::path tmp = path.string() + fmt::format("{}{}", kTemporaryTag, ::getpid());
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) fail(path, "create", errno);
   size_t done = 0;

@@ -7,6 +7,10 @@
 namespace qmf {
 
 void write_file_atomic(const std::filesystem::path& path, std::string_view bytes);
+
+// True for the temporary ("<name>.tmp-<pid>") that a write_file_atomic killed mid-write leaves
+// beside its target.
+bool is_atomic_temporary(const std::filesystem::path& path);
 std::string read_file(const std::filesystem::path& path);  // throws Error naming the file
 
 }  // namespace qmf

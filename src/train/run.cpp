@@ -231,17 +231,12 @@ nlohmann::json restart_run(const Config& c, const fs::path& dir, Progress& progr
   return start_run(c, dir, progress);
 }
 
-// True when `dir` holds anything but the temporaries a killed qmf leaves (name.tmp-PID).
+// True when `dir` holds anything but the temporaries a killed qmf leaves.
 bool holds_other_files(const fs::path& dir) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) return false;
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    const std::string name = entry.path().filename().string();
-    const size_t tmp = name.rfind(".tmp-");
-    const bool leftover = tmp != std::string::npos && tmp + 5 < name.size() &&
-                          name.find_first_not_of("0123456789", tmp + 5) == std::string::npos;
-    if (!leftover) return true;
-  }
+  for (const auto& entry : fs::directory_iterator(dir, ec))
+    if (!is_atomic_temporary(entry.path())) return true;
   return false;
 }
 

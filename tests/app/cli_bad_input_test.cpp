@@ -4,7 +4,6 @@
 // with code 2 (usage error) or 1 (runtime failure) and a message naming the file, key or flag and
 // the problem: never a signal, an abort, or an exception that escaped as an internal error.
 #include <filesystem>
-#include <fstream>
 #include <limits>
 #include <string>
 #include <vector>
@@ -15,6 +14,7 @@
 #include "data/idx_write.h"
 #include "data/temp_dir.h"
 #include "support/checkpoint_bytes.h"
+#include "support/file_write.h"
 #include "support/npy_write.h"
 #include "support/run_command.h"
 #include "support/train_support.h"
@@ -78,8 +78,7 @@ class CliBadInput : public ::testing::Test {
 
   fs::path write(const std::string& name, const std::string& text) const {
     const fs::path p = cwd_.path() / name;
-    fs::create_directories(p.parent_path());
-    std::ofstream(p, std::ios::binary) << text;
+    qmf::testing::write_text(p, text);
     return p;
   }
 
@@ -191,14 +190,12 @@ TEST_F(CliBadInput, CheckpointsOfAnotherModelOrVersionOrDamagedAreRefusedByEvery
        [](const fs::path& ckpt, const fs::path&) {
          auto parts = qmf::testing::checkpoint_parts(slurp(ckpt));
          parts.version = train::kCheckpointVersion + 1;
-         std::ofstream(ckpt, std::ios::binary | std::ios::trunc)
-             << qmf::testing::checkpoint_bytes(parts);
+         qmf::testing::write_bytes(ckpt, qmf::testing::checkpoint_bytes(parts));
        }},
       {"a truncated file", "checksum", true,
        [](const fs::path& ckpt, const fs::path&) {
          const std::string bytes = slurp(ckpt);
-         std::ofstream(ckpt, std::ios::binary | std::ios::trunc)
-             << bytes.substr(0, bytes.size() / 2);
+         qmf::testing::write_bytes(ckpt, bytes.substr(0, bytes.size() / 2));
        }},
       {"no file", "checkpoint.qmf", false,
        [](const fs::path& ckpt, const fs::path&) { fs::remove(ckpt); }},
@@ -373,9 +370,9 @@ TEST_F(CliBadInput, DamagedDataFilesExit1NamingTheFile) {
                 fs::copy_options::overwrite_existing);
 
   const std::string bytes = slurp(images);
-  std::ofstream(images, std::ios::binary | std::ios::trunc) << bytes.substr(0, bytes.size() - 5);
+  qmf::testing::write_bytes(images, bytes.substr(0, bytes.size() - 5));
   expect(Case{quick_train(here), 1, {images.string()}});
-  std::ofstream(images, std::ios::binary | std::ios::trunc) << "not an idx file";
+  qmf::testing::write_text(images, "not an idx file");
   expect(Case{quick_train(here), 1, {images.string()}});
 
   // A finished run evaluated against the damaged data.

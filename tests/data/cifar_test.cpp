@@ -18,7 +18,7 @@ namespace qmf::data {
 namespace {
 
 namespace fs = std::filesystem;
-using testing::HasSubstr;
+using ::testing::HasSubstr;
 
 std::string error_of(auto&& f) {
   try {
@@ -38,18 +38,18 @@ void expect_images(const LabelledImages& data, const std::vector<int>& labels, s
   for (size_t i = 0; i < labels.size(); ++i)
     for (size_t c = 0; c < 3; ++c)
       for (size_t p = 0; p < 1024; p += 97)
-        ASSERT_EQ(data.images.image(i)[c * 1024 + p], test::cifar_pixel(first + i, c, p));
+        ASSERT_EQ(data.images.image(i)[c * 1024 + p], qmf::testing::cifar_pixel(first + i, c, p));
 }
 
 TEST(Cifar, ParsesRecords) {
   const std::vector<int> labels = {3, 0, 9, 5};
-  expect_images(parse_cifar_batch(test::cifar_records(labels), "b.bin"), labels, 0);
+  expect_images(parse_cifar_batch(qmf::testing::cifar_records(labels), "b.bin"), labels, 0);
 }
 
 TEST(Cifar, ReadsGzipAndPlainFiles) {
   const TempDir tmp("qmf-cifar-test");
-  const std::vector<uint8_t> records = test::cifar_records({1, 2});
-  test::write_bytes(tmp.path() / "plain.bin", records);
+  const std::vector<uint8_t> records = qmf::testing::cifar_records({1, 2});
+  qmf::testing::write_bytes(tmp.path() / "plain.bin", records);
   gzFile gz = gzopen((tmp.path() / "packed.bin.gz").c_str(), "wb");
   gzwrite(gz, records.data(), static_cast<unsigned>(records.size()));
   gzclose(gz);
@@ -58,7 +58,7 @@ TEST(Cifar, ReadsGzipAndPlainFiles) {
 }
 
 TEST(Cifar, RejectsBadBatches) {
-  std::vector<uint8_t> records = test::cifar_records({1, 2});
+  std::vector<uint8_t> records = qmf::testing::cifar_records({1, 2});
   const std::vector<uint8_t> truncated(records.begin(), records.end() - 1);
   EXPECT_THAT(error_of([&] { parse_cifar_batch(truncated, "t.bin"); }),
               HasSubstr("t.bin: 6145 bytes is not a whole number of 3073-byte"));
@@ -75,10 +75,11 @@ TEST(Cifar, ConcatenatesTheFiveTrainingBatchesInOrder) {
   std::vector<int> all;
   for (size_t b = 0; b < 5; ++b) {
     const std::vector<int> labels = {static_cast<int>(b), static_cast<int>(9 - b)};
-    test::write_bytes(tmp.path() / cifar10_train_files()[b], test::cifar_records(labels, 2 * b));
+    qmf::testing::write_bytes(tmp.path() / cifar10_train_files()[b],
+                              qmf::testing::cifar_records(labels, 2 * b));
     all.insert(all.end(), labels.begin(), labels.end());
   }
-  test::write_bytes(tmp.path() / "test_batch.bin", test::cifar_records({7}, 10));
+  qmf::testing::write_bytes(tmp.path() / "test_batch.bin", qmf::testing::cifar_records({7}, 10));
   expect_images(read_cifar10(tmp.path(), true), all, 0);
   expect_images(read_cifar10(tmp.path(), false), {7}, 10);
   fs::remove(tmp.path() / "data_batch_4.bin");
@@ -89,14 +90,17 @@ TEST(Cifar, ConcatenatesTheFiveTrainingBatchesInOrder) {
 TEST(CifarPng, SheetRowsBecomeRecords) {
   const std::vector<int> labels = {4, 8, 0};
   const std::vector<uint8_t> png =
-      test::encode_png(1024, 3, PNG_FORMAT_RGB, test::cifar_sheet_pixels(0, 3));
+      qmf::testing::encode_png(1024, 3, PNG_FORMAT_RGB, qmf::testing::cifar_sheet_pixels(0, 3));
   const RgbImage sheet = decode_png_rgb(png, "sheet.png");
-  EXPECT_EQ(cifar_records_from_sheet(sheet, labels, "sheet.png"), test::cifar_records(labels));
+  EXPECT_EQ(cifar_records_from_sheet(sheet, labels, "sheet.png"),
+            qmf::testing::cifar_records(labels));
 }
 
 TEST(CifarPng, RejectsMismatchedSheets) {
   const RgbImage narrow{.width = 1000, .height = 2, .rgb = std::vector<uint8_t>(6000)};
-  EXPECT_THAT(error_of([&] { cifar_records_from_sheet(narrow, std::vector<int>{1, 2}, "n.png"); }),
+  EXPECT_THAT(error_of([&] {
+                cifar_records_from_sheet(narrow, std::vector<int>{1, 2}, "n.png");
+              }),
               HasSubstr("n.png: 1000 pixels wide"));
   const RgbImage sheet{.width = 1024, .height = 2, .rgb = std::vector<uint8_t>(6144)};
   EXPECT_THAT(error_of([&] { cifar_records_from_sheet(sheet, std::vector<int>{1}, "s.png"); }),

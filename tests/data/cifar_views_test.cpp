@@ -10,16 +10,17 @@ namespace qmf::data {
 namespace {
 
 // 5 training batches of 2 images (images 0..9, labels 0..9) and a test batch of 3 (10..12).
-class CifarViews : public testing::Test {
+class CifarViews : public ::testing::Test {
  protected:
   CifarViews() {
     const auto dir = tmp_.path() / "cifar10";
     std::filesystem::create_directories(dir);
     for (size_t b = 0; b < 5; ++b) {
       const std::vector<int> labels = {static_cast<int>(2 * b), static_cast<int>(2 * b + 1)};
-      test::write_bytes(dir / cifar10_train_files()[b], test::cifar_records(labels, 2 * b));
+      qmf::testing::write_bytes(dir / cifar10_train_files()[b],
+                                qmf::testing::cifar_records(labels, 2 * b));
     }
-    test::write_bytes(dir / "test_batch.bin", test::cifar_records({3, 1, 4}, 10));
+    qmf::testing::write_bytes(dir / "test_batch.bin", qmf::testing::cifar_records({3, 1, 4}, 10));
   }
   Multimodal load(const std::string& view, bool pool = false) const {
     ViewOptions o;
@@ -32,7 +33,7 @@ class CifarViews : public testing::Test {
 };
 
 float pixel(size_t image, size_t c, size_t r, size_t col) {
-  return static_cast<float>(test::cifar_pixel(image, c, 32 * r + col)) / 255.0f;
+  return static_cast<float>(qmf::testing::cifar_pixel(image, c, 32 * r + col)) / 255.0f;
 }
 
 TEST_F(CifarViews, SplitH2TakesLeftAndRightHalvesOfEveryChannel) {
@@ -47,8 +48,9 @@ TEST_F(CifarViews, SplitH2TakesLeftAndRightHalvesOfEveryChannel) {
       for (size_t c = 0; c < 3; ++c)
         for (size_t r = 0; r < 32; ++r)
           for (size_t col = 0; col < 16; ++col)
-            ASSERT_EQ(data.test.x[m](static_cast<long>(i), static_cast<long>(c * 512 + 16 * r + col)),
-                      pixel(10 + i, c, r, 16 * m + col));
+            ASSERT_EQ(
+                data.test.x[m](static_cast<long>(i), static_cast<long>(c * 512 + 16 * r + col)),
+                pixel(10 + i, c, r, 16 * m + col));
 }
 
 TEST_F(CifarViews, ChannelsAreThePlanes) {

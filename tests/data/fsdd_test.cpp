@@ -76,7 +76,7 @@ void write_directory(const fs::path& root, const std::vector<Member>& members) {
       fs::create_directories(root / m.path);
     } else {
       fs::create_directories((root / m.path).parent_path());
-      testing::write_binary_file(root / m.path, m.bytes);
+      testing::write_bytes(root / m.path, m.bytes);
     }
   }
 }
@@ -304,7 +304,7 @@ TEST(FsddErrors, DuplicateRecordings) {
 TEST(FsddErrors, UnreadableArchives) {
   const TempDir tmp("qmf-fsdd-test");
   const fs::path text = tmp.path() / "text.tar.gz";
-  testing::write_binary_file(text, {'n', 'o', 't', ' ', 'a', ' ', 't', 'a', 'r', '\n'});
+  testing::write_bytes(text, Bytes{'n', 'o', 't', ' ', 'a', ' ', 't', 'a', 'r', '\n'});
   EXPECT_CONTAINS(load_error(text), text.string() + ": not a readable tar archive");
 
   // The published archive's shape, cut short in the middle of its compressed stream.
@@ -316,7 +316,7 @@ TEST(FsddErrors, UnreadableArchives) {
   EXPECT_CONTAINS(load_error(cut), cut.string());
 
   const fs::path empty = tmp.path() / "empty.tar.gz";
-  testing::write_binary_file(empty, {});
+  testing::write_bytes(empty, Bytes{});
   EXPECT_CONTAINS(load_error(empty), empty.string() + ": ");
 }
 
@@ -351,7 +351,7 @@ TEST(FsddErrors, OversizedRecordings) {
   // In a directory: a sparse file, so the test writes almost nothing.
   write_directory(tmp.path() / "dir", sample_recordings());
   const fs::path big = tmp.path() / "dir" / "0_bob_7.wav";
-  testing::write_binary_file(big, {});
+  testing::write_bytes(big, Bytes{});
   fs::resize_file(big, kMaxFsddRecordingBytes + 1);
   EXPECT_CONTAINS(load_error(tmp.path() / "dir"),
                   big.string() + ": 16777217 bytes, more than the 16777216 allowed");

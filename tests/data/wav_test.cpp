@@ -75,7 +75,7 @@ TEST(Wav, ToleratesAMissingPadByteAtTheEnd) {
 
 TEST(Wav, ReadsAFile) {
   const TempDir tmp("qmf-wav-test");
-  testing::write_binary_file(tmp.path() / "a.wav", testing::wav16({100, -200}));
+  testing::write_bytes(tmp.path() / "a.wav", testing::wav16({100, -200}));
   const Wav wav = read_wav(tmp.path() / "a.wav");
   EXPECT_EQ(wav.samples, (std::vector<float>{100.0f / 32768.0f, -200.0f / 32768.0f}));
 }

@@ -5,14 +5,14 @@
 
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "data/cifar.h"
+#include "support/file_write.h"
 
-namespace qmf::test {
+namespace qmf::testing {
 
 // Pixel (channel c, position p) of image i: distinct per image, channel and position (mod 256).
 inline uint8_t cifar_pixel(size_t i, size_t c, size_t p) {
@@ -29,11 +29,6 @@ inline std::vector<uint8_t> cifar_records(const std::vector<int>& labels, size_t
       for (size_t p = 0; p < 1024; ++p) bytes.push_back(cifar_pixel(first + i, c, p));
   }
   return bytes;
-}
-
-inline void write_bytes(const std::filesystem::path& file, std::span<const uint8_t> bytes) {
-  std::ofstream out(file, std::ios::binary);
-  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
 }
 
 // A PNG of the given libpng format (PNG_FORMAT_RGB, PNG_FORMAT_RGBA, PNG_FORMAT_GRAY, ...).
@@ -62,4 +57,4 @@ inline std::vector<uint8_t> cifar_sheet_pixels(size_t first, size_t count) {
   return rgb;
 }
 
-}  // namespace qmf::test
+}  // namespace qmf::testing

@@ -2,42 +2,25 @@
 // Writes NumPy .npy files for the reader tests, byte for byte as numpy.save lays them out: magic,
 // version, little-endian header length, the header dict padded with spaces to a multiple of 64
 // bytes and ended by '\n', then the raw values.
+#include <algorithm>
+#include <array>
 #include <bit>
 #include <cstdint>
-#include <filesystem>
-#include <fstream>
 #include <string>
 #include <vector>
 
-namespace qmf::testing {
+#include "support/file_write.h"
 
-template <size_t N>
-struct UnsignedOf;
-template <>
-struct UnsignedOf<1> {
-  using type = uint8_t;
-};
-template <>
-struct UnsignedOf<2> {
-  using type = uint16_t;
-};
-template <>
-struct UnsignedOf<4> {
-  using type = uint32_t;
-};
-template <>
-struct UnsignedOf<8> {
-  using type = uint64_t;
-};
+namespace qmf::testing {
 
 // The little-endian bytes of `values` (each value's bytes, lowest first, whatever the host).
 template <class T>
 std::vector<uint8_t> little_endian_bytes(const std::vector<T>& values) {
-  using U = typename UnsignedOf<sizeof(T)>::type;
   std::vector<uint8_t> out;
   for (const T& v : values) {
-    const uint64_t raw = std::bit_cast<U>(v);
-    for (size_t i = 0; i < sizeof(T); ++i) out.push_back(static_cast<uint8_t>(raw >> (8 * i)));
+    auto bytes = std::bit_cast<std::array<uint8_t, sizeof(T)>>(v);
+    if constexpr (std::endian::native == std::endian::big) std::reverse(bytes.begin(), bytes.end());
+    out.insert(out.end(), bytes.begin(), bytes.end());
   }
   return out;
 }
@@ -75,19 +58,6 @@ std::vector<uint8_t> npy_array(const std::string& descr, const std::string& shap
 // A 2-D float64 array (rows x cols, row-major values), the commonest user file.
 inline std::vector<uint8_t> npy_f8(size_t rows, size_t cols, const std::vector<double>& values) {
   return npy_array("<f8", "(" + std::to_string(rows) + ", " + std::to_string(cols) + ")", values);
-}
-
-inline void write_bytes(const std::filesystem::path& file, const std::vector<uint8_t>& bytes) {
-  std::filesystem::create_directories(file.parent_path());
-  std::ofstream out(file, std::ios::binary);
-  out.write(reinterpret_cast<const char*>(bytes.data()),
-            static_cast<std::streamsize>(bytes.size()));
-}
-
-inline void write_text(const std::filesystem::path& file, const std::string& text) {
-  std::filesystem::create_directories(file.parent_path());
-  std::ofstream out(file, std::ios::binary);
-  out << text;
 }
 
 }  // namespace qmf::testing

@@ -5,9 +5,10 @@
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
 #include <string>
 #include <vector>
+
+#include "support/file_write.h"
 
 namespace qmf::testing {
 
@@ -91,12 +92,6 @@ inline std::vector<int16_t> to_pcm16(const std::vector<float>& signal) {
     out.push_back(static_cast<int16_t>(std::clamp(scaled, -32768.0, 32767.0)));
   }
   return out;
-}
-
-inline void write_binary_file(const std::filesystem::path& file, const Bytes& bytes) {
-  std::ofstream out(file, std::ios::binary);
-  out.write(reinterpret_cast<const char*>(bytes.data()),
-            static_cast<std::streamsize>(bytes.size()));
 }
 
 }  // namespace qmf::testing

@@ -18,6 +18,7 @@
 #include "data/dataset.h"
 #include "data/temp_dir.h"
 #include "support/checkpoint_bytes.h"
+#include "support/file_write.h"
 #include "support/train_support.h"
 #include "train/config.h"
 #include "train/model_factory.h"
@@ -65,10 +66,7 @@ bool same_bits(const std::vector<double>& a, std::span<const double> b) {
   return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;
 }
 
-void write_bytes(const fs::path& path, const std::string& bytes) {
-  std::ofstream(path, std::ios::binary | std::ios::trunc)
-      .write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
+using qmf::testing::write_bytes;
 
 using qmf::testing::with_fixed_crc;
 using Parts = qmf::testing::CheckpointParts;
