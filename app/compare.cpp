@@ -1,6 +1,11 @@
 // `qmf compare --config F.toml [--set key=value]... [--out DIR]`: models x seeds on one view.
+#include <sys/stat.h>
+
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
+#include <filesystem>
 #include <memory>
 
 #include "commands.h"
@@ -9,6 +14,26 @@
 #include "train/compare.h"
 
 namespace qmf::app {
+namespace {
+
+// runs/compare-<time>, made here by an exclusive mkdir: two compares started in the same second
+// get -2, -3... instead of sharing one directory.
+std::filesystem::path new_default_study_dir() {
+  char stamp[32];
+  const std::time_t now = std::time(nullptr);
+  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
+  std::error_code ec;
+  std::filesystem::create_directories("runs", ec);
+  const std::string base = fmt::format("runs/compare-{}", stamp);
+  for (int i = 1;; ++i) {
+    const std::string dir = i == 1 ? base : fmt::format("{}-{}", base, i);
+    if (::mkdir(dir.c_str(), 0777) == 0) return dir;
+    if (errno != EEXIST)
+      throw Error(fmt::format("cannot create the study directory {}: {}", dir, std::strerror(errno)));
+  }
+}
+
+}  // namespace
 
 void add_compare(CLI::App& app) {
   struct Options {
@@ -25,14 +50,8 @@ void add_compare(CLI::App& app) {
   cmd->add_option("--out", opt->out, "study directory (default: runs/compare-<time>); rerun to resume");
   cmd->callback([opt] {
     const auto study = train::load_study(opt->config);
-    for (const auto& m : study.models) train::study_config(study, opt->sets, m, 0);  // validate --set
-    std::string out = opt->out;
-    if (out.empty()) {
-      char stamp[32];
-      const std::time_t now = std::time(nullptr);
-      std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
-      out = fmt::format("runs/compare-{}", stamp);
-    }
+    train::check_study(study, opt->sets);
+    const std::string out = opt->out.empty() ? new_default_study_dir().string() : opt->out;
     train::Progress progress(stderr);
     const auto runs = train::run_study(study, opt->sets, out, progress);
     const Config first = train::study_config(study, opt->sets, study.models.front(), 0);

@@ -36,9 +36,14 @@ void add_eval(CLI::App& app) {
     const auto run = train::load_trained(opt->run, opt->sets, "eval");
     const auto& data = run.data;
     const auto ev = train::evaluate(*run.model, data.test, data.classes);
-    std::printf("%s on %s: %zu test samples, accuracy %.2f%%, loss %.4f (after %d epochs)\n",
+    // A mid-epoch checkpoint (a run stopped or still training) is not the end of an epoch.
+    const std::string trained =
+        run.steps_done > 0 ? fmt::format("{} epochs and {} steps of epoch {}", run.epochs_done,
+                                         run.steps_done, run.epochs_done + 1)
+                           : fmt::format("{} epochs", run.epochs_done);
+    std::printf("%s on %s: %zu test samples, accuracy %.2f%%, loss %.4f (after %s)\n",
                 run.model->kind().c_str(), data.view.c_str(), data.test.size(), 100 * ev.accuracy,
-                ev.loss, run.epochs_done);
+                ev.loss, trained.c_str());
     print_confusion(ev);
   });
 }

@@ -1,9 +1,12 @@
 // `qmf export --run DIR --sample I [--format qasm3|qasm2] [--out FILE]`: the trained circuit of
 // a QMFNN run for one test sample (its input's state preparation, the fusion block and QCNN
 // with the trained angles, the readout measurements) as OpenQASM text.
+#include <charconv>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <optional>
+#include <string_view>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -11,6 +14,7 @@
 #include "commands.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "explain/require_probe.h"
 #include "export/qasm_writer.h"
 #include "export/sample_circuit.h"
 #include "model/qmfnn_probe.h"
@@ -20,15 +24,30 @@
 namespace qmf::app {
 namespace {
 
+namespace fs = std::filesystem;
+
 struct ExportOptions {
   std::string run, out, format = "qasm3";
-  long long sample = -1;
+  std::string sample;  // as typed: parsed by sample_index, echoed as given in messages
   std::vector<std::string> sets;
 };
 
+// --sample as the index it names; none when it is a number too large for any index (then out of
+// range of every test split). Not a number at all is a usage error now, before the run loads.
+std::optional<size_t> sample_index(const std::string& text) {
+  size_t index = 0;
+  const char* end = text.data() + text.size();
+  const auto [stop, ec] = std::from_chars(text.data(), end, index);
+  if (!text.empty() && stop == end && ec == std::errc::result_out_of_range) return std::nullopt;
+  if (text.empty() || stop != end || ec != std::errc{})
+    throw UsageError(fmt::format("--sample {}: expected the index of a test sample (0, 1, ...)",
+                                 quote_value(text)));
+  return index;
+}
+
 // What a reader of the file needs to turn its measurements back into the model's answer.
 std::string header(const ExportOptions& opt, const train::TrainedRun& run, model::QmfnnProbe& probe,
-                   int label, const nn::Matrix& marginal, const nn::Matrix& probs) {
+                   size_t sample, int label, const nn::Matrix& marginal, const nn::Matrix& probs) {
   const model::QmfnnSpec& spec = probe.spec();
   std::string readout =
       spec.readout == Readout::probs
@@ -48,51 +67,78 @@ std::string header(const ExportOptions& opt, const train::TrainedRun& run, model
       "readout: {}\n"
       "expected distribution of c (outcome 0, 1, ...): {}\n"
       "class probabilities of the model: {}",
-      opt.run, opt.sample, label, run.data.view, run.model->describe(), name_of(spec.encoding),
+      opt.run, sample, label, run.data.view, run.model->describe(), name_of(spec.encoding),
       readout, fmt::join(p, " "), fmt::join(q, " "));
 }
 
-// Checked before the run is loaded, so a bad --out fails at once. Missing parent directories are
-// made, as for every other output of qmf.
-void prepare_out_file(const std::filesystem::path& out) {
+// The topmost of out's parent directories that does not exist yet (empty: they all do).
+fs::path first_missing_parent(const fs::path& out) {
+  fs::path top;
   std::error_code ec;
-  if (std::filesystem::is_directory(out, ec))
+  for (fs::path dir = out.parent_path(); !dir.empty() && !fs::exists(fs::symlink_status(dir, ec));
+       dir = dir.parent_path())
+    top = dir;
+  return top;
+}
+
+// Checked before the run is loaded, so a bad --out fails at once. Missing parent directories
+// are made, as for every other output of qmf, but only when the file is written: a failed
+// export leaves none behind.
+void check_out_file(const fs::path& out) {
+  std::error_code ec;
+  if (out.filename().empty() || fs::is_directory(out, ec))
     throw UsageError(fmt::format("--out {}: is a directory; give a file name", out.string()));
-  const std::filesystem::path parent = out.parent_path();
-  if (parent.empty()) return;
-  std::filesystem::create_directories(parent, ec);
+  const fs::path missing = first_missing_parent(out);
+  const fs::path existing = missing.empty() ? out.parent_path() : missing.parent_path();
+  if (!existing.empty() && !fs::is_directory(existing, ec))
+    throw Error(fmt::format("--out {}: {} is {}: Not a directory", out.string(), existing.string(),
+                            describe_file_kind(existing)));
+}
+
+// The circuit text to `out` (`-`: standard output), through the atomic writer.
+void write_out(const fs::path& out, std::string_view text) {
+  if (out == "-") {
+    write_output(out, text);
+    return;
+  }
+  const fs::path made = first_missing_parent(out);
+  std::error_code ec;
+  if (!made.empty()) fs::create_directories(out.parent_path(), ec);
   if (ec)
-    throw Error(
-        fmt::format("--out {}: cannot create {}: {}", out.string(), parent.string(), ec.message()));
+    throw Error(fmt::format("--out {}: cannot create {}: {}", out.string(),
+                            out.parent_path().string(), ec.message()));
+  try {
+    write_output(out, text);
+  } catch (const Error&) {
+    if (!made.empty()) fs::remove_all(made, ec);
+    throw;
+  }
 }
 
 void run_export(const ExportOptions& opt) {
-  if (!opt.out.empty()) prepare_out_file(opt.out);
+  const std::optional<size_t> sample = sample_index(opt.sample);
+  const fs::path out = opt.out.empty() ? fs::path("-") : fs::path(opt.out);
+  if (out != "-") check_out_file(out);
   const auto run = train::load_trained(opt.run, opt.sets, "export");
-  auto* probe = dynamic_cast<model::QmfnnProbe*>(run.model.get());
-  if (probe == nullptr)
-    throw UsageError(fmt::format("qmf export needs a qmfnn model; the run in {} is '{}'", opt.run,
-                                 run.model->kind()));
+  model::QmfnnProbe& probe = explain::require_probe(run, opt.run, "export");
   const data::Split& test = run.data.test;
-  if (opt.sample < 0 || static_cast<size_t>(opt.sample) >= test.size())
-    throw UsageError(fmt::format("--sample {}: the test split of {} has samples 0..{}", opt.sample,
-                                 run.data.view, test.size() - 1));
+  if (test.size() == 0)
+    throw Error(fmt::format("the test split of {} is empty: nothing to export", run.data.view));
+  if (!sample || *sample >= test.size())
+    throw UsageError(fmt::format("--sample {}: the test split of {} has samples 0..{}",
+                                 quote_value(opt.sample), run.data.view, test.size() - 1));
   std::vector<nn::Matrix> x;
   std::vector<int> y;
-  const size_t index = static_cast<size_t>(opt.sample);
-  train::gather(test, {&index, 1}, x, y);
+  train::gather(test, {&*sample, 1}, x, y);
   nn::Matrix marginal, probs;
-  probe->run_from(probe->registers(x), marginal, probs);
-  const exporter::NumericCircuit circuit = exporter::sample_circuit(*probe, x);
+  probe.run_from(probe.registers(x), marginal, probs);
+  const exporter::NumericCircuit circuit = exporter::sample_circuit(probe, x);
   const auto version =
       opt.format == "qasm2" ? exporter::QasmVersion::v2 : exporter::QasmVersion::v3;
   const std::string text =
-      exporter::write_qasm(circuit, version, header(opt, run, *probe, y[0], marginal, probs));
-  if (opt.out.empty()) {
-    std::fwrite(text.data(), 1, text.size(), stdout);
-    return;
-  }
-  write_file_atomic(opt.out, text);
+      exporter::write_qasm(circuit, version, header(opt, run, probe, *sample, y[0], marginal, probs));
+  write_out(out, text);
+  if (out == "-") return;
   std::fprintf(stderr, "wrote %s: %zu qubits, %zu gates, %zu measured\n", opt.out.c_str(),
                static_cast<size_t>(circuit.circuit.qubits()), circuit.circuit.gates().size(),
                circuit.measured.size());
@@ -105,10 +151,10 @@ void add_export(CLI::App& app) {
   CLI::App* cmd =
       app.add_subcommand("export", "Write a trained qmfnn circuit for one test sample as OpenQASM");
   cmd->add_option("--run", opt->run, "run directory")->required()->check(CLI::ExistingDirectory);
-  cmd->add_option("--sample", opt->sample, "index of the test sample")->required();
+  cmd->add_option("--sample", opt->sample, "index of the test sample (0, 1, ...)")->required();
   cmd->add_option("--format", opt->format, "qasm3 (default) or qasm2")
       ->check(CLI::IsMember({"qasm3", "qasm2"}));
-  cmd->add_option("--out", opt->out, "output file (default: standard output)");
+  cmd->add_option("--out", opt->out, "output file; - or none: standard output");
   cmd->add_option("--set", opt->sets, "override a data key or train.threads");
   cmd->callback([opt] { run_export(*opt); });
 }

@@ -14,6 +14,8 @@
 
 #include "commands.h"
 #include "core/error.h"
+#include "core/interrupt.h"
+#include "sim/parallel.h"
 #include "train/config_suggest.h"
 
 namespace {
@@ -48,6 +50,7 @@ void check_command_words(CLI::App& app, int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  qmf::sim::reexec_with_passive_waiting(argv);
   CLI::App app{"qmf: train, evaluate, explain and export quantum multimodal fusion networks"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "qmf 0.1.0");
@@ -59,6 +62,9 @@ int main(int argc, char** argv) {
     return qmf::app::run_selected(app);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
+  } catch (const qmf::Interrupted& e) {
+    std::fprintf(stderr, "qmf: %s\n", e.what());
+    return e.exit_code();  // 130 for SIGINT, 143 for SIGTERM, as a shell reports them
   } catch (const qmf::UsageError& e) {
     std::fprintf(stderr, "qmf: error: %s\n", e.what());
     return 2;

@@ -2,8 +2,10 @@
 // --set overrides otherwise; --resume continues an interrupted run.
 #include <cstdio>
 #include <memory>
+#include <utility>
 
 #include "commands.h"
+#include "core/interrupt.h"
 #include "train/config.h"
 #include "train/run.h"
 
@@ -26,16 +28,23 @@ void add_train(CLI::App& app) {
       ->excludes("--config")
       ->excludes("--out");
   cmd->callback([opt] {
+    // Ctrl-C or kill: the run saves its place and says how to continue (run.h, "Stopping").
+    const InterruptHandlers stop_on_request;
     train::Progress progress(stderr);
     nlohmann::json summary;
-    std::string dir = opt->resume;
+    std::string dir = opt->resume.empty() ? opt->out : opt->resume;
     if (!opt->resume.empty()) {
       summary = train::train_resume(opt->resume, opt->sets, progress);
     } else {
       Config config = opt->config.empty() ? Config{} : load_config(opt->config);
       for (const auto& s : opt->sets) apply_override(config, s);
-      dir = opt->out.empty() ? train::default_run_dir(config).string() : opt->out;
-      summary = train::train_new(config, dir, progress);
+      if (opt->out.empty()) {
+        auto run = train::train_new_under_runs(config, progress);
+        dir = run.dir.string();
+        summary = std::move(run.summary);
+      } else {
+        summary = train::train_new(config, dir, progress);
+      }
     }
     std::printf("%s\nrun directory: %s\n", summary.dump(2).c_str(), dir.c_str());
   });

@@ -48,7 +48,7 @@ bool fused_probabilities_match(model::Model& model, const explain::Explanation& 
 void BM_Explain(benchmark::State& state) {
   Config c;  // the default model
   c.train.threads = static_cast<int>(state.range(0));
-  Eigen::setNbThreads(c.train.threads);  // the FFN products too, as qmf explain does
+  train::use_threads(c);  // as qmf explain does
   Rng rng(5);
   const data::Multimodal d = random_split_h2(rng);
   auto model = train::make_model(c, d);

@@ -6,6 +6,7 @@
 // Kernels never throw: everything they rely on is validated before they run.
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -18,6 +19,10 @@ struct Error : std::runtime_error {
 struct UsageError : Error {
   using Error::Error;
 };
+
+// A user's value as a message quotes it: whole when short, else its first 60 bytes (never a
+// split UTF-8 character) and "... (N bytes)", so a 10 MB mistake does not flood the terminal.
+std::string quote_value(std::string_view value);
 
 [[noreturn]] void check_failed(const char* expr, const std::string& message, const char* file,
                                int line);

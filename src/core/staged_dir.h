@@ -4,13 +4,20 @@
 // copy in one atomic exchange where the file system supports it (Linux renameat2
 // RENAME_EXCHANGE), else by two renames. Not committed (an error on the way), the staging
 // directory is removed and the older copy stays as it was.
+//
+// The sibling is ".<name>.partial-<pid>-<n>": a process killed before commit() leaves it behind,
+// and the next StagedDir of the same target removes it once that pid is no longer alive. Paths
+// stay as given (relative ones relative to the working directory), so a target works wherever
+// the working directory is, however deep. The committed directory has the mode any new
+// directory gets (0777 less the umask).
 #include <filesystem>
 
 namespace qmf {
 
 class StagedDir {
  public:
-  // Creates target's parent if needed and a fresh staging directory beside target.
+  // Creates target's parent if needed, removes the leftovers of dead writers of the same target,
+  // and makes a fresh staging directory beside target.
   explicit StagedDir(const std::filesystem::path& target);
   ~StagedDir();
   StagedDir(const StagedDir&) = delete;

@@ -55,7 +55,9 @@ LabelledImages parse_cifar_batch(std::span<const uint8_t> bytes, const std::stri
 }
 
 LabelledImages read_cifar_batch(const std::filesystem::path& file) {
-  return parse_cifar_batch(read_file_bytes(file), file.string());
+  // A batch holds 10000 records; a compressed one inflating past all of CIFAR-10 is no batch.
+  constexpr size_t kMaxBatchBytes = 60000 * kCifarRecord;
+  return parse_cifar_batch(read_file_bytes(file, kMaxBatchBytes), file.string());
 }
 
 LabelledImages read_cifar10(const std::filesystem::path& dir, bool train) {

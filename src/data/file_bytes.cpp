@@ -1,15 +1,13 @@
 #include "data/file_bytes.h"
 
 #include <algorithm>
-#include <cerrno>
-#include <climits>
-#include <cstring>
-#include <fstream>
+#include <cstdint>
 #include <string>
 
 #define ZLIB_CONST
 #include <zlib.h>
 
+#include "core/atomic_file.h"
 #include "core/error.h"
 
 namespace qmf::data {
@@ -17,22 +15,6 @@ namespace {
 
 [[noreturn]] void fail(const std::string& name, const std::string& problem) {
   throw Error(fmt::format("{}: {}", name, problem));
-}
-
-[[noreturn]] void fail(const std::filesystem::path& file, const std::string& problem) {
-  fail(file.string(), problem);
-}
-
-std::vector<uint8_t> read_raw(const std::filesystem::path& file) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(file, ec)) fail(file, "not a regular file");
-  std::ifstream in(file, std::ios::binary);
-  if (!in) fail(file, fmt::format("cannot open: {}", std::strerror(errno)));
-  std::vector<uint8_t> bytes(std::filesystem::file_size(file, ec));
-  if (ec) fail(file, fmt::format("cannot get its size: {}", ec.message()));
-  in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-  if (static_cast<size_t>(in.gcount()) != bytes.size()) fail(file, "read failed");
-  return bytes;
 }
 
 bool is_gzip(std::span<const uint8_t> bytes) {
@@ -56,51 +38,113 @@ class Inflater {
   z_stream zs_{};
 };
 
+// Every gzip member of `in` in turn (concatenated members are joined, as gunzip does), inflated
+// into whatever buffers the caller hands over.
+class GzipReader {
+ public:
+  GzipReader(const std::string& file, std::span<const uint8_t> in) : file_(file), in_(in), zs_(file) {}
+
+  // Fills out[0, n) and returns how many bytes it wrote: fewer than n only at the end of the data.
+  size_t read(uint8_t* out, size_t n) {
+    // avail_in/avail_out are 32-bit, so huge buffers are fed in slices.
+    constexpr size_t kSlice = size_t{1} << 30;
+    size_t out_pos = 0;
+    while (!done_ && out_pos < n) {
+      zs_->next_in = in_.data() + in_pos_;
+      zs_->avail_in = static_cast<uInt>(std::min(in_.size() - in_pos_, kSlice));
+      zs_->next_out = out + out_pos;
+      zs_->avail_out = static_cast<uInt>(std::min(n - out_pos, kSlice));
+      const uInt offered_in = zs_->avail_in, offered_out = zs_->avail_out;
+      const int ret = inflate(zs_.get(), Z_NO_FLUSH);
+      const size_t consumed = offered_in - zs_->avail_in, produced = offered_out - zs_->avail_out;
+      in_pos_ += consumed;
+      out_pos += produced;
+      if (ret == Z_STREAM_END) {
+        done_ = in_pos_ == in_.size();
+        if (!done_) inflateReset(zs_.get());  // another gzip member follows
+        continue;
+      }
+      if (ret != Z_OK && ret != Z_BUF_ERROR) {
+        fail(file_, fmt::format("corrupt gzip data ({})",
+                                zs_->msg != nullptr ? zs_->msg : "unknown zlib error"));
+      }
+      if (consumed == 0 && produced == 0) fail(file_, "truncated gzip data (stream ends early)");
+    }
+    return out_pos;
+  }
+
+  bool done() const { return done_; }
+
+ private:
+  const std::string& file_;
+  std::span<const uint8_t> in_;
+  Inflater zs_;
+  size_t in_pos_ = 0;
+  bool done_ = false;
+};
+
+[[noreturn]] void fail_past_cap(const std::string& file, size_t max_inflated) {
+  fail(file, fmt::format("gzip data inflates past {} bytes, the limit for a compressed data file; "
+                         "store it uncompressed",
+                         max_inflated));
+}
+
+// The size the last member's trailer promises (ISIZE: the size mod 2^32), believed no further
+// than the cap and than deflate's best ratio (about 1032:1) allows.
+size_t first_estimate(std::span<const uint8_t> in, size_t max_inflated) {
+  constexpr size_t kMaxDeflateRatio = 1032;
+  if (in.size() < 4) return 0;
+  const uint8_t* t = in.data() + in.size() - 4;
+  const size_t isize = t[0] | size_t{t[1]} << 8 | size_t{t[2]} << 16 | size_t{t[3]} << 24;
+  const size_t plausible = in.size() > SIZE_MAX / kMaxDeflateRatio ? SIZE_MAX
+                                                                   : in.size() * kMaxDeflateRatio;
+  return std::min({isize, max_inflated, plausible});
+}
+
+// Inflates what `gz` has left into one scratch chunk at a time and returns how much that was,
+// failing as soon as it passes `budget`: memory stays at one chunk, however much the data holds.
+size_t count_rest(GzipReader& gz, const std::string& file, size_t budget, size_t max_inflated) {
+  std::vector<uint8_t> chunk(kInflateChunk);
+  size_t total = 0;
+  while (!gz.done()) {
+    const size_t room = budget - total;
+    total += gz.read(chunk.data(), room < chunk.size() ? room + 1 : chunk.size());
+    if (total > budget) fail_past_cap(file, max_inflated);
+  }
+  return total;
+}
+
+// Memory never exceeds the cap and one chunk (plus the input): the output buffer is sized once
+// from the trailer's estimate; data beyond it is only counted, and when it all fits the cap the
+// buffer is freed and the data inflated again into one of the exact size. The second pass is
+// needed only when the last member's trailer understates the whole (several members, or over
+// 4 GiB), which real data files do not do.
 std::vector<uint8_t> gunzip(const std::string& file, std::span<const uint8_t> in,
                             size_t max_inflated) {
-  Inflater zs(file);
-  // One byte past the cap, so that reaching it is distinguishable from fitting exactly.
-  const size_t limit = max_inflated + 1;
-  std::vector<uint8_t> out(std::min(limit, std::max<size_t>(in.size() * 4, 1 << 16)));
-  size_t in_pos = 0;
-  size_t out_pos = 0;
-  // avail_in/avail_out are 32-bit, so huge buffers are fed in slices.
-  constexpr size_t kSlice = size_t{1} << 30;
-  for (;;) {
-    if (out_pos == out.size()) out.resize(std::min(limit, out.size() * 2));
-    zs->next_in = in.data() + in_pos;
-    zs->avail_in = static_cast<uInt>(std::min(in.size() - in_pos, kSlice));
-    zs->next_out = out.data() + out_pos;
-    zs->avail_out = static_cast<uInt>(std::min(out.size() - out_pos, kSlice));
-    const uInt offered = zs->avail_in;
-    const int ret = inflate(zs.get(), Z_NO_FLUSH);
-    in_pos += offered - zs->avail_in;
-    out_pos = static_cast<size_t>(zs->next_out - out.data());
-    if (out_pos > max_inflated) {
-      fail(file, fmt::format("gzip data inflates past {} bytes, the limit for a compressed data "
-                             "file; store it uncompressed",
-                             max_inflated));
+  std::vector<uint8_t> out(first_estimate(in, max_inflated));
+  size_t total = 0;
+  {
+    GzipReader gz(file, in);
+    const size_t got = gz.read(out.data(), out.size());
+    if (gz.done()) {
+      out.resize(got);  // below the estimate only with a trailer zlib would have rejected
+      return out;
     }
-    if (ret == Z_STREAM_END) {
-      if (in_pos == in.size()) break;
-      inflateReset(zs.get());  // another gzip member follows
-      continue;
-    }
-    if (ret != Z_OK && ret != Z_BUF_ERROR) {
-      fail(file, fmt::format("corrupt gzip data ({})",
-                             zs->msg != nullptr ? zs->msg : "unknown zlib error"));
-    }
-    const bool out_full = zs->avail_out == 0;
-    if (in_pos == in.size() && !out_full) fail(file, "truncated gzip data (stream ends early)");
+    const size_t rest = count_rest(gz, file, max_inflated - got, max_inflated);
+    if (rest == 0) return out;  // the buffer filled just as the data ended
+    total = got + rest;
   }
-  out.resize(out_pos);
+  out = std::vector<uint8_t>();
+  out.resize(total);
+  GzipReader gz(file, in);
+  gz.read(out.data(), out.size());
   return out;
 }
 
 }  // namespace
 
 std::vector<uint8_t> read_file_bytes(const std::filesystem::path& file, size_t max_inflated) {
-  std::vector<uint8_t> bytes = read_raw(file);
+  std::vector<uint8_t> bytes = read_binary_file(file, kMaxBinaryFileBytes, NonRegular::refuse);
   return is_gzip(bytes) ? gunzip(file.string(), bytes, max_inflated) : bytes;
 }
 

@@ -1,6 +1,8 @@
 #pragma once
-// A fresh private directory under the system temp directory, removed with everything in it
-// when the object goes out of scope: downloads and test fixtures never leave litter behind.
+// A fresh private directory, removed with everything in it when the object goes out of scope:
+// downloads and test fixtures never leave litter behind. A process killed before the destructor
+// runs does leave its directory; the kind made under a directory of our choosing carries the
+// pid in its name, so the next process can tell it is abandoned and remove it.
 #include <filesystem>
 #include <string>
 
@@ -10,6 +12,9 @@ class TempDir {
  public:
   // prefix names the directory, e.g. "qmf-fetch" -> /tmp/qmf-fetch-XXXXXX.
   explicit TempDir(const std::string& prefix);
+  // parent/.<prefix>-<pid>-XXXXXX, e.g. under the data directory: the same file system as the
+  // files installed from it, so renaming them out of it is atomic. Creates parent if needed.
+  TempDir(const std::filesystem::path& parent, const std::string& prefix);
   ~TempDir();
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;
@@ -19,5 +24,8 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+// Removes the parent/.<prefix>-<pid>-XXXXXX directories of processes no longer alive.
+void remove_abandoned_temp_dirs(const std::filesystem::path& parent, const std::string& prefix);
 
 }  // namespace qmf::data

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <optional>
 
+#include "core/atomic_file.h"
 #include "core/error.h"
 #include "data/csv_matrix.h"
 #include "data/npy.h"
@@ -53,9 +54,17 @@ std::vector<DataFile> list_data_files(const fs::path& dir) {
   std::error_code ec;
   for (const fs::directory_entry& entry : fs::directory_iterator(dir, ec)) {
     const std::string file_name = entry.path().filename().string();
-    if (file_name.starts_with('.') || !entry.is_regular_file(ec)) continue;
-    if (std::optional<std::string> name = data_name(file_name))
-      files.push_back({std::move(*name), entry.path()});
+    if (file_name.starts_with('.')) continue;
+    std::optional<std::string> name = data_name(file_name);
+    if (!name) continue;
+    // Skipping it would silently drop a modality (or the labels) that the name announces,
+    // whatever it is instead of a file: a directory, a FIFO, a dangling link.
+    std::error_code kind_error;
+    if (!entry.is_regular_file(kind_error)) {
+      fail(entry.path(), fmt::format("is {}; data.files reads regular files only",
+                                     describe_file_kind(entry.path())));
+    }
+    files.push_back({std::move(*name), entry.path()});
   }
   if (ec) fail(dir, fmt::format("cannot list the directory: {}", ec.message()));
   std::sort(files.begin(), files.end(), [](const DataFile& a, const DataFile& b) {

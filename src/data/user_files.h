@@ -13,7 +13,10 @@
 // numbers will do); the class count is the largest label in train or test, plus 1.
 //
 // Files with other extensions (a README, notes, hidden files) are ignored, so the directory can
-// carry its own documentation. Everything else that is off is a qmf::Error naming the file: a
+// carry its own documentation, and so are directories, whatever their names. A name with a data
+// extension that is neither a regular file nor a directory (a FIFO, a device, a dangling
+// symbolic link) is an error saying what it is, never skipped.
+// Everything else that is off is a qmf::Error naming the file: a
 // missing directory or split, no modality files, a modality in one split but not the other,
 // different feature counts in train and test, the same name with two extensions, an empty
 // array, row counts that differ from the label count, a value too large for float, a label

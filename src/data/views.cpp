@@ -63,7 +63,7 @@ const ViewSpec& find_view(const std::string& name) {
   for (const ViewSpec& spec : view_specs()) {
     if (spec.name == name) return spec;
   }
-  throw UsageError(fmt::format("data.view: unknown view '{}'; available views: {}", name,
+  throw UsageError(fmt::format("data.view: unknown view '{}'; available views: {}", quote_value(name),
                                fmt::join(view_names(), ", ")));
 }
 

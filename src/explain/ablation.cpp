@@ -25,34 +25,26 @@ Registers with_uniform_register(const Registers& registers, const std::vector<in
   return out;
 }
 
-Registers with_basis_registers(const Registers& registers, const std::vector<int>& k, size_t m) {
-  const size_t rows = register_rows(registers, k), group = width(k, m);
+Registers with_basis_registers(const Registers& registers, const std::vector<int>& k, size_t m,
+                               size_t first, size_t count) {
+  const size_t group = width(k, m);
+  QMF_CHECK(first + count <= register_rows(registers, k) * group, "rows [{}, {}) of {}", first,
+            first + count, register_rows(registers, k) * group);
   Registers out(registers.size());
   for (size_t r = 0; r < registers.size(); ++r) {
     const size_t w = width(k, r);
-    out[r].assign(rows * group * w, 0.0);
-    for (size_t b = 0; b < rows; ++b) {
-      for (size_t j = 0; j < group; ++j) {
-        auto* row = out[r].data() + (b * group + j) * w;
-        if (r == m) {
-          row[j] = 1.0;
-        } else {
-          const auto* src = registers[r].data() + b * w;
-          std::copy(src, src + w, row);
-        }
+    out[r].assign(count * w, 0.0);
+    for (size_t row = 0; row < count; ++row) {
+      const size_t b = (first + row) / group, j = (first + row) % group;
+      auto* dst = out[r].data() + row * w;
+      if (r == m) {
+        dst[j] = 1.0;
+      } else {
+        const auto* src = registers[r].data() + b * w;
+        std::copy(src, src + w, dst);
       }
     }
   }
-  return out;
-}
-
-nn::Matrix average_groups(const nn::Matrix& marginal, size_t group) {
-  QMF_CHECK(group > 0 && static_cast<size_t>(marginal.rows()) % group == 0,
-            "{} rows in groups of {}", marginal.rows(), group);
-  const auto g = static_cast<nn::Index>(group);
-  nn::Matrix out(marginal.rows() / g, marginal.cols());
-  for (nn::Index b = 0; b < out.rows(); ++b)
-    out.row(b) = marginal.middleRows(b * g, g).colwise().sum() / static_cast<double>(group);
   return out;
 }
 

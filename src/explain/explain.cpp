@@ -2,10 +2,13 @@
 #include <cmath>
 #include <numeric>
 
+#include <fmt/format.h>
+
 #include "core/error.h"
 #include "explain/ablation.h"
 #include "explain/explanation.h"
 #include "model/readout.h"
+#include "train/progress.h"
 #include "train/trainer.h"
 
 namespace qmf::explain {
@@ -67,17 +70,37 @@ class Explainer {
     return out;
   }
 
+  nn::Matrix run(const Registers& registers) {
+    out_.circuit_runs += register_rows(registers, k_);
+    nn::Matrix marginal, probs;
+    probe_.run_from(registers, marginal, probs);
+    return marginal;
+  }
+
   nn::Matrix marginals(const Registers& registers) {
-    return sliced(registers, [&](const Registers& r) {
-      nn::Matrix marginal, probs;
-      probe_.run_from(r, marginal, probs);
-      return marginal;
-    });
+    return sliced(registers, [&](const Registers& r) { return run(r); });
+  }
+
+  // Register m maximally mixed: the output distributions of its 2^k_m basis states summed per
+  // sample, slice by slice, then averaged.
+  nn::Matrix mixed_marginals(const Registers& registers, size_t m) {
+    const size_t group = size_t{1} << k_[m], rows = register_rows(registers, k_) * group;
+    nn::Matrix sum;
+    for (size_t first = 0; first < rows; first += max_rows_) {
+      const size_t count = std::min(max_rows_, rows - first);
+      const nn::Matrix part = run(with_basis_registers(registers, k_, m, first, count));
+      if (first == 0) sum = nn::Matrix::Zero(static_cast<nn::Index>(rows / group), part.cols());
+      for (size_t r = 0; r < count; ++r)
+        sum.row(static_cast<nn::Index>((first + r) / group)) += part.row(static_cast<nn::Index>(r));
+    }
+    return sum / static_cast<double>(group);
   }
 
   nn::Matrix entropies(const Registers& registers, Stage stage) {
-    return sliced(registers,
-                  [&](const Registers& r) { return probe_.register_entropies(r, stage); });
+    return sliced(registers, [&](const Registers& r) {
+      out_.circuit_runs += register_rows(r, k_);
+      return probe_.register_entropies(r, stage);
+    });
   }
 
   nn::Matrix class_probs(const nn::Matrix& marginal) {
@@ -91,8 +114,7 @@ class Explainer {
     const nn::Matrix uniform = class_probs(marginals(with_uniform_register(registers, k_, m)));
     // The maximally mixed register: average the output distributions over its basis states,
     // then read out (the readout is not linear, the distributions are).
-    const nn::Matrix mixed = class_probs(
-        average_groups(marginals(with_basis_registers(registers, k_, m)), size_t{1} << k_[m]));
+    const nn::Matrix mixed = class_probs(mixed_marginals(registers, m));
     const auto col = static_cast<nn::Index>(m);
     for (size_t b = 0; b < y.size(); ++b) {
       const auto i = static_cast<nn::Index>(b), row = static_cast<nn::Index>(first + b);
@@ -139,21 +161,64 @@ Explanation blank_explanation(const model::QmfnnProbe& probe, size_t n, size_t e
   return e;
 }
 
+// Amplitudes a batch may run through the circuit in all (its rows times 2^n, over every pass):
+// about a second of simulation, so that the progress line moves about once a second.
+constexpr size_t kBatchAmplitudes = size_t{1} << 26;
+
+// Samples per batch: options.batch, fewer when wide registers make each sample's circuit runs
+// (3 + M + sum of 2^k_m rows of 2^n amplitudes) exceed kBatchAmplitudes; at least one.
+size_t batch_size(const model::QmfnnProbe& probe, const Options& options) {
+  const std::vector<int>& k = probe.spec().k;
+  size_t rows = 3 + k.size();
+  for (const int km : k) rows += size_t{1} << km;
+  const size_t per_sample = rows << std::accumulate(k.begin(), k.end(), 0);
+  return std::clamp<size_t>(kBatchAmplitudes / per_sample, 1, options.batch);
+}
+
+// The mean loss (-log p(y)) and accuracy of the samples explained so far, for the progress line.
+class Tally {
+ public:
+  void add(const Explanation& e, size_t first, size_t last) {
+    for (size_t i = first; i < last; ++i) {
+      loss_ -= std::log(e.probs(static_cast<nn::Index>(i), e.label[i]) + model::kProbFloor);
+      correct_ += e.prediction[i] == e.label[i];
+    }
+    done_ = last;
+  }
+  void report(train::Progress& progress) const {
+    const auto n = static_cast<double>(done_);
+    progress.update(done_, loss_ / n, correct_ / n);
+  }
+
+ private:
+  double loss_ = 0, correct_ = 0;
+  size_t done_ = 0;
+};
+
 }  // namespace
 
 Explanation explain(model::QmfnnProbe& probe, const data::Split& split, const Options& options) {
   QMF_CHECK(options.batch > 0, "batch of 0");
   Explanation out = blank_explanation(probe, split.size(), options.examples);
   Explainer explainer(probe, out, options.max_pass_amplitudes);
+  const size_t batch = batch_size(probe, options);
+  if (options.progress)
+    options.progress->start(fmt::format("explain {} samples", split.size()), split.size());
+  Tally tally;
   std::vector<size_t> idx;
   std::vector<nn::Matrix> x;
   std::vector<int> y;
-  for (size_t first = 0; first < split.size(); first += options.batch) {
-    idx.resize(std::min(options.batch, split.size() - first));
+  for (size_t first = 0; first < split.size(); first += batch) {
+    idx.resize(std::min(batch, split.size() - first));
     std::iota(idx.begin(), idx.end(), first);
     train::gather(split, idx, x, y);
     explainer.batch(x, y, first);
+    tally.add(out, first, first + idx.size());
+    if (options.progress) tally.report(*options.progress);
   }
+  if (options.progress)
+    options.progress->finish(fmt::format("explained {} test samples: {} circuit runs",
+                                         split.size(), out.circuit_runs));
   return out;
 }
 

@@ -19,16 +19,26 @@
 #include "model/qmfnn_probe.h"
 #include "nn/tensor.h"
 
+namespace qmf::train {
+class Progress;
+}
+
 namespace qmf::explain {
 
 using IntMatrix = Eigen::Matrix<int, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
+// Cost: per sample, one circuit run for the model, one per register for the uniform ablation,
+// 2^k_m for the mixed ablation of register m, and two for the entropies (whose eigenproblems
+// are 2^min(k_m, n - k_m) square): exponential in the register sizes, hence the progress line.
 struct Options {
-  size_t batch = 256;   // test samples per pass; the mixed-state ablation runs 2^k times as many
+  // Test samples per batch; fewer where the registers are wide (down to one sample), so that
+  // progress is reported about once a second.
+  size_t batch = 256;
   size_t examples = 6;  // leading samples whose register distributions are kept (for plots)
   // Amplitudes one simulator pass may hold (rows x 2^n, 256 MiB in double): longer passes, such
   // as a batch times 2^k basis states, run in slices.
   size_t max_pass_amplitudes = size_t{1} << 24;
+  train::Progress* progress = nullptr;  // told after each batch when set
 };
 
 // One row per test sample, in the split's order; per-modality quantities have one column per
@@ -46,6 +56,7 @@ struct Explanation {
   nn::Matrix entropy_circuit;      // N x M, bits, after the whole circuit
   // [sample][modality][j]: |<j|psi_m>|^2 for the first Options::examples samples.
   std::vector<std::vector<std::vector<double>>> distributions;
+  size_t circuit_runs = 0;  // simulator rows run: one circuit on one input state each
 
   size_t samples() const { return label.size(); }
   size_t modalities() const { return k.size(); }

@@ -98,14 +98,18 @@ class Qmfnn final : public Model, public QmfnnProbe {
 
   nn::Matrix register_entropies(const Registers& registers, Stage stage) override {
     const sim::BatchState<T> state = probe_state(registers, stage);
-    nn::Matrix s(static_cast<nn::Index>(state.batch()), static_cast<nn::Index>(ffn_.size()));
-    std::vector<std::vector<int>> qubits(ffn_.size());
-    for (size_t m = 0, q0 = 0; m < ffn_.size(); q0 += spec_.k[m], ++m)
-      for (int j = 0; j < spec_.k[m]; ++j) qubits[m].push_back(static_cast<int>(q0) + j);
-    for (size_t b = 0; b < state.batch(); ++b)
-      for (size_t m = 0; m < ffn_.size(); ++m)
-        s(static_cast<nn::Index>(b), static_cast<nn::Index>(m)) =
-            sim::von_neumann_entropy(sim::reduced_density_matrix(state, b, qubits[m]));
+    const auto& k = spec_.k;
+    nn::Matrix s(static_cast<nn::Index>(state.batch()), static_cast<nn::Index>(k.size()));
+    for (size_t b = 0; b < state.batch(); ++b) {
+      const auto row = static_cast<nn::Index>(b);
+      // Two registers are the two sides of one cut: one entropy serves both.
+      if (k.size() == 2) {
+        s(row, 0) = s(row, 1) = sim::register_entropy(state, b, 0, k[0]);
+        continue;
+      }
+      for (int m = 0, first = 0; m < static_cast<int>(k.size()); first += k[m], ++m)
+        s(row, m) = sim::register_entropy(state, b, first, k[m]);
+    }
     return s;
   }
 

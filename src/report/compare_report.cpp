@@ -47,6 +47,13 @@ std::vector<ModelSummary> summarise(const std::vector<train::StudyRun>& runs) {
   return out;
 }
 
+std::string csv_field(std::string_view text) {
+  if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
+  std::string quoted = "\"";
+  for (char ch : text) quoted += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+  return quoted + "\"";
+}
+
 std::string compare_csv(const std::vector<train::StudyRun>& runs) {
   size_t epochs = 0;
   for (const auto& r : runs) epochs = std::max(epochs, r.test_acc.size());
@@ -54,7 +61,8 @@ std::string compare_csv(const std::vector<train::StudyRun>& runs) {
   for (size_t e = 1; e <= epochs; ++e) s += fmt::format(",test_acc_epoch{}", e);
   s += ",val_acc,seconds\n";
   for (const auto& r : runs) {
-    s += fmt::format("{},{},{},{},{},{}", r.model, r.family, r.seed, r.classical, r.quantum, r.total);
+    s += fmt::format("{},{},{},{},{},{}", csv_field(r.model), csv_field(r.family), r.seed,
+                     r.classical, r.quantum, r.total);
     for (size_t e = 0; e < epochs; ++e)
       s += e < r.test_acc.size() ? fmt::format(",{:.6f}", r.test_acc[e]) : std::string(",");
     s += std::isnan(r.val_acc) ? "," : fmt::format(",{:.6f}", r.val_acc);
@@ -98,20 +106,23 @@ void write_compare_report(const std::filesystem::path& dir,
   for (const auto& [family, rows] : blocks) {
     data += fmt::format("# {}\n{}\n\n", family, rows);
     plots += fmt::format("{}'accuracy_vs_params.dat' index {} using 1:2:3 with yerrorbars "
-                         "pt {} ps 1.5 lw 1.5 title '{}', '' index {} using 1:2:4 with labels "
+                         "pt {} ps 1.5 lw 1.5 title {}, '' index {} using 1:2:4 with labels "
                          "offset 0,1 font ',8' notitle",
-                         index ? ", " : "", index, 5 + 2 * index, family, index);
+                         index ? ", " : "", index, 5 + 2 * index, gnuplot_quoted(family), index);
     ++index;
   }
   write_file_atomic(dir / "accuracy_vs_params.dat", data);
   const std::string body = fmt::format(
       "set logscale x\nset xlabel 'parameters (total, log scale)'\n"
-      "set ylabel 'test accuracy (%), mean ± std over seeds'\nset title '{}'\nset key bottom "
+      "set ylabel 'test accuracy (%), mean ± std over seeds'\nset title {}\nset key bottom "
       "right\nset grid\nset offsets graph 0.05, graph 0.05, graph 0.08, graph 0.05\nplot {}\n",
-      title, plots);
-  run_gnuplot(dir, "set terminal pngcairo size 900,600\nset output 'accuracy_vs_params.png'\n" +
-                       body + "set terminal svg size 900,600\nset output 'accuracy_vs_params.svg'\n"
-                       "replot\n");
+      gnuplot_quoted(title), plots);
+  // noenhanced: an '_' or '^' in a name or view is text, not a subscript or superscript.
+  run_gnuplot(dir,
+              "set terminal pngcairo noenhanced size 900,600\nset output 'accuracy_vs_params.png'\n" +
+                  body +
+                  "set terminal svg noenhanced size 900,600\nset output 'accuracy_vs_params.svg'\n"
+                  "replot\n");
 }
 
 }  // namespace qmf::report

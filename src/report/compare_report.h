@@ -4,6 +4,7 @@
 // and accuracy_vs_params.png / .svg.
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "train/compare.h"
@@ -20,6 +21,8 @@ struct ModelSummary {
 };
 
 std::vector<ModelSummary> summarise(const std::vector<train::StudyRun>& runs);
+// One CSV field (RFC 4180): quoted when it holds a comma, a quote, CR or LF; quotes doubled.
+std::string csv_field(std::string_view text);
 std::string compare_csv(const std::vector<train::StudyRun>& runs);
 std::string compare_markdown(const std::vector<ModelSummary>& models, const std::string& title);
 // Writes compare.csv, compare.md and the plot into `dir`.

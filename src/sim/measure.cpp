@@ -92,7 +92,26 @@ template std::vector<double> zz_expectations(const Simulator<float>&, const Batc
                                              std::span<const std::pair<int, int>>);
 template std::vector<double> zz_expectations(const Simulator<double>&, const BatchState<double>&,
                                              std::span<const std::pair<int, int>>);
+template <typename T>
+double register_entropy(const BatchState<T>& state, size_t b, int first, int k) {
+  const int n = state.qubits(), low = n - first - k;
+  QMF_CHECK(first >= 0 && k >= 1 && low >= 0, "qubits [{}, {}) of {}", first, first + k, n);
+  // a = (high | i | lo): i, the register's bits, is the row; (high | lo) the column.
+  const auto rows = Eigen::Index{1} << k, cols = Eigen::Index{1} << (n - k);
+  const size_t lo_mask = (size_t{1} << low) - 1;
+  MatrixC a(rows, cols);
+  for (size_t amp = 0; amp < (size_t{1} << n); ++amp) {
+    const auto i = static_cast<Eigen::Index>((amp >> low) & static_cast<size_t>(rows - 1));
+    const auto rest = static_cast<Eigen::Index>(((amp >> (low + k)) << low) | (amp & lo_mask));
+    a(i, rest) = state.amplitude(b, amp);
+  }
+  return von_neumann_entropy(rows <= cols ? MatrixC(a * a.adjoint())
+                                               : MatrixC(a.adjoint() * a));
+}
+
 template MatrixC reduced_density_matrix(const BatchState<float>&, size_t, std::span<const int>);
 template MatrixC reduced_density_matrix(const BatchState<double>&, size_t, std::span<const int>);
+template double register_entropy(const BatchState<float>&, size_t, int, int);
+template double register_entropy(const BatchState<double>&, size_t, int, int);
 
 }  // namespace qmf::sim

@@ -95,7 +95,9 @@ void save_checkpoint(const std::filesystem::path& path, const Checkpoint& c) {
 }
 
 Checkpoint load_checkpoint(const std::filesystem::path& path) {
-  return parse_checkpoint(read_file(path), path.string());
+  // Only a regular file: a directory, FIFO or device in its place is named as such, and a stream
+  // could feed the reader up to the (large) cap before failing.
+  return parse_checkpoint(read_file(path, kMaxBinaryFileBytes, NonRegular::refuse), path.string());
 }
 
 Checkpoint parse_checkpoint(std::string_view bytes, const std::string& name) {

@@ -6,10 +6,11 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <cerrno>
-#include <cstring>
-
+#include <charconv>
 #include <cmath>
+#include <cstring>
 #include <set>
 #include <sstream>
 
@@ -31,9 +32,19 @@ std::string assignment(const std::string& key, const toml::node& value) {
   return key + "=" + text.str();
 }
 
+// The seeds of a study are its `seeds` list: a train.seed anywhere else would be silently
+// replaced by them.
+void refuse_seed(std::string_view key, const std::string& where) {
+  if (key == "train.seed")
+    throw UsageError(fmt::format("{}: train.seed: the seeds of a study come from `seeds = [...]` "
+                                 "in the study file; remove it",
+                                 where));
+}
+
 std::vector<std::string> overrides_of(const toml::table& table, const std::string& where) {
   std::vector<std::string> out;
   for (const auto& [key, value] : table) {
+    refuse_seed(key.str(), where);
     if (value.is_table())
       throw UsageError(
           fmt::format("{}: '{}' must be a value; write dotted keys in quotes, e.g. "
@@ -46,6 +57,44 @@ std::vector<std::string> overrides_of(const toml::table& table, const std::strin
 
 std::string where(const std::string& file, const toml::source_region& r) {
   return fmt::format("{}:{}:{}", file, r.begin.line, r.begin.column);
+}
+
+bool printable(char ch) { return ch > 0x20 && ch < 0x7f; }
+
+// A byte as the user can read it in a message, whatever it is.
+std::string shown(char ch) {
+  return printable(ch) ? fmt::format("'{}'", ch)
+                       : fmt::format("byte 0x{:02x}", static_cast<unsigned char>(ch));
+}
+
+// A name in a message: its unprintable bytes as \xNN, so a newline cannot split the message.
+std::string shown(const std::string& name) {
+  std::string out;
+  for (char ch : name)
+    out += printable(ch) ? std::string(1, ch)
+                         : fmt::format("\\x{:02x}", static_cast<unsigned char>(ch));
+  return out;
+}
+
+// Model names become directory names (runs/<name>-s<seed>) and cells of compare.csv, so only
+// characters that are safe in both, in any shell or spreadsheet that later reads them.
+void check_model_name(const std::string& name, const std::string& where) {
+  constexpr size_t kMaxName = 64;
+  const auto refuse = [&](const std::string& why) {
+    throw UsageError(fmt::format("{}: model name \"{}\": {}; use letters, digits and - _ . + "
+                                 "(at most {} bytes, not starting with '.' or '-')",
+                                 where, shown(name), why, kMaxName));
+  };
+  if (name.empty()) refuse("every model needs a name");
+  if (name.size() > kMaxName) refuse(fmt::format("{} bytes is too long", name.size()));
+  for (char ch : name) {
+    const bool allowed = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                         (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || ch == '.' ||
+                         ch == '+';
+    if (!allowed) refuse(fmt::format("{} is not allowed", shown(ch)));
+  }
+  if (name.front() == '.' || name.front() == '-')
+    refuse(fmt::format("it starts with '{}'", name.front()));
 }
 
 StudyModel read_model(const toml::node& node, const std::string& file) {
@@ -65,9 +114,7 @@ StudyModel read_model(const toml::node& node, const std::string& file) {
                       "\"...\", set = {{ ... }})",
                       where(file, value.source()), key.str()));
   }
-  if (m.name.empty() || m.name.find_first_of("/ \t") != std::string::npos)
-    throw UsageError(fmt::format("{}: every model needs a name without spaces or '/'",
-                                 where(file, t->source())));
+  check_model_name(m.name, where(file, t->source()));
   return m;
 }
 
@@ -75,24 +122,57 @@ double field(const nlohmann::json& j, const char* key) {
   return j.contains(key) && j[key].is_number() ? j[key].get<double>() : std::nan("");
 }
 
-StudyRun collect(const fs::path& run, const StudyModel& m, uint64_t seed) {
-  const auto s = nlohmann::json::parse(read_file(run / "summary.json"));
-  StudyRun r{m.name, s.at("model").get<std::string>(), seed};
-  r.classical = s.at("params").at("classical").get<size_t>();
-  r.quantum = s.at("params").at("quantum").get<size_t>();
-  r.total = s.at("params").at("total").get<size_t>();
-  r.val_acc = field(s, "validation_accuracy");
-  r.seconds = s.at("train_seconds").get<double>();
-  r.epochs = s.at("epochs").get<int>();
-  std::istringstream csv(read_file(run / "metrics.csv"));
+std::vector<std::string> split_commas(const std::string& line) {
+  std::vector<std::string> cols;
+  std::stringstream fields(line);
+  for (std::string c; std::getline(fields, c, ',');) cols.push_back(c);
+  if (!line.empty() && line.back() == ',') cols.emplace_back();  // a last, empty column
+  return cols;
+}
+
+// The test accuracy of each epoch, found by its column name in the header.
+std::vector<double> test_accuracies(const fs::path& file) {
+  std::istringstream csv(read_file(file));
   std::string line;
-  std::getline(csv, line);  // header
-  while (std::getline(csv, line)) {
-    std::vector<std::string> cols;
-    std::stringstream fields(line);
-    for (std::string c; std::getline(fields, c, ',');) cols.push_back(c);
-    if (cols.size() >= 5) r.test_acc.push_back(std::stod(cols[4]));
+  std::getline(csv, line);
+  const std::vector<std::string> header = split_commas(line);
+  const auto column = std::find(header.begin(), header.end(), "test_acc");
+  if (column == header.end())
+    throw Error(fmt::format("{}:1: no test_acc column in the header", file.string()));
+  const auto index = static_cast<size_t>(column - header.begin());
+  std::vector<double> acc;
+  for (size_t number = 2; std::getline(csv, line); ++number) {
+    const std::vector<std::string> cols = split_commas(line);
+    double value = 0;
+    const std::string& cell = cols.size() == header.size() ? cols[index] : std::string();
+    const auto [end, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), value);
+    if (cols.size() != header.size() || cell.empty() || ec != std::errc() ||
+        end != cell.data() + cell.size() || !std::isfinite(value))
+      throw Error(fmt::format("{}:{}: malformed row (expected {} columns with a number in "
+                              "test_acc): {}",
+                              file.string(), number, header.size(), line));
+    acc.push_back(value);
   }
+  if (acc.empty()) throw Error(fmt::format("{}: no epoch rows", file.string()));
+  return acc;
+}
+
+StudyRun collect(const fs::path& run, const StudyModel& m, uint64_t seed) {
+  const fs::path file = run / "summary.json";
+  StudyRun r{m.name, "", seed};
+  try {
+    const auto s = nlohmann::json::parse(read_file(file));
+    r.family = s.at("model").get<std::string>();
+    r.classical = s.at("params").at("classical").get<size_t>();
+    r.quantum = s.at("params").at("quantum").get<size_t>();
+    r.total = s.at("params").at("total").get<size_t>();
+    r.val_acc = field(s, "validation_accuracy");
+    r.seconds = s.at("train_seconds").get<double>();
+    r.epochs = s.at("epochs").get<int>();
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(fmt::format("{}: {}", file.string(), e.what()));
+  }
+  r.test_acc = test_accuracies(run / "metrics.csv");
   return r;
 }
 
@@ -124,9 +204,72 @@ class StudyLock {
   int fd_ = -1;
 };
 
+// "train.epochs=5" and " train.epochs = 5" alike: the key is what stands before '='.
+std::string override_key(const std::string& assignment) {
+  std::string key = assignment.substr(0, assignment.find('='));
+  key.erase(0, key.find_first_not_of(" \t"));
+  key.erase(key.find_last_not_of(" \t") + 1);
+  return key;
+}
+
+// --- The study directory: new, empty, or claimed by this study (its marker file).
+
+constexpr const char* kMarker = ".qmf-study";
+constexpr std::string_view kMarkerHeader = "qmf compare study of\n";
+
+std::string marker_text(const Study& study) {
+  return std::string(kMarkerHeader) + study.source + "\n";
+}
+
+// Refuses a directory that is not the study's own, before anything is written into it.
+void check_study_dir(const fs::path& dir, const Study& study) {
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) return;
+  if (!fs::is_directory(dir, ec))
+    throw UsageError(fmt::format("--out {}: not a directory", dir.string()));
+  if (fs::exists(dir / kMarker, ec)) {
+    const std::string text = read_file(dir / kMarker);
+    if (text == marker_text(study)) return;
+    std::string owner = text.starts_with(kMarkerHeader) ? text.substr(kMarkerHeader.size()) : text;
+    if (!owner.empty() && owner.back() == '\n') owner.pop_back();
+    throw UsageError(fmt::format(
+        "--out {}: the directory holds the study of {}, not of {}; give another --out (run "
+        "that study again to resume it)",
+        dir.string(), owner, study.source));
+  }
+  // Every qmf compare has locked its directory with .lock, markers came later: a directory with
+  // .lock is a study of an earlier qmf, whose runs are still checked one by one on resume.
+  if (fs::exists(dir / ".lock", ec)) return;
+  // Only what a compare killed while claiming the directory leaves there: temporaries.
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    const fs::path& p = entry.path();
+    if (is_atomic_temporary(p)) continue;
+    throw UsageError(fmt::format(
+        "--out {}: the directory holds files that are not this study's (e.g. {}); a study "
+        "needs a directory of its own (new, empty, or one it made before)",
+        dir.string(), p.filename().string()));
+  }
+}
+
+// Under the lock: checks again (another compare may have claimed it meanwhile), then marks it
+// as this study's and removes the temporaries of a compare that was killed.
+void claim_study_dir(const fs::path& dir, const Study& study) {
+  check_study_dir(dir, study);
+  std::error_code ec;
+  if (!fs::exists(dir / kMarker, ec)) write_file_atomic(dir / kMarker, marker_text(study));
+  for (const auto& entry : fs::directory_iterator(dir))
+    if (is_stale_temporary(entry.path())) fs::remove(entry.path(), ec);
+}
+
 }  // namespace
 
-Study load_study(const fs::path& file) { return parse_study(read_file(file), file.string()); }
+Study load_study(const fs::path& file) {
+  Study study = parse_study(read_file(file), file.string());
+  std::error_code ec;
+  const fs::path absolute = fs::weakly_canonical(fs::absolute(file), ec);
+  study.source = ec ? fs::absolute(file).string() : absolute.string();
+  return study;
+}
 
 Study parse_study(std::string_view toml_text, const std::string& name) {
   toml::table root;
@@ -136,13 +279,19 @@ Study parse_study(std::string_view toml_text, const std::string& name) {
     throw UsageError(fmt::format("{}: {}", where(name, e.source()), e.description()));
   }
   Study study;
+  study.source = name;
   for (const auto& [key, value] : root) {
     if (key == "seeds" && value.is_array()) {
       for (const auto& s : *value.as_array()) {
         if (!s.is_integer() || s.as_integer()->get() < 0)
           throw UsageError(
               fmt::format("{}: seeds: non-negative integers only", where(name, s.source())));
-        study.seeds.push_back(static_cast<uint64_t>(s.as_integer()->get()));
+        const auto seed = static_cast<uint64_t>(s.as_integer()->get());
+        if (std::find(study.seeds.begin(), study.seeds.end(), seed) != study.seeds.end())
+          throw UsageError(fmt::format(
+              "{}: seeds: {} is listed twice (its run would count twice in the mean and spread)",
+              where(name, s.source()), seed));
+        study.seeds.push_back(seed);
       }
     } else if (key == "base" && value.is_table()) {
       study.base = overrides_of(*value.as_table(), where(name, value.source()));
@@ -161,9 +310,23 @@ Study parse_study(std::string_view toml_text, const std::string& name) {
   for (const auto& m : study.models)
     if (!names.insert(m.name).second)
       throw UsageError(fmt::format("{}: model name '{}' used twice", name, m.name));
-  // Validate every override now, not an hour into the study.
-  for (const auto& m : study.models) study_config(study, {}, m, study.seeds.front());
+  check_study(study, {});
   return study;
+}
+
+void check_study(const Study& study, const std::vector<std::string>& extra) {
+  for (const auto& o : extra) refuse_seed(override_key(o), fmt::format("--set {}", quote_value(o)));
+  // Every override now, not an hour into the study.
+  std::vector<Config> configs;
+  for (const auto& m : study.models)
+    configs.push_back(study_config(study, extra, m, study.seeds.front()));
+  for (size_t i = 1; i < configs.size(); ++i)
+    if (configs[i].data.view != configs[0].data.view)
+      throw UsageError(fmt::format(
+          "{}: models '{}' (data.view = {}) and '{}' (data.view = {}) are on different data "
+          "views; a study compares models on one view: set data.view in [base] or with --set",
+          study.source, study.models[0].name, configs[0].data.view, study.models[i].name,
+          configs[i].data.view));
 }
 
 Config study_config(const Study& study, const std::vector<std::string>& extra,
@@ -195,7 +358,10 @@ void check_same_run(const fs::path& run, const Config& wanted) {
 
 std::vector<StudyRun> run_study(const Study& study, const std::vector<std::string>& extra,
                                 const fs::path& dir, Progress& progress) {
+  check_study(study, extra);
+  check_study_dir(dir, study);  // before the lock: a refused directory gets no lock file
   const StudyLock lock(dir);
+  claim_study_dir(dir, study);
   std::vector<StudyRun> runs;
   const size_t total = study.models.size() * study.seeds.size();
   size_t index = 0;

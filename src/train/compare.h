@@ -3,6 +3,10 @@
 // view, trained one after the other into DIR/runs/<model>-s<seed>. A finished run (summary.json
 // present) is not trained again and an interrupted one is resumed, so an interrupted study
 // continues where it stopped.
+//
+// The study directory DIR belongs to one study: it must be new, empty, or the directory that
+// study claimed before (its file .qmf-study names the study file). Anything else (the user's
+// files, another study's results) is refused before any work, never mixed into or overwritten.
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -19,16 +23,25 @@ struct StudyModel {
 };
 
 struct Study {
+  std::string source;  // the study file (absolute path): whose study directory is whose
   std::vector<uint64_t> seeds;
   std::vector<std::string> base;  // "key=value", applied to the defaults first
   std::vector<StudyModel> models;
 };
 
 // Reads the study file (DESIGN §5 / README): `seeds`, `[base]`, `[[models]]` with `name` and
-// `set`. Every override is checked against the config schema before anything runs.
+// `set`, and checks it as check_study does. Model names become directory names and cells of
+// compare.csv: letters, digits and - _ . + only, not starting with '.' or '-', at most 64
+// bytes. Every problem is a UsageError naming the file.
 Study load_study(const std::filesystem::path& file);
-// As load_study, from the file's TOML text; `name` names it in error messages.
+// As load_study, from the file's TOML text; `name` names it in error messages and is its source.
 Study parse_study(std::string_view toml_text, const std::string& name);
+
+// What would make the results wrong or fail after the work, refused up front (UsageError): an
+// override the config schema rejects, seeds listed twice (they would count twice in the mean
+// and spread), models on different data views (tabulated under one title), a train.seed in
+// [base], a model's set or `extra` (the seeds come from `seeds = [...]` only).
+void check_study(const Study& study, const std::vector<std::string>& extra);
 
 struct StudyRun {
   std::string model, family;  // family: the model.kind
@@ -40,7 +53,8 @@ struct StudyRun {
   int epochs = 0;
 };
 
-// Runs what is missing and returns every run in study order.
+// Claims `dir` for the study (refusing it as above), runs what is missing and returns every run
+// in study order.
 std::vector<StudyRun> run_study(const Study& study, const std::vector<std::string>& extra,
                                 const std::filesystem::path& dir, Progress& progress);
 

@@ -1,9 +1,6 @@
 #include "train/config.h"
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <numeric>
 #include <optional>
 #include <utility>
@@ -13,6 +10,7 @@
 #include <fmt/ranges.h>
 #include <toml++/toml.h>
 
+#include "core/atomic_file.h"
 #include "core/error.h"
 #include "train/config_codec.h"
 #include "train/config_schema.h"
@@ -41,8 +39,8 @@ std::string position(std::string_view source, const toml::node& node) {
 [[noreturn]] void unknown_key(std::string_view key) {
   const auto names = config_detail::known_names();
   if (const auto near = config_detail::closest_name(key, names))
-    throw UsageError(fmt::format("unknown key '{}' (did you mean '{}'?)", key, *near));
-  throw UsageError(fmt::format("unknown key '{}'", key));
+    throw UsageError(fmt::format("unknown key '{}' (did you mean '{}'?)", quote_value(key), *near));
+  throw UsageError(fmt::format("unknown key '{}'", quote_value(key)));
 }
 
 struct Entry {
@@ -108,7 +106,7 @@ toml::table value_table(const Field& field, std::string_view raw) {
     return bare;
   }
   if (!one_value)
-    throw UsageError(fmt::format("{}: expected {}, got '{}'", field.key, field.expected, raw));
+    throw UsageError(fmt::format("{}: expected {}, got '{}'", field.key, field.expected, quote_value(raw)));
   return std::move(*parsed);
 }
 
@@ -133,19 +131,9 @@ Config parse_config(std::string_view toml_text, std::string_view source) {
 }
 
 Config load_config(const std::filesystem::path& file) {
-  const std::string name = file.string();
-  std::error_code ec;
-  if (!std::filesystem::exists(file, ec))
-    throw Error(fmt::format("config file '{}' does not exist", name));
-  if (std::filesystem::is_directory(file, ec))
-    throw Error(fmt::format("config file '{}' is a directory", name));
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw Error(fmt::format("cannot open config file '{}': {}", name, std::strerror(errno)));
-  // Sized read: istreambuf_iterator trips GCC's -Wnull-dereference in libstdc++ at -O2.
-  std::string text(std::filesystem::file_size(file, ec), '\0');
-  if (ec || !in.read(text.data(), static_cast<std::streamsize>(text.size())))
-    throw Error(fmt::format("cannot read config file '{}'", name));
-  return parse_config(text, name);
+  // The bounded reader, not the file's reported size: /dev/stdin, a FIFO and a process
+  // substitution are configs too, and /dev/zero must end at the cap, not exhaust memory.
+  return parse_config(read_file(file), file.string());
 }
 
 void apply_override(Config& config, std::string_view assignment) {
@@ -153,12 +141,12 @@ void apply_override(Config& config, std::string_view assignment) {
   const std::string_view key = trim(assignment.substr(0, eq));
   if (eq == std::string_view::npos || key.empty())
     throw UsageError(
-        fmt::format("--set '{}': expected key=value, e.g. --set train.lr=0.05", assignment));
-  at(fmt::format("--set {}", assignment), [&] {
+        fmt::format("--set '{}': expected key=value, e.g. --set train.lr=0.05", quote_value(assignment)));
+  at(fmt::format("--set {}", quote_value(assignment)), [&] {
     const Field* field = config_detail::find_field(key);
     if (field == nullptr && config_detail::is_section(key))
       throw UsageError(
-          fmt::format("'{}' is a section, not a key; use --set {}.<name>=<value>", key, key));
+          fmt::format("'{}' is a section, not a key; use --set {}.<name>=<value>", quote_value(key), quote_value(key)));
     if (field == nullptr) unknown_key(key);
     const toml::table value = value_table(*field, trim(assignment.substr(eq + 1)));
     field->read(config, *value.get("v"));

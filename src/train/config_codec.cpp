@@ -21,7 +21,8 @@ void wrong_type(std::string_view key, std::string_view expected, const toml::nod
   std::ostringstream type;
   type << given.type();
   // A table prints over several lines; its type alone says enough.
-  const std::string shown = given.is_table() ? type.str() : type.str() + " " + as_toml(given);
+  const std::string shown =
+      given.is_table() ? type.str() : type.str() + " " + quote_value(as_toml(given));
   throw UsageError(fmt::format("{}: expected {}, got {}", key, expected, shown));
 }
 
@@ -41,7 +42,8 @@ std::int64_t read_int(const toml::node& node, std::string_view key, std::string_
 void not_one_of(std::string_view key, std::string_view value,
                 std::span<const std::string_view> allowed) {
   throw UsageError(
-      fmt::format("{}: unknown value '{}'; allowed: {}", key, value, fmt::join(allowed, ", ")));
+      fmt::format("{}: unknown value '{}'; allowed: {}", key, quote_value(value),
+                  fmt::join(allowed, ", ")));
 }
 
 Codec<bool> boolean() {
@@ -62,8 +64,14 @@ double read_real(const toml::node& node, std::string_view key) {
   return static_cast<double>(read_int(node, key, "a number"));
 }
 
-// toml++ writes the shortest text that reads back as the same double.
-std::string write_real(const double& v) { return as_toml(toml::value<double>(v)); }
+// The shortest text that reads back as the same double (toml++ writes 17 digits: 0.05 became
+// 0.050000000000000003 in config.toml and in messages). Settings are finite (validated); ".0"
+// keeps a whole number a TOML float.
+std::string write_real(const double& v) {
+  std::string text = fmt::format("{}", v);
+  if (text.find_first_of(".e") == std::string::npos) text += ".0";
+  return text;
+}
 
 }  // namespace
 
@@ -116,6 +124,9 @@ namespace {
 
 std::string list_text(const std::vector<int>& v) { return fmt::format("[{}]", fmt::join(v, ", ")); }
 
+// A list as a message quotes it: a million entries are cut like any long value.
+std::string quoted_list(const std::vector<int>& v) { return quote_value(list_text(v)); }
+
 IntRange entry_range(const ListRule& rule) {
   return range_of<int>(rule.lo, rule.hi ? std::optional<std::int64_t>(*rule.hi) : std::nullopt);
 }
@@ -126,11 +137,11 @@ void check_list(const std::vector<int>& v, const ListRule& rule, std::string_vie
   if (v.size() < rule.min_size && !(v.empty() && rule.empty_means_all))
     throw UsageError(fmt::format("{} needs at least {} {}{}, got {}", key, rule.min_size,
                                  rule.min_size == 1 ? "entry" : "entries",
-                                 rule.empty_means_all ? " (or [] for all)" : "", list_text(v)));
+                                 rule.empty_means_all ? " (or [] for all)" : "", quoted_list(v)));
   if (!rule.distinct) return;
   for (auto it = v.begin(); it != v.end(); ++it)
     if (std::find(v.begin(), it, *it) != it)
-      throw UsageError(fmt::format("{} lists {} more than once: {}", key, *it, list_text(v)));
+      throw UsageError(fmt::format("{} lists {} more than once: {}", key, *it, quoted_list(v)));
 }
 
 }  // namespace

@@ -15,6 +15,8 @@ int resolved_threads(const Config& c) {
   return c.train.threads == 0 ? sim::available_threads() : c.train.threads;
 }
 
+void use_threads(const Config& c) { sim::use_threads(resolved_threads(c)); }
+
 namespace {
 
 model::QmfnnSpec qmfnn_spec(const Config& c, const data::Multimodal& data) {

@@ -1,17 +1,24 @@
 #include "train/run.h"
 
-#include <Eigen/Core>
 
+#include <cerrno>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <ctime>
+#include <string_view>
 #include <utility>
+
+#include <fmt/ranges.h>
 
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/interrupt.h"
+#include "core/run_lock.h"
 #include "data/fetch.h"
 #include "data/views.h"
 #include "sim/isa.h"
+#include "sim/parallel.h"
 #include "train/checkpoint.h"
 #include "train/model_factory.h"
 #include "train/trainer.h"
@@ -66,13 +73,57 @@ std::vector<EpochRow> rows_from(const Checkpoint& ckpt, const fs::path& source) 
 constexpr const char* kRunFiles[] = {"config.toml", "checkpoint.qmf", "metrics.csv",
                                      "summary.json"};
 
-// A write killed before its rename leaves "<file>.tmp-<pid>" beside the file; nothing reads it.
+// What a write killed before its rename left: "<file>.tmp-<pid>" beside one of the run's files,
+// its writer dead. Nothing reads it. A user's "checkpoint.qmf.tmp-before-experiment" is not one,
+// nor is the temporary of a write still under way.
+bool is_leftover(const fs::path& path) {
+  const std::string name = path.filename().string();
+  for (const char* file : kRunFiles)
+    if (name.starts_with(std::string(file) + ".tmp-")) return is_stale_temporary(path);
+  return false;
+}
+
 void remove_stale_temporaries(const fs::path& dir) {
   std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    const std::string name = entry.path().filename().string();
-    for (const char* file : kRunFiles)
-      if (name.starts_with(std::string(file) + ".tmp-")) fs::remove(entry.path(), ec);
+  for (const auto& entry : fs::directory_iterator(dir, ec))
+    if (is_leftover(entry.path())) fs::remove(entry.path(), ec);
+}
+
+// The path as one word of a shell command the user can copy.
+std::string shell_word(const std::string& s) {
+  constexpr std::string_view kPlain =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./-+:@%,=";
+  if (!s.empty() && s.find_first_not_of(kPlain) == std::string::npos) return s;
+  std::string quoted = "'";
+  for (char ch : s) quoted += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
+  return quoted + "'";
+}
+
+// Ends a run that SIGINT or SIGTERM asked to stop, at a point `where` whose state is on disk.
+[[noreturn]] void stop(int signal, const fs::path& dir, const std::string& where) {
+  std::error_code ec;
+  const std::string next =
+      fs::exists(dir / "config.toml", ec)
+          ? fmt::format("continue with: qmf train --resume {}", shell_word(dir.string()))
+          : std::string("nothing was saved");
+  throw Interrupted(fmt::format("stopped by {} {}; {}", signal_name(signal), where, next), signal);
+}
+
+// load_data, which a signal may cut short (a read fails with EINTR): the run stops before it
+// trains either way.
+data::Multimodal load_data_or_stop(const Config& c, const fs::path& dir, const char* before) {
+  const auto stop_if_asked = [&](const char* where) {
+    if (const int signal = interrupt_signal()) stop(signal, dir, where);
+  };
+  try {
+    data::Multimodal data = load_data(c);
+    stop_if_asked(before);
+    return data;
+  } catch (const Interrupted&) {
+    throw;
+  } catch (const Error&) {
+    stop_if_asked("while loading the data");
+    throw;
   }
 }
 
@@ -120,27 +171,43 @@ nlohmann::json summary(const Config& c, const data::Multimodal& data, const mode
 }
 
 // Trains epochs (done, config.train.epochs], continuing the first from `partial`, with a
-// checkpoint every train.checkpoint_every steps and after each epoch (write order: run.h).
+// checkpoint every train.checkpoint_every steps and after each epoch (write order: run.h). The
+// checkpoints record the settings they were trained with, which a resume checks. On SIGINT or
+// SIGTERM it saves a checkpoint at the step it is at and stops (Interrupted).
 nlohmann::json run_epochs(const Config& c, const fs::path& dir, const data::Multimodal& data,
                           model::Model& model, nn::Optimizer& optimizer, std::vector<EpochRow> rows,
                           EpochProgress partial, Progress& progress) {
-  Eigen::setNbThreads(resolved_threads(c));
+  use_threads(c);
+  const auto save_metrics = [&] { write_file_atomic(dir / "metrics.csv", metrics_csv(rows)); };
   // A run killed between its checkpoint and metrics.csv left the file an epoch behind.
-  if (!rows.empty()) write_file_atomic(dir / "metrics.csv", metrics_csv(rows));
+  if (!rows.empty()) save_metrics();
+  const std::string settings = to_toml(c);
   const auto save = [&](int epochs_done, const EpochProgress& p) {
-    save_checkpoint(dir / "checkpoint.qmf", capture(model.kind(), model.arena(), optimizer,
-                                                    epochs_done, {{"rows", rows_json(rows)}}, p));
+    save_checkpoint(dir / "checkpoint.qmf",
+                    capture(model.kind(), model.arena(), optimizer, epochs_done,
+                            {{"rows", rows_json(rows)}, {"config", settings}}, p));
   };
   const auto every = static_cast<uint64_t>(c.train.checkpoint_every);
   for (int e = static_cast<int>(rows.size()) + 1; e <= c.train.epochs; ++e) {
-    const StepHook checkpoint_inside_epoch = [&](const EpochProgress& p) {
+    const StepHook after_step = [&](const EpochProgress& p) {
+      if (const int signal = interrupt_signal()) {
+        save(e - 1, p);
+        save_metrics();
+        stop(signal, dir,
+             fmt::format("in epoch {} of {} after step {}, which the checkpoint holds", e,
+                         c.train.epochs, p.steps));
+      }
       if (every > 0 && p.steps % every == 0) save(e - 1, p);
     };
     rows.push_back(train_epoch(model, optimizer, data, e, c.train.epochs,
                                static_cast<size_t>(c.train.batch), c.train.seed, progress,
-                               std::exchange(partial, {}), checkpoint_inside_epoch));
+                               std::exchange(partial, {}), after_step));
     save(e, {});
-    write_file_atomic(dir / "metrics.csv", metrics_csv(rows));
+    save_metrics();
+    const int signal = interrupt_signal();
+    if (signal && e < c.train.epochs)
+      stop(signal, dir,
+           fmt::format("after epoch {} of {}, which the checkpoint holds", e, c.train.epochs));
   }
   nlohmann::json s = summary(c, data, model, rows);
   write_file_atomic(dir / "summary.json", s.dump(2) + "\n");
@@ -176,31 +243,75 @@ data::Multimodal load_data(const Config& c) {
                           .seed = c.train.seed});
 }
 
-fs::path default_run_dir(const Config& c) {
+namespace {
+
+// A run directory this process holds (run_lock.h) while it trains there.
+struct Claim {
+  fs::path dir;
+  DirLock lock;
+  bool created;  // by this process: removed again if the run fails before it writes anything
+};
+
+// True when `dir` holds anything but our lock file (the claim took over one a dead holder left)
+// and the leftovers of killed writes.
+bool holds_other_files(const fs::path& dir) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec))
+    if (entry.path().filename() != DirLock::kFileName && !is_leftover(entry.path())) return true;
+  return false;
+}
+
+// --out DIR: a new directory or an existing empty one. Whoever locks it first has it; what it
+// holds is checked under the lock, so two runs can never both find it empty.
+Claim claim_given(const fs::path& given) {
+  const fs::path dir = given.filename().empty() ? given.parent_path() : given;  // "out/"
+  std::error_code ec;
+  if (dir.has_parent_path()) fs::create_directories(dir.parent_path(), ec);  // else mkdir says
+  const bool created = create_directory_exclusive(dir);
+  if (!created && !fs::is_directory(dir, ec))
+    throw Error(fmt::format("{}: cannot create the run directory: {}", dir.string(),
+                            std::strerror(ENOTDIR)));
+  Claim claim{dir, DirLock(dir), created};
+  if (fs::exists(dir / "config.toml", ec))
+    throw UsageError(
+        fmt::format("{} already holds a run; continue it with --resume {} or choose "
+                    "another --out",
+                    dir.string(), dir.string()));
+  // A run's files would be mixed in among the user's own (--out . or --out ~ by mistake).
+  if (holds_other_files(dir))
+    throw UsageError(
+        fmt::format("--out {}: the directory holds other files; a new run needs a "
+                    "directory of its own (new or empty)",
+                    dir.string()));
+  return claim;
+}
+
+// runs/<time>-<model>-<view>, or the first of <name>-2, -3, ... that no one has: the name is
+// taken by creating the directory, which only one of the runs started in the same second can.
+Claim claim_under_runs(const Config& c) {
   const std::time_t now = std::time(nullptr);
   char stamp[32];
   std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
   std::string view = c.data.view;
   for (char& ch : view)
     if (ch == '/' || ch == '+') ch = '-';
-  fs::path dir = fs::path("runs") / fmt::format("{}-{}-{}", stamp, c.model.kind, view);
-  for (int i = 2; fs::exists(dir); ++i) dir = dir.string() + fmt::format("-{}", i);
-  return dir;
+  std::error_code ec;
+  fs::create_directories("runs", ec);  // else the mkdir below says why
+  const std::string base =
+      (fs::path("runs") / fmt::format("{}-{}-{}", stamp, c.model.kind, view)).string();
+  for (int i = 1;; ++i) {
+    const fs::path dir = i == 1 ? fs::path(base) : fs::path(fmt::format("{}-{}", base, i));
+    if (create_directory_exclusive(dir)) return {dir, DirLock(dir), true};
+  }
 }
-
-namespace {
 
 // A model initialised from the seed, trained from the first epoch; config.toml goes first.
 nlohmann::json start_run(const Config& c, const fs::path& dir, Progress& progress) {
-  std::error_code ec;
-  const data::Multimodal data = load_data(c);
+  const data::Multimodal data = load_data_or_stop(c, dir, "before training began");
   auto model = make_model(c, data);
   auto optimizer = make_optimizer(c);
   Rng rng(c.train.seed);
   model->init(rng);
-  fs::create_directories(dir, ec);
-  if (ec)
-    throw Error(fmt::format("{}: cannot create the run directory: {}", dir.string(), ec.message()));
   remove_stale_temporaries(dir);  // of a start killed before config.toml was in place
   write_file_atomic(dir / "config.toml", to_toml(c));
   const auto counts = model->arena().counts();
@@ -210,6 +321,25 @@ nlohmann::json start_run(const Config& c, const fs::path& dir, Progress& progres
                   model->describe(), data.view, data.train.size(), data.test.size(), data.classes,
                   counts.classical, counts.quantum, counts.total));
   return run_epochs(c, dir, data, *model, *optimizer, {}, {}, progress);
+}
+
+// A new run in its claimed directory. "All cores" (train.threads = 0) is stored as the count it
+// means here, since the count is part of what the run computes: resumed on another machine, the
+// run stays the same. A directory created for a run that fails before writing anything (bad
+// data, a signal while loading) is removed again.
+nlohmann::json train_claimed(const Config& config, Claim& claim, Progress& progress) {
+  Config c = config;
+  c.train.threads = resolved_threads(config);
+  try {
+    return start_run(c, claim.dir, progress);
+  } catch (...) {
+    std::error_code ec;
+    if (claim.created && !fs::exists(claim.dir / "config.toml", ec)) {
+      claim.lock.release();
+      fs::remove(claim.dir, ec);  // only while empty: a failure leaves the directory as it is
+    }
+    throw;
+  }
 }
 
 // The directory has config.toml but no checkpoint: the run was stopped before its first
@@ -231,36 +361,66 @@ nlohmann::json restart_run(const Config& c, const fs::path& dir, Progress& progr
   return start_run(c, dir, progress);
 }
 
-// True when `dir` holds anything but the temporaries a killed qmf leaves.
-bool holds_other_files(const fs::path& dir) {
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec)) return false;
-  for (const auto& entry : fs::directory_iterator(dir, ec))
-    if (!is_atomic_temporary(entry.path())) return true;
-  return false;
+// A resume continues the run its checkpoint was trained as: a config.toml edited since would
+// carry on under other settings. Checkpoints written before they recorded their settings have
+// none to compare with and are taken on trust, as they always were.
+void check_trained_settings(const Checkpoint& ckpt, const Config& c, const fs::path& dir) {
+  if (!ckpt.extra.contains("config")) return;
+  const fs::path ckpt_path = dir / "checkpoint.qmf";
+  const nlohmann::json& recorded = ckpt.extra.at("config");
+  if (!recorded.is_string())
+    throw Error(fmt::format("{}: the recorded settings (\"config\") are not TOML text",
+                            ckpt_path.string()));
+  const Config trained = parse_config(recorded.get<std::string>(), ckpt_path.string());
+  // A checkpoint of another model is not this run's at all: restore() refuses it as such.
+  if (trained.model.kind != c.model.kind) return;
+  // data.dir and data.fsdd say where the data sets are, not what they are (their files are
+  // checked on load): a user who moved them must still be able to resume.
+  constexpr std::string_view kResumable[] = {"train.epochs", "train.checkpoint_every", "data.dir",
+                                             "data.fsdd"};
+  const std::vector<std::string> diff = config_differences(c, trained, kResumable);
+  if (diff.empty()) return;
+  throw UsageError(fmt::format(
+      "{}: the run was trained with other settings ({}; config.toml's value first); put "
+      "them back, or start a new run to train with them (a resume may change train.epochs, "
+      "train.checkpoint_every, and data.dir or data.fsdd when the data has moved)",
+      (dir / "config.toml").string(), fmt::join(diff, ", ")));
+}
+
+// The thread count is part of what a run computes, so a resume keeps the stored one; on a machine
+// with another core count it says so. A run stored as "all cores" (0, before counts were stored)
+// keeps this machine's count from now on.
+void keep_threads(Config& c, const fs::path& dir, Progress& progress) {
+  const int cores = sim::available_threads();
+  if (c.train.threads == 0) {
+    c.train.threads = cores;
+  } else if (c.train.threads != cores) {
+    progress.finish(
+        fmt::format("{}: this machine has {} cores; the run keeps the train.threads = {} it was "
+                    "trained with",
+                    dir.string(), cores, c.train.threads));
+  }
 }
 
 }  // namespace
 
 nlohmann::json train_new(const Config& c, const fs::path& dir, Progress& progress) {
   validate(c);
-  std::error_code ec;
-  if (fs::exists(dir / "config.toml", ec))
-    throw UsageError(
-        fmt::format("{} already holds a run; continue it with --resume {} or choose "
-                    "another --out",
-                    dir.string(), dir.string()));
-  // A run's files would be mixed in among the user's own (--out . or --out ~ by mistake).
-  if (holds_other_files(dir))
-    throw UsageError(
-        fmt::format("--out {}: the directory holds other files; a new run needs a "
-                    "directory of its own (new or empty)",
-                    dir.string()));
-  return start_run(c, dir, progress);
+  Claim claim = claim_given(dir);
+  return train_claimed(c, claim, progress);
+}
+
+NewRun train_new_under_runs(const Config& c, Progress& progress) {
+  validate(c);
+  Claim claim = claim_under_runs(c);
+  NewRun run{claim.dir, {}};
+  run.summary = train_claimed(c, claim, progress);
+  return run;
 }
 
 nlohmann::json train_resume(const fs::path& dir, const std::vector<std::string>& overrides,
                             Progress& progress) {
+  const DirLock lock(dir);  // a second resume, or a training still running there, is refused
   std::error_code ec;
   if (!fs::exists(dir / "config.toml", ec))
     throw Error(
@@ -277,8 +437,12 @@ nlohmann::json train_resume(const fs::path& dir, const std::vector<std::string>&
   }
   remove_stale_temporaries(dir);
   const fs::path ckpt_path = dir / "checkpoint.qmf";
-  if (!fs::exists(ckpt_path, ec)) return restart_run(c, dir, progress);
+  if (!fs::exists(ckpt_path, ec)) {
+    keep_threads(c, dir, progress);
+    return restart_run(c, dir, progress);
+  }
   const Checkpoint ckpt = load_checkpoint(ckpt_path);
+  check_trained_settings(ckpt, c, dir);
   auto rows = rows_from(ckpt, ckpt_path);
   if (c.train.epochs < ckpt.epochs_done)
     throw UsageError(fmt::format("train.epochs={}: the run has already trained {} epochs",
@@ -287,7 +451,8 @@ nlohmann::json train_resume(const fs::path& dir, const std::vector<std::string>&
   if (inside_epoch && c.train.epochs == ckpt.epochs_done)
     throw UsageError(fmt::format("train.epochs={}: the run is already inside epoch {}",
                                  c.train.epochs, ckpt.epochs_done + 1));
-  const data::Multimodal data = load_data(c);
+  keep_threads(c, dir, progress);
+  const data::Multimodal data = load_data_or_stop(c, dir, "before training resumed");
   auto model = make_model(c, data);
   auto optimizer = make_optimizer(c);
   restore(ckpt, model->kind(), model->arena(), optimizer.get(), ckpt_path);

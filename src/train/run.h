@@ -14,9 +14,22 @@
 //   3. metrics.csv, rewritten from those rows after each epoch's checkpoint, so it never shows
 //      an epoch the checkpoint lacks (it may lag one behind; --resume rewrites it first);
 //   4. summary.json, last, after the final checkpoint and metrics.
+//
+// One process at a time. A run directory is claimed before the data is loaded: created
+// exclusively (or, given as --out, an existing empty one), then locked for the life of the
+// process (core/run_lock.h, the lock file .qmf.lock). A second train or resume there fails at
+// once naming the holder; eval, explain and export only read, and need no lock.
+//
+// Stopping. Under InterruptHandlers (core/interrupt.h), SIGINT or SIGTERM stops training at the
+// next step: a checkpoint at that step, metrics.csv, then Interrupted, whose message says where
+// it stopped and the command that continues it.
+//
 // `qmf train --resume DIR` continues from the checkpoint, mid-epoch included, and finishes with
 // the metrics and parameters of an uninterrupted run (same seed, threads and precision). With
-// config.toml but no checkpoint yet, it starts the run again from the beginning.
+// config.toml but no checkpoint yet, it starts the run again from the beginning. Checkpoints
+// record the settings they were trained with ("config" in their extra JSON): a config.toml that
+// differs from them (edited by hand) is refused, train.epochs and train.checkpoint_every aside.
+// config.toml stores the thread count resolved ("all cores" as the count it meant).
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -32,11 +45,20 @@ namespace qmf::train {
 // Loads the config's data view, fetching the data set first if its files are missing.
 data::Multimodal load_data(const Config& config);
 
-nlohmann::json train_new(const Config& config, const std::filesystem::path& dir, Progress& progress);
+// A new run in `dir` (--out): a new directory or an existing empty one.
+nlohmann::json train_new(const Config& config, const std::filesystem::path& dir,
+                         Progress& progress);
+
+struct NewRun {
+  std::filesystem::path dir;
+  nlohmann::json summary;
+};
+// A new run in runs/<time>-<model>-<view> below the working directory, or <that>-2, -3, ... when
+// runs started in the same second have taken the name.
+NewRun train_new_under_runs(const Config& config, Progress& progress);
+
 // Overrides may change train.epochs and train.checkpoint_every only.
 nlohmann::json train_resume(const std::filesystem::path& dir,
                             const std::vector<std::string>& overrides, Progress& progress);
-
-std::filesystem::path default_run_dir(const Config& config);
 
 }  // namespace qmf::train

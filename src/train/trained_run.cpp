@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
-#include <Eigen/Core>
 
 #include "core/error.h"
 #include "train/checkpoint.h"
@@ -18,7 +17,7 @@ TrainedRun load_trained(const std::filesystem::path& dir, const std::vector<std:
   for (const auto& s : overrides) {
     if (!s.starts_with("data.") && !s.starts_with("train.threads="))
       throw UsageError(
-          fmt::format("--set {}: {} takes data.* keys and train.threads only", s, command));
+          fmt::format("--set {}: {} takes data.* keys and train.threads only", quote_value(s), command));
     apply_override(run.config, s);
   }
   const auto ckpt = load_checkpoint(dir / "checkpoint.qmf");
@@ -36,9 +35,8 @@ TrainedRun load_trained(const std::filesystem::path& dir, const std::vector<std:
                     fmt::join(overrides, " --set "), e.what()));
   }
   run.epochs_done = ckpt.epochs_done;
-  // The classical layers' products on the run's threads, as in training (the simulator takes
-  // them from the model spec).
-  Eigen::setNbThreads(resolved_threads(run.config));
+  run.steps_done = ckpt.partial.steps;
+  use_threads(run.config);  // as in training
   return run;
 }
 

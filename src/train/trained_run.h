@@ -1,6 +1,7 @@
 #pragma once
 // A run directory loaded back for inspection (`qmf eval`, `qmf explain`): its config.toml with the
 // user's data overrides, the data, the model it describes, and the checkpoint's parameters.
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -18,6 +19,8 @@ struct TrainedRun {
   data::Multimodal data;
   std::unique_ptr<model::Model> model;  // restored from checkpoint.qmf
   int epochs_done = 0;
+  // Steps into epoch epochs_done + 1: a mid-epoch checkpoint (train.checkpoint_every, a stop).
+  uint64_t steps_done = 0;
 };
 
 // `overrides` are `--set key=value` assignments. Only data.* keys and train.threads may change:

