@@ -86,8 +86,10 @@ fs::path first_missing_parent(const fs::path& out) {
 // export leaves none behind.
 void check_out_file(const fs::path& out) {
   std::error_code ec;
-  if (out.filename().empty() || fs::is_directory(out, ec))
+  if (fs::is_directory(out, ec))
     throw UsageError(fmt::format("--out {}: is a directory; give a file name", out.string()));
+  if (out.filename().empty())
+    throw UsageError(fmt::format("--out {}: names a directory; give a file name", out.string()));
   const fs::path missing = first_missing_parent(out);
   const fs::path existing = missing.empty() ? out.parent_path() : missing.parent_path();
   if (!existing.empty() && !fs::is_directory(existing, ec))
