@@ -31,10 +31,7 @@ class ExplainEdges : public ::testing::Test {
   static void SetUpTestSuite() {
     shared_ = new data::TempDir("qmf-explain-edges");
     qmf::testing::write_data_and_runs(shared_->path(), {"qmfnn"}, 100, 20);
-    Config c = qmf::testing::small_config(shared_->path() / "data", 1);
-    c.model.fusion = Fusion::evidential;
-    qmf::testing::QuietProgress progress;
-    train::train_new(c, shared_->path() / "evidential", progress);
+    qmf::testing::write_evidential_run(shared_->path());
   }
   static void TearDownTestSuite() {
     delete shared_;

@@ -24,4 +24,12 @@ inline void write_data_and_runs(const std::filesystem::path& dir,
   }
 }
 
+// dir/evidential: a one-epoch qmfnn run of the evidential fusion, on dir/data.
+inline void write_evidential_run(const std::filesystem::path& dir) {
+  Config c = small_config(dir / "data", 1);
+  c.model.fusion = Fusion::evidential;
+  QuietProgress progress;
+  train::train_new(c, dir / "evidential", progress);
+}
+
 }  // namespace qmf::testing
