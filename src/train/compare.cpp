@@ -1,16 +1,10 @@
 #include "train/compare.h"
 
-#include <fcntl.h>
-#include <sys/file.h>
-#include <unistd.h>
-
 #include <toml++/toml.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <charconv>
 #include <cmath>
-#include <cstring>
 #include <set>
 #include <sstream>
 
@@ -18,6 +12,7 @@
 
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/run_lock.h"
 #include "train/run.h"
 
 namespace qmf::train {
@@ -176,41 +171,17 @@ StudyRun collect(const fs::path& run, const StudyModel& m, uint64_t seed) {
   return r;
 }
 
-// One `qmf compare` per study directory: a second one would restart the first one's runs.
-// The kernel releases the lock when the process ends, however it ends.
-class StudyLock {
- public:
-  explicit StudyLock(const fs::path& dir) {
-    std::error_code ec;
-    fs::create_directories(dir, ec);
-    if (ec)
-      throw Error(
-          fmt::format("{}: cannot create the study directory: {}", dir.string(), ec.message()));
-    const fs::path file = dir / ".lock";
-    fd_ = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd_ < 0)
-      throw Error(fmt::format("{}: cannot open: {}", file.string(), std::strerror(errno)));
-    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
-      ::close(fd_);
-      throw Error(
-          fmt::format("{}: another qmf compare is running on this study directory", dir.string()));
-    }
-  }
-  ~StudyLock() { ::close(fd_); }
-  StudyLock(const StudyLock&) = delete;
-  StudyLock& operator=(const StudyLock&) = delete;
-
- private:
-  int fd_ = -1;
-};
-
-// "train.epochs=5" and " train.epochs = 5" alike: the key is what stands before '='.
-std::string override_key(const std::string& assignment) {
-  std::string key = assignment.substr(0, assignment.find('='));
-  key.erase(0, key.find_first_not_of(" \t"));
-  key.erase(key.find_last_not_of(" \t") + 1);
-  return key;
+// The study directory, created if new: its lock (core/run_lock.h) lets one `qmf compare` in
+// at a time, since a second one would restart the first one's runs.
+DirLock lock_study_dir(const fs::path& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec)
+    throw Error(
+        fmt::format("{}: cannot create the study directory: {}", dir.string(), ec.message()));
+  return DirLock(dir);
 }
+
 
 // --- The study directory: new, empty, or claimed by this study (its marker file).
 
@@ -237,13 +208,13 @@ void check_study_dir(const fs::path& dir, const Study& study) {
         "that study again to resume it)",
         dir.string(), owner, study.source));
   }
-  // Every qmf compare has locked its directory with .lock, markers came later: a directory with
-  // .lock is a study of an earlier qmf, whose runs are still checked one by one on resume.
+  // Before markers, every qmf compare locked its directory with a file .lock: a directory with
+  // one is a study of an earlier qmf, whose runs are still checked one by one on resume.
   if (fs::exists(dir / ".lock", ec)) return;
   // Only what a compare killed while claiming the directory leaves there: temporaries.
   for (const auto& entry : fs::directory_iterator(dir)) {
     const fs::path& p = entry.path();
-    if (is_atomic_temporary(p)) continue;
+    if (is_atomic_temporary(p) || p.filename() == DirLock::kFileName) continue;
     throw UsageError(fmt::format(
         "--out {}: the directory holds files that are not this study's (e.g. {}); a study "
         "needs a directory of its own (new, empty, or one it made before)",
@@ -360,7 +331,7 @@ std::vector<StudyRun> run_study(const Study& study, const std::vector<std::strin
                                 const fs::path& dir, Progress& progress) {
   check_study(study, extra);
   check_study_dir(dir, study);  // before the lock: a refused directory gets no lock file
-  const StudyLock lock(dir);
+  const DirLock lock = lock_study_dir(dir);
   claim_study_dir(dir, study);
   std::vector<StudyRun> runs;
   const size_t total = study.models.size() * study.seeds.size();

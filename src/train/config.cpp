@@ -138,7 +138,7 @@ Config load_config(const std::filesystem::path& file) {
 
 void apply_override(Config& config, std::string_view assignment) {
   const auto eq = assignment.find('=');
-  const std::string_view key = trim(assignment.substr(0, eq));
+  const std::string_view key = override_key(assignment);
   if (eq == std::string_view::npos || key.empty())
     throw UsageError(
         fmt::format("--set '{}': expected key=value, e.g. --set train.lr=0.05", quote_value(assignment)));
@@ -151,6 +151,10 @@ void apply_override(Config& config, std::string_view assignment) {
     const toml::table value = value_table(*field, trim(assignment.substr(eq + 1)));
     field->read(config, *value.get("v"));
   });
+}
+
+std::string_view override_key(std::string_view assignment) {
+  return trim(assignment.substr(0, assignment.find('=')));
 }
 
 void validate(const Config& config) {

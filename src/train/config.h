@@ -89,6 +89,9 @@ Config parse_config(std::string_view toml_text, std::string_view source = "<conf
 // Applies one `--set key=value`. The value is TOML (0.05, [4,4], false, "text"); string keys
 // also take a bare word (data.view=mnist/split-v2). Checks the value as load_config does.
 void apply_override(Config& config, std::string_view assignment);
+// The key of a `--set` assignment: "train.epochs=5" and " train.epochs = 5" alike give
+// "train.epochs".
+std::string_view override_key(std::string_view assignment);
 
 // Every range and choice rule, for configs built in code; the readers above already apply them.
 void validate(const Config& config);

@@ -128,18 +128,10 @@ data::Multimodal load_data_or_stop(const Config& c, const fs::path& dir, const c
 }
 
 // The keys a resumed run may change: neither alters what the epochs already trained were.
-bool resumable_override(const std::string& key) {
+bool resumable_override(std::string_view key) {
   return key == "train.epochs" || key == "train.checkpoint_every";
 }
 
-// "train.epochs=5" and " train.epochs = 5" alike: the key is what stands before '='.
-std::string override_key(const std::string& assignment) {
-  const auto eq = assignment.find('=');
-  std::string key = assignment.substr(0, eq);
-  key.erase(0, key.find_first_not_of(" \t"));
-  key.erase(key.find_last_not_of(" \t") + 1);
-  return key;
-}
 
 nlohmann::json summary(const Config& c, const data::Multimodal& data, const model::Model& model,
                        const std::vector<EpochRow>& rows) {
