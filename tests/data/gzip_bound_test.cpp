@@ -103,9 +103,12 @@ TEST(GzipBound, ABombFailsHoldingNoMoreThanTheCapAndOneChunk) {
   EXPECT_EQ(o.message, file.string() + ": gzip data inflates past 33554432 bytes, the limit for a "
                                        "compressed data file; store it uncompressed");
   // The input, the output up to the cap and one chunk of counting. Growing the output by
-  // doubling held up to 1.5 times the cap while copying.
+  // doubling held up to 1.5 times the cap while copying. AddressSanitizer's shadow memory and
+  // quarantine change what a process holds, so the bound is measured in the plain build only.
+#ifndef __SANITIZE_ADDRESS__
   EXPECT_LE(o.peak_growth, bomb.size() + kCap + kInflateChunk + kSlack)
       << "peak rose by " << o.peak_growth << " bytes";
+#endif
 }
 
 TEST(GzipBound, ATrailerClaimingMoreThanTheDataCanHoldIsNotBelieved) {
