@@ -19,13 +19,6 @@ constexpr const char* kBothFigures =
 
 class Gnuplot : public ::testing::Test {
  protected:
-  void SetUp() override {
-    try {
-      run_process({"gnuplot", "--version"}, tmp_.path());
-    } catch (const Error&) {
-      GTEST_SKIP() << "gnuplot is not installed";
-    }
-  }
   std::string error_of(const fs::path& dir, const std::string& script) {
     try {
       run_gnuplot(dir, script);
