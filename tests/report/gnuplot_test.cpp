@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 
 #include "core/error.h"
-#include "core/process.h"
 #include "data/temp_dir.h"
 #include "support/train_support.h"
 
