@@ -12,7 +12,4 @@ void register_commands(CLI::App& app) {
   add_bench(app);
 }
 
-// Subcommands do their work in their callbacks, which CLI11 runs during parse().
-int run_selected(CLI::App& /*app*/) { return 0; }
-
 }  // namespace qmf::app

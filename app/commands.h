@@ -8,9 +8,8 @@
 
 namespace qmf::app {
 
-// Each command file adds its subcommand and a callback that runs after parsing.
+// Each command file adds its subcommand and a callback, which CLI11 runs inside parse().
 void register_commands(CLI::App& app);
-int run_selected(CLI::App& app);
 
 // A numeric flag's check: a finite number in [lo, hi]. CLI11's own range checks let NaN through
 // and print their bounds in full (1.8e308 as 300 digits).

@@ -1,18 +1,18 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets (the `fuzz` preset, clang) and runs each for SECONDS (default 20)
+# Builds the libFuzzer targets (the `sanitize` preset: clang, ASan, UBSan) and runs each for SECONDS (default 20)
 # on its seed corpus, fuzz/corpus/<target>. Fails when any target crashes, leaks, trips a
 # sanitizer, lets anything but a qmf::Error escape, or times out on one input; the input that
-# did it is kept as build-fuzz/findings/<target>/crash-* (or leak-, timeout-, oom-).
+# did it is kept as build-sanitize/findings/<target>/crash-* (or leak-, timeout-, oom-).
 #
-# New inputs the fuzzer finds go to build-fuzz/corpus/<target>, never into the committed seeds.
+# New inputs the fuzzer finds go to build-sanitize/corpus/<target>, never into the committed seeds.
 # Needs clang and its compiler-rt (scripts/install-deps.sh with QMF_FUZZ_DEPS=1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-20}"
-build="build-fuzz"
+build="build-sanitize"
 
-cmake --preset fuzz >/dev/null
-nice -n 10 cmake --build --preset fuzz -j"$(nproc)"
+cmake --preset sanitize >/dev/null
+nice -n 10 cmake --build --preset sanitize --target fuzzers -j"$(nproc)"
 
 failed=()
 while read -r target; do

@@ -14,6 +14,7 @@
 #include "core/error.h"
 #include "core/run_lock.h"
 #include "train/run.h"
+#include "train/run_record.h"
 
 namespace qmf::train {
 namespace {
@@ -113,62 +114,24 @@ StudyModel read_model(const toml::node& node, const std::string& file) {
   return m;
 }
 
-double field(const nlohmann::json& j, const char* key) {
-  return j.contains(key) && j[key].is_number() ? j[key].get<double>() : std::nan("");
-}
-
-std::vector<std::string> split_commas(const std::string& line) {
-  std::vector<std::string> cols;
-  std::stringstream fields(line);
-  for (std::string c; std::getline(fields, c, ',');) cols.push_back(c);
-  if (!line.empty() && line.back() == ',') cols.emplace_back();  // a last, empty column
-  return cols;
-}
-
-// The test accuracy of each epoch, found by its column name in the header.
-std::vector<double> test_accuracies(const fs::path& file) {
-  std::istringstream csv(read_file(file));
-  std::string line;
-  std::getline(csv, line);
-  const std::vector<std::string> header = split_commas(line);
-  const auto column = std::find(header.begin(), header.end(), "test_acc");
-  if (column == header.end())
-    throw Error(fmt::format("{}:1: no test_acc column in the header", file.string()));
-  const auto index = static_cast<size_t>(column - header.begin());
-  std::vector<double> acc;
-  for (size_t number = 2; std::getline(csv, line); ++number) {
-    const std::vector<std::string> cols = split_commas(line);
-    double value = 0;
-    const std::string& cell = cols.size() == header.size() ? cols[index] : std::string();
-    const auto [end, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), value);
-    if (cols.size() != header.size() || cell.empty() || ec != std::errc() ||
-        end != cell.data() + cell.size() || !std::isfinite(value))
-      throw Error(fmt::format("{}:{}: malformed row (expected {} columns with a number in "
-                              "test_acc): {}",
-                              file.string(), number, header.size(), line));
-    acc.push_back(value);
-  }
-  if (acc.empty()) throw Error(fmt::format("{}: no epoch rows", file.string()));
-  return acc;
-}
-
 StudyRun collect(const fs::path& run, const StudyModel& m, uint64_t seed) {
   const fs::path file = run / "summary.json";
-  StudyRun r{m.name, "", seed};
+  RunSummary s;
   try {
-    const auto s = nlohmann::json::parse(read_file(file));
-    r.family = s.at("model").get<std::string>();
-    r.classical = s.at("params").at("classical").get<size_t>();
-    r.quantum = s.at("params").at("quantum").get<size_t>();
-    r.total = s.at("params").at("total").get<size_t>();
-    r.val_acc = field(s, "validation_accuracy");
-    r.seconds = s.at("train_seconds").get<double>();
-    r.epochs = s.at("epochs").get<int>();
+    s = summary_from_json(nlohmann::json::parse(read_file(file)), file);
   } catch (const nlohmann::json::exception& e) {
     throw Error(fmt::format("{}: {}", file.string(), e.what()));
   }
-  r.test_acc = test_accuracies(run / "metrics.csv");
-  return r;
+  return {.model = m.name,
+          .family = s.model,
+          .seed = seed,
+          .classical = s.params.classical,
+          .quantum = s.params.quantum,
+          .total = s.params.total,
+          .test_acc = read_metrics_column(run / "metrics.csv", "test_acc"),
+          .val_acc = s.validation_accuracy,
+          .seconds = s.train_seconds,
+          .epochs = s.epochs};
 }
 
 // The study directory, created if new: its lock (core/run_lock.h) lets one `qmf compare` in

@@ -21,6 +21,7 @@
 #include "sim/parallel.h"
 #include "train/checkpoint.h"
 #include "train/model_factory.h"
+#include "train/run_record.h"
 #include "train/trainer.h"
 
 namespace qmf::train {
@@ -28,41 +29,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string metrics_csv(const std::vector<EpochRow>& rows) {
-  // The validation columns stay empty when the run holds no validation split.
-  std::string s = "epoch,train_loss,train_acc,test_loss,test_acc,seconds,val_loss,val_acc\n";
-  for (const auto& r : rows) {
-    s += fmt::format("{},{:.6f},{:.6f},{:.6f},{:.6f},{:.3f},", r.epoch, r.train_loss, r.train_acc,
-                     r.test_loss, r.test_acc, r.seconds);
-    s += std::isnan(r.val_acc) ? ",\n" : fmt::format("{:.6f},{:.6f}\n", r.val_loss, r.val_acc);
-  }
-  return s;
-}
-
-nlohmann::json nullable(double v) { return std::isnan(v) ? nlohmann::json() : nlohmann::json(v); }
-double from_nullable(const nlohmann::json& j) {
-  return j.is_null() ? std::nan("") : j.get<double>();
-}
-
-nlohmann::json rows_json(const std::vector<EpochRow>& rows) {
-  auto j = nlohmann::json::array();
-  for (const auto& r : rows)
-    j.push_back({r.epoch, r.train_loss, r.train_acc, r.test_loss, r.test_acc, r.seconds,
-                 r.train_seconds, nullable(r.val_loss), nullable(r.val_acc)});
-  return j;
-}
-
 std::vector<EpochRow> rows_from(const Checkpoint& ckpt, const fs::path& source) {
-  std::vector<EpochRow> rows;
-  try {
-    for (const auto& r : ckpt.extra.at("rows"))
-      rows.push_back({r.at(0).get<int>(), r.at(1).get<double>(), r.at(2).get<double>(),
-                      r.at(3).get<double>(), r.at(4).get<double>(), r.at(5).get<double>(),
-                      r.at(6).get<double>(), from_nullable(r.at(7)), from_nullable(r.at(8))});
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(
-        fmt::format("{}: checkpoint has no valid training history: {}", source.string(), e.what()));
-  }
+  if (!ckpt.extra.contains("rows"))
+    throw Error(fmt::format("{}: checkpoint has no valid training history: no rows",
+                            source.string()));
+  std::vector<EpochRow> rows = history_from_json(ckpt.extra["rows"], source);
   if (static_cast<int>(rows.size()) != ckpt.epochs_done)
     throw Error(fmt::format("{}: checkpoint history has {} epochs, its header {}", source.string(),
                             rows.size(), ckpt.epochs_done));
@@ -133,33 +104,31 @@ bool resumable_override(std::string_view key) {
 }
 
 
-nlohmann::json summary(const Config& c, const data::Multimodal& data, const model::Model& model,
-                       const std::vector<EpochRow>& rows) {
+RunSummary summary(const Config& c, const data::Multimodal& data, const model::Model& model,
+                   const std::vector<EpochRow>& rows) {
   double train_seconds = 0;
   for (const auto& r : rows) train_seconds += r.train_seconds;
-  const auto counts = model.arena().counts();
   const EpochRow& last = rows.back();
-  return {
-      {"model", model.kind()},
-      {"view", data.view},
-      {"epochs", last.epoch},
-      {"test_accuracy", last.test_acc},
-      {"test_loss", last.test_loss},
-      {"train_seconds", train_seconds},
-      {"samples_per_second", static_cast<double>(data.train.size() * rows.size()) / train_seconds},
-      {"params",
-       {{"classical", counts.classical}, {"quantum", counts.quantum}, {"total", counts.total}}},
-      {"qubits", model.qubits()},
-      {"seed", c.train.seed},
-      {"threads", resolved_threads(c)},
-      {"precision", std::string(name_of(c.sim.precision))},
-      {"isa", std::string(sim::isa_name(sim::best_isa()))},
-      {"validation_accuracy", nullable(last.val_acc)},
-      {"validation_loss", nullable(last.val_loss)},
-      {"train_samples", data.train.size()},
-      {"validation_samples", data.validation.size()},
-      {"test_samples", data.test.size()},
-      {"structure", model.describe()}};
+  return {.model = model.kind(),
+          .view = data.view,
+          .epochs = last.epoch,
+          .test_accuracy = last.test_acc,
+          .test_loss = last.test_loss,
+          .train_seconds = train_seconds,
+          .samples_per_second =
+              static_cast<double>(data.train.size() * rows.size()) / train_seconds,
+          .params = model.arena().counts(),
+          .qubits = model.qubits(),
+          .seed = c.train.seed,
+          .threads = resolved_threads(c),
+          .precision = std::string(name_of(c.sim.precision)),
+          .isa = std::string(sim::isa_name(sim::best_isa())),
+          .validation_accuracy = last.val_acc,
+          .validation_loss = last.val_loss,
+          .train_samples = data.train.size(),
+          .validation_samples = data.validation.size(),
+          .test_samples = data.test.size(),
+          .structure = model.describe()};
 }
 
 // Trains epochs (done, config.train.epochs], continuing the first from `partial`, with a
@@ -177,7 +146,7 @@ nlohmann::json run_epochs(const Config& c, const fs::path& dir, const data::Mult
   const auto save = [&](int epochs_done, const EpochProgress& p) {
     save_checkpoint(dir / "checkpoint.qmf",
                     capture(model.kind(), model.arena(), optimizer, epochs_done,
-                            {{"rows", rows_json(rows)}, {"config", settings}}, p));
+                            {{"rows", history_json(rows)}, {"config", settings}}, p));
   };
   const auto every = static_cast<uint64_t>(c.train.checkpoint_every);
   for (int e = static_cast<int>(rows.size()) + 1; e <= c.train.epochs; ++e) {
@@ -201,7 +170,7 @@ nlohmann::json run_epochs(const Config& c, const fs::path& dir, const data::Mult
       stop(signal, dir,
            fmt::format("after epoch {} of {}, which the checkpoint holds", e, c.train.epochs));
   }
-  nlohmann::json s = summary(c, data, model, rows);
+  nlohmann::json s = summary_json(summary(c, data, model, rows));
   write_file_atomic(dir / "summary.json", s.dump(2) + "\n");
   return s;
 }

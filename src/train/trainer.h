@@ -10,19 +10,13 @@
 #include "nn/optim.h"
 #include "train/epoch_progress.h"
 #include "train/progress.h"
+#include "train/run_record.h"
 
 namespace qmf::train {
 
 struct Evaluation {
   double loss = 0, accuracy = 0;
   std::vector<std::vector<int64_t>> confusion;  // [true][predicted]
-};
-
-struct EpochRow {
-  int epoch = 0;
-  double train_loss = 0, train_acc = 0, test_loss = 0, test_acc = 0, seconds = 0;
-  double train_seconds = 0;  // the training part only, for samples/s
-  double val_loss = 0, val_acc = 0;  // NaN without a validation split
 };
 
 // Rows `idx` of every modality as double matrices, and their labels.

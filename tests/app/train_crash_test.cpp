@@ -20,6 +20,7 @@
 #include "support/spawn_qmf.h"
 #include "support/train_support.h"
 #include "train/checkpoint.h"
+#include "train/run_record.h"
 
 namespace qmf {
 namespace {
@@ -127,10 +128,15 @@ void expect_same_run(const fs::path& crashed, const fs::path& whole) {
   ASSERT_EQ(a.optimizer_state.buffers.size(), b.optimizer_state.buffers.size());
   for (size_t i = 0; i < a.optimizer_state.buffers.size(); ++i)
     EXPECT_TRUE(same_bits(a.optimizer_state.buffers[i], b.optimizer_state.buffers[i]));
-  for (size_t e = 0; e < static_cast<size_t>(kEpochs); ++e)
-    for (size_t col = 1; col <= 4; ++col)  // losses and accuracies, at full precision
-      EXPECT_EQ(a.extra.at("rows").at(e).at(col), b.extra.at("rows").at(e).at(col))
-          << "epoch " << e + 1 << " column " << col;
+  const auto ra = train::history_from_json(a.extra.at("rows"), whole);
+  const auto rb = train::history_from_json(b.extra.at("rows"), crashed);
+  ASSERT_EQ(ra.size(), rb.size());
+  for (size_t e = 0; e < ra.size(); ++e) {  // losses and accuracies, at full precision
+    EXPECT_EQ(ra[e].train_loss, rb[e].train_loss) << "epoch " << e + 1;
+    EXPECT_EQ(ra[e].train_acc, rb[e].train_acc) << "epoch " << e + 1;
+    EXPECT_EQ(ra[e].test_loss, rb[e].test_loss) << "epoch " << e + 1;
+    EXPECT_EQ(ra[e].test_acc, rb[e].test_acc) << "epoch " << e + 1;
+  }
   const auto sw = nlohmann::json::parse(testing::slurp(whole / "summary.json"));
   const auto sc = nlohmann::json::parse(testing::slurp(crashed / "summary.json"));
   EXPECT_EQ(sc.at("test_accuracy"), sw.at("test_accuracy"));

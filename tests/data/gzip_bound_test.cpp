@@ -21,6 +21,7 @@
 #include "data/temp_dir.h"
 #include "support/file_write.h"
 #include "support/run_command.h"
+#include "support/sanitizers.h"
 
 namespace qmf::data {
 namespace {
@@ -105,7 +106,7 @@ TEST(GzipBound, ABombFailsHoldingNoMoreThanTheCapAndOneChunk) {
   // The input, the output up to the cap and one chunk of counting. Growing the output by
   // doubling held up to 1.5 times the cap while copying. AddressSanitizer's shadow memory and
   // quarantine change what a process holds, so the bound is measured in the plain build only.
-#ifndef __SANITIZE_ADDRESS__
+#if !QMF_TEST_UNDER_ASAN
   EXPECT_LE(o.peak_growth, bomb.size() + kCap + kInflateChunk + kSlack)
       << "peak rose by " << o.peak_growth << " bytes";
 #endif
