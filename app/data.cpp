@@ -3,7 +3,7 @@
 #include <memory>
 
 #include "commands.h"
-#include "data/fetch.h"
+#include "data/fetch/fetch.h"
 
 namespace qmf::app {
 

@@ -8,7 +8,7 @@
 
 #include <gtest/gtest.h>
 
-#include "data/temp_dir.h"
+#include "data/fetch/temp_dir.h"
 #include "explain/explanation.h"
 #include "model/qmfnn_probe.h"
 #include "support/fake_mnist.h"

@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-#include "data/temp_dir.h"
+#include "data/fetch/temp_dir.h"
 #include "export/qasm_reader.h"
 #include "export/qasm_writer.h"
 #include "export/export_support.h"

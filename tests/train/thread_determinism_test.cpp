@@ -9,7 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "core/rng.h"
-#include "data/temp_dir.h"
+#include "data/fetch/temp_dir.h"
 #include "support/fake_mnist.h"
 #include "support/run_command.h"
 #include "support/train_support.h"
