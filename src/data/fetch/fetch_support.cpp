@@ -1,11 +1,5 @@
 #include "data/fetch/fetch_support.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/process.h"
@@ -55,27 +49,7 @@ bool present(const fs::path& dir, const std::string& name) {
 }
 
 void install(const fs::path& from, const fs::path& to) {
-  const auto fail = [&](const char* what, int err) {
-    throw Error(fmt::format("{}: cannot {} (from {}): {}", to.string(), what, from.string(),
-                            std::strerror(err)));
-  };
-  const int fd = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) fail("open the download", errno);
-  const bool synced = ::fsync(fd) == 0;
-  const int err = errno;
-  ::close(fd);
-  if (!synced) fail("flush the download", err);
-  if (::rename(from.c_str(), to.c_str()) != 0) {
-    // A dataset directory the user linked to another file system: copy, still atomically.
-    if (errno != EXDEV) fail("rename into place", errno);
-    write_file_atomic(to, read_file(from));
-    return;
-  }
-  const int dir = ::open(to.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir >= 0) {  // makes the rename durable; without it the file is in place all the same
-    ::fsync(dir);
-    ::close(dir);
-  }
+  write_file_atomic(to, read_file(from, kMaxBinaryFileBytes, NonRegular::refuse));
 }
 
 }  // namespace qmf::data

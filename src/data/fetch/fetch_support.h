@@ -18,13 +18,12 @@ std::filesystem::path find_by_name(const std::filesystem::path& root, const std:
 // dir/name or dir/name.gz exists.
 bool present(const std::filesystem::path& dir, const std::string& name);
 
-// Moves the downloaded `from` to `to` once it is on disk (fsync, rename, fsync of the directory):
-// the final name appears only with the whole file. `from` must be on the file system of `to`,
-// as a TempDir(data_dir, kFetchWorkDir) is.
+// Copies the downloaded `from` to `to` with write_file_atomic (core/atomic_file.h): the final
+// name appears only with the whole file, flushed to disk.
 void install(const std::filesystem::path& from, const std::filesystem::path& to);
 
-// The working directories of fetches, data_dir/.fetch-<pid>-XXXXXX (data/temp_dir.h): on the
-// data directory's file system, and known as abandoned once their pid is gone.
+// The working directories of fetches, data_dir/.fetch-<pid>-XXXXXX (data/fetch/temp_dir.h):
+// beside the data they are for, and known as abandoned once their pid is gone.
 inline constexpr const char* kFetchWorkDir = "fetch";
 
 }  // namespace qmf::data

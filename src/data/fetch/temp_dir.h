@@ -12,8 +12,8 @@ class TempDir {
  public:
   // prefix names the directory, e.g. "qmf-fetch" -> /tmp/qmf-fetch-XXXXXX.
   explicit TempDir(const std::string& prefix);
-  // parent/.<prefix>-<pid>-XXXXXX, e.g. under the data directory: the same file system as the
-  // files installed from it, so renaming them out of it is atomic. Creates parent if needed.
+  // parent/.<prefix>-<pid>-XXXXXX, e.g. under the data directory, where the next fetch finds it
+  // if this one is killed (remove_abandoned_temp_dirs). Creates parent if needed.
   TempDir(const std::filesystem::path& parent, const std::string& prefix);
   ~TempDir();
   TempDir(const TempDir&) = delete;
