@@ -12,6 +12,7 @@
 #include "data/formats/cifar.h"
 #include "data/formats/idx.h"
 #include "data/views/fsdd.h"
+#include "data/views/sample_streams.h"
 #include "data/views/selection.h"
 #include "data/views/user_files.h"
 
@@ -200,17 +201,6 @@ std::pair<Features, ImageShape> extract(const Modality& m, const SourceSplit& sp
   return {std::move(x), split.feature_shape};
 }
 
-// Independent random streams for each purpose and split, all fixed by the one seed.
-enum class Stream : uint64_t { kPairTrain = 1, kPairTest, kLimitTrain, kLimitTest, kValidation };
-
-Rng stream_rng(uint64_t seed, Stream stream) {
-  // splitmix64 finaliser: nearby seeds and streams give unrelated engine seeds.
-  uint64_t z = seed + 0x9E3779B97F4A7C15ULL * static_cast<uint64_t>(stream);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return Rng(z ^ (z >> 31));
-}
-
 const SourceSplit& split_of(const Source& source, bool train) {
   return train ? source.train : source.test;
 }
@@ -218,7 +208,8 @@ const SourceSplit& split_of(const Source& source, bool train) {
 // The class subset and the seeded limit of one split, the same for every view.
 Selection narrow(Selection sel, const std::string& view, const ViewOptions& options, bool train) {
   if (!options.classes.empty()) sel = select_classes(sel, options.classes);
-  Rng limit_rng = stream_rng(options.seed, train ? Stream::kLimitTrain : Stream::kLimitTest);
+  Rng limit_rng =
+      sample_rng(options.seed, train ? SampleStream::kLimitTrain : SampleStream::kLimitTest);
   sel = limit(sel, train ? options.train_limit : options.test_limit, limit_rng);
   if (sel.size() == 0) {
     throw Error(fmt::format("view {}: no {} samples are left after data.classes", view,
@@ -229,7 +220,8 @@ Selection narrow(Selection sel, const std::string& view, const ViewOptions& opti
 
 Selection select_samples(const ViewDescription& spec, const std::vector<Source>& sources,
                          const ViewOptions& options, bool train) {
-  Rng pair_rng = stream_rng(options.seed, train ? Stream::kPairTrain : Stream::kPairTest);
+  Rng pair_rng =
+      sample_rng(options.seed, train ? SampleStream::kPairTrain : SampleStream::kPairTest);
   Selection sel = sources.size() == 1 ? select_all(split_of(sources[0], train).labels)
                                       : pair_by_class(split_of(sources[0], train).labels,
                                                       split_of(sources[1], train).labels, pair_rng);
@@ -286,7 +278,7 @@ void hold_out(Multimodal& data, double fraction, uint64_t seed) {
                                  fraction, n));
   std::vector<size_t> order(n);
   for (size_t i = 0; i < n; ++i) order[i] = i;
-  Rng rng = stream_rng(seed, Stream::kValidation);
+  Rng rng = sample_rng(seed, SampleStream::kValidation);
   rng.shuffle(order);
   std::vector<size_t> val(order.begin(), order.begin() + static_cast<long>(held));
   std::vector<size_t> train(order.begin() + static_cast<long>(held), order.end());
