@@ -3,7 +3,7 @@
 #include <memory>
 
 #include "commands.h"
-#include "data/fetch.h"
+#include "data/fetch/fetch.h"
 
 namespace qmf::app {
 
@@ -17,7 +17,7 @@ void add_data(CLI::App& app) {
   CLI::App* fetch = data->add_subcommand("fetch", "Fetch a data set (only files that are missing)");
   fetch->add_option("which", opt->which, "mnist, fashion, cifar10 or all")
       ->required()
-      ->check(CLI::IsMember({"mnist", "fashion", "cifar10", "all"}));
+      ->check(CLI::IsMember(data::fetch_choices()));
   fetch->add_option("--dir", opt->dir, "data directory (default: $QMF_DATA or ~/.cache/qmf/data)");
   fetch->callback([opt] {
     const std::filesystem::path dir =

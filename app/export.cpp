@@ -14,12 +14,12 @@
 #include "commands.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "data/batch.h"
 #include "explain/require_probe.h"
 #include "export/qasm_writer.h"
 #include "export/sample_circuit.h"
 #include "model/qmfnn_probe.h"
 #include "train/trained_run.h"
-#include "train/trainer.h"
 
 namespace qmf::app {
 namespace {
@@ -131,7 +131,7 @@ void run_export(const ExportOptions& opt) {
                                  quote_value(opt.sample), run.data.view, test.size() - 1));
   std::vector<nn::Matrix> x;
   std::vector<int> y;
-  train::gather(test, {&*sample, 1}, x, y);
+  data::gather(test, {&*sample, 1}, x, y);
   nn::Matrix marginal, probs;
   probe.run_from(probe.registers(x), marginal, probs);
   const exporter::NumericCircuit circuit = exporter::sample_circuit(probe, x);

@@ -4,10 +4,10 @@
 
 #include <filesystem>
 
-#include "data/cifar.h"
-#include "data/fetch.h"
-#include "data/fsdd.h"
-#include "data/views.h"
+#include "data/formats/cifar.h"
+#include "data/fetch/fetch.h"
+#include "data/views/fsdd.h"
+#include "data/views/views.h"
 
 namespace qmf::bench {
 namespace {

@@ -8,10 +8,10 @@
 #include <cmath>
 
 #include "core/rng.h"
+#include "data/batch.h"
 #include "explain/explanation.h"
 #include "model/qmfnn_probe.h"
 #include "train/model_factory.h"
-#include "train/trainer.h"
 
 namespace qmf::bench {
 namespace {
@@ -39,7 +39,7 @@ bool fused_probabilities_match(model::Model& model, const explain::Explanation& 
   for (size_t i = 0; i < idx.size(); ++i) idx[i] = i;
   std::vector<nn::Matrix> x;
   std::vector<int> y;
-  train::gather(split, idx, x, y);
+  data::gather(split, idx, x, y);
   nn::Matrix probs;
   model.run(x, y, false, probs);
   return (probs - e.probs).cwiseAbs().maxCoeff() < 1e-12;

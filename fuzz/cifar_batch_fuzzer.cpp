@@ -1,5 +1,5 @@
 // CIFAR-10 binary batches (label byte + 3072 pixel bytes per record).
-#include "data/cifar.h"
+#include "data/formats/cifar.h"
 #include "fuzz_support.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

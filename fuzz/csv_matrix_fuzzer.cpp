@@ -1,5 +1,5 @@
 // Numeric CSV matrices: fields, numbers, ragged rows.
-#include "data/csv_matrix.h"
+#include "data/formats/csv_matrix.h"
 #include "fuzz_support.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

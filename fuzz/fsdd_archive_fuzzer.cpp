@@ -1,6 +1,6 @@
 // The spoken-digit archive: tar (plain or gzip) through libarchive, member names, the WAV
 // parser and the spectrogram of every recording, then the split checks.
-#include "data/fsdd.h"
+#include "data/views/fsdd.h"
 #include "fuzz_support.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -1,5 +1,5 @@
 // The gzip inflation every data file goes through (plain bytes pass through unchanged).
-#include "data/file_bytes.h"
+#include "data/formats/file_bytes.h"
 #include "fuzz_support.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -1,5 +1,5 @@
 // IDX image files (MNIST, Fashion-MNIST) as they are after inflation.
-#include "data/idx.h"
+#include "data/formats/idx.h"
 #include "fuzz_support.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -1,5 +1,5 @@
 // IDX label files; max_label 9 as for the ten-class datasets.
-#include "data/idx.h"
+#include "data/formats/idx.h"
 #include "fuzz_support.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -1,5 +1,5 @@
 // NumPy .npy arrays: the magic, version, header dictionary and the payload size it implies.
-#include "data/npy.h"
+#include "data/formats/npy.h"
 #include "fuzz_support.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -1,5 +1,5 @@
 // PNG decoding through libpng, with our checks on the image type around it.
-#include "data/png.h"
+#include "data/formats/png.h"
 #include "fuzz_support.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -1,5 +1,5 @@
 // RIFF/WAVE recordings: the chunk walk and the format checks.
-#include "data/wav.h"
+#include "data/formats/wav.h"
 #include "fuzz_support.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -5,11 +5,11 @@
 #include <fmt/format.h>
 
 #include "core/error.h"
+#include "data/batch.h"
 #include "explain/ablation.h"
 #include "explain/explanation.h"
 #include "model/readout.h"
 #include "train/progress.h"
-#include "train/trainer.h"
 
 namespace qmf::explain {
 namespace {
@@ -211,7 +211,7 @@ Explanation explain(model::QmfnnProbe& probe, const data::Split& split, const Op
   for (size_t first = 0; first < split.size(); first += batch) {
     idx.resize(std::min(batch, split.size() - first));
     std::iota(idx.begin(), idx.end(), first);
-    train::gather(split, idx, x, y);
+    data::gather(split, idx, x, y);
     explainer.batch(x, y, first);
     tally.add(out, first, first + idx.size());
     if (options.progress) tally.report(*options.progress);

@@ -15,8 +15,8 @@
 #include "core/error.h"
 #include "core/interrupt.h"
 #include "core/run_lock.h"
-#include "data/fetch.h"
-#include "data/views.h"
+#include "data/fetch/fetch.h"
+#include "data/views/views.h"
 #include "sim/isa.h"
 #include "sim/parallel.h"
 #include "train/checkpoint.h"
@@ -179,17 +179,11 @@ nlohmann::json run_epochs(const Config& c, const fs::path& dir, const data::Mult
 
 data::Multimodal load_data(const Config& c) {
   const fs::path dir = c.data.dir.empty() ? data::default_data_dir() : fs::path(c.data.dir);
-  const std::string& v = c.data.view;
-  // View files reads only the user's directory: there is nothing to fetch.
-  if (v != "files") {
-    if (v.starts_with("mnist")) data::fetch("mnist", dir);
-    if (v.find("fashion") != std::string::npos) data::fetch("fashion", dir);
-    if (v.starts_with("cifar10")) data::fetch("cifar10", dir);
-  }
+  data::fetch(data::describe_view(c.data.view).sources, dir);
   return data::load_view({.dir = dir,
                           .fsdd = c.data.fsdd,
                           .files = c.data.files,
-                          .view = v,
+                          .view = c.data.view,
                           .train_limit = c.data.train_limit,
                           .test_limit = c.data.test_limit,
                           .pool = c.data.pool,

@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "core/rng.h"
+#include "data/batch.h"
 #include "train/numeric_guard.h"
 
 namespace qmf::train {
@@ -23,19 +24,6 @@ int argmax(const nn::Matrix& p, Eigen::Index row) {
 
 }  // namespace
 
-void gather(const data::Split& split, std::span<const size_t> idx, std::vector<nn::Matrix>& x,
-            std::vector<int>& y) {
-  x.resize(split.x.size());
-  const auto rows = static_cast<Eigen::Index>(idx.size());
-  for (size_t m = 0; m < split.x.size(); ++m) {
-    x[m].resize(rows, split.x[m].cols());
-    for (Eigen::Index r = 0; r < rows; ++r)
-      x[m].row(r) = split.x[m].row(static_cast<Eigen::Index>(idx[r])).cast<double>();
-  }
-  y.resize(idx.size());
-  for (size_t r = 0; r < idx.size(); ++r) y[r] = split.y[idx[r]];
-}
-
 Evaluation evaluate(model::Model& model, const data::Split& split, int classes, size_t batch) {
   Evaluation ev;
   ev.confusion.assign(classes, std::vector<int64_t>(classes, 0));
@@ -47,7 +35,7 @@ Evaluation evaluate(model::Model& model, const data::Split& split, int classes, 
   for (size_t start = 0; start < split.size(); start += batch) {
     idx.resize(std::min(batch, split.size() - start));
     std::iota(idx.begin(), idx.end(), start);
-    gather(split, idx, x, y);
+    data::gather(split, idx, x, y);
     ev.loss += model.run(x, y, false, probs) * static_cast<double>(idx.size());
     for (size_t r = 0; r < idx.size(); ++r) {
       const int pred = argmax(probs, static_cast<Eigen::Index>(r));
@@ -86,7 +74,7 @@ EpochRow train_epoch(model::Model& model, nn::Optimizer& optimizer, const data::
   for (size_t done = static_cast<size_t>(from.steps) * batch; done < train.size();) {
     const size_t count = std::min(batch, train.size() - done);
     const StepPlace where{epoch, now.steps + 1};
-    gather(train, std::span(order).subspan(done, count), x, y);
+    data::gather(train, std::span(order).subspan(done, count), x, y);
     model.arena().zero_grad();
     const double loss = model.run(x, y, true, probs);
     check_loss_and_grads(model.arena(), loss, where);

@@ -2,7 +2,6 @@
 // Mini-batch training and evaluation over a multimodal split.
 #include <cstdint>
 #include <functional>
-#include <span>
 #include <vector>
 
 #include "data/dataset.h"
@@ -19,9 +18,6 @@ struct Evaluation {
   std::vector<std::vector<int64_t>> confusion;  // [true][predicted]
 };
 
-// Rows `idx` of every modality as double matrices, and their labels.
-void gather(const data::Split& split, std::span<const size_t> idx, std::vector<nn::Matrix>& x,
-            std::vector<int>& y);
 
 Evaluation evaluate(model::Model& model, const data::Split& split, int classes,
                     size_t batch = 1024);

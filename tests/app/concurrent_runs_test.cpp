@@ -13,7 +13,7 @@
 #include <gtest/gtest.h>
 
 #include "core/run_lock.h"
-#include "data/temp_dir.h"
+#include "data/fetch/temp_dir.h"
 #include "support/fake_mnist.h"
 #include "support/file_write.h"
 #include "support/run_command.h"

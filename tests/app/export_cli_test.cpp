@@ -6,7 +6,7 @@
 
 #include <gtest/gtest.h>
 
-#include "data/temp_dir.h"
+#include "data/fetch/temp_dir.h"
 #include "export/qasm_reader.h"
 #include "support/run_command.h"
 #include "support/train_support.h"

@@ -8,7 +8,7 @@
 
 #include <gtest/gtest.h>
 
-#include "data/temp_dir.h"
+#include "data/fetch/temp_dir.h"
 #include "support/run_command.h"
 #include "support/train_support.h"
 #include "support/trained_runs.h"

@@ -15,7 +15,7 @@
 #include <gtest/gtest.h>
 
 #include "core/atomic_file.h"
-#include "data/temp_dir.h"
+#include "data/fetch/temp_dir.h"
 #include "support/file_write.h"
 #include "support/run_command.h"
 #include "support/spawn_qmf.h"

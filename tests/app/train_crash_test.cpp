@@ -14,7 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/rng.h"
-#include "data/temp_dir.h"
+#include "data/fetch/temp_dir.h"
 #include "support/fake_mnist.h"
 #include "support/run_command.h"
 #include "support/spawn_qmf.h"

@@ -10,7 +10,7 @@
 
 #include <gtest/gtest.h>
 
-#include "data/temp_dir.h"
+#include "data/fetch/temp_dir.h"
 #include "support/fake_mnist.h"
 #include "support/run_command.h"
 #include "support/train_support.h"

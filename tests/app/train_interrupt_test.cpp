@@ -15,7 +15,7 @@
 #include <gtest/gtest.h>
 
 #include "core/interrupt.h"
-#include "data/temp_dir.h"
+#include "data/fetch/temp_dir.h"
 #include "support/fake_mnist.h"
 #include "support/file_write.h"
 #include "support/run_command.h"

@@ -22,9 +22,9 @@
 
 #include "core/atomic_file.h"
 #include "core/error.h"
-#include "data/file_bytes.h"
-#include "data/temp_dir.h"
-#include "data/user_files.h"
+#include "data/formats/file_bytes.h"
+#include "data/fetch/temp_dir.h"
+#include "data/views/user_files.h"
 #include "support/file_write.h"
 #include "support/run_command.h"
 #include "support/sim_support.h"

@@ -13,7 +13,7 @@
 #include <gtest/gtest.h>
 
 #include "core/staged_dir.h"
-#include "data/temp_dir.h"
+#include "data/fetch/temp_dir.h"
 #include "support/train_support.h"
 
 namespace qmf {

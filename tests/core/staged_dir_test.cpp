@@ -6,7 +6,7 @@
 
 #include <gtest/gtest.h>
 
-#include "data/temp_dir.h"
+#include "data/fetch/temp_dir.h"
 #include "support/train_support.h"
 
 namespace qmf {

@@ -10,11 +10,11 @@
 #include <gtest/gtest.h>
 
 #include "core/error.h"
-#include "data/fetch.h"
-#include "data/idx.h"
-#include "data/idx_write.h"
-#include "data/temp_dir.h"
-#include "data/views.h"
+#include "data/fetch/fetch.h"
+#include "data/formats/idx.h"
+#include "data/formats/idx_write.h"
+#include "data/fetch/temp_dir.h"
+#include "data/views/views.h"
 
 namespace qmf::data {
 namespace {

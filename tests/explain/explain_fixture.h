@@ -8,14 +8,14 @@
 
 #include <gtest/gtest.h>
 
-#include "data/temp_dir.h"
+#include "data/batch.h"
+#include "data/fetch/temp_dir.h"
 #include "explain/explanation.h"
 #include "model/qmfnn_probe.h"
 #include "support/fake_mnist.h"
 #include "support/train_support.h"
 #include "train/run.h"
 #include "train/trained_run.h"
-#include "train/trainer.h"
 
 namespace qmf::testing {
 
@@ -54,7 +54,7 @@ class ExplainFixture : public ::testing::Test {
   static void samples(size_t first, size_t count, std::vector<nn::Matrix>& x, std::vector<int>& y) {
     std::vector<size_t> idx(count);
     std::iota(idx.begin(), idx.end(), first);
-    train::gather(test(), idx, x, y);
+    data::gather(test(), idx, x, y);
   }
 
  private:

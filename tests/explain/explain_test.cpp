@@ -10,13 +10,13 @@
 #include <gtest/gtest.h>
 
 #include "core/rng.h"
+#include "data/batch.h"
 #include "explain/explanation.h"
 #include "explain_fixture.h"
 #include "model/qmfnn_probe.h"
 #include "support/dense_reference.h"
 #include "train/model_factory.h"
 #include "train/run.h"
-#include "train/trainer.h"
 
 namespace qmf {
 namespace {
@@ -347,7 +347,7 @@ TEST_F(ExplainTest, EveryEncodingReadoutAndModalityCountIsExplained) {
     std::vector<int> y;
     std::vector<size_t> idx(data.test.size());
     std::iota(idx.begin(), idx.end(), 0);
-    train::gather(data.test, idx, x, y);
+    data::gather(data.test, idx, x, y);
     nn::Matrix probs, marginal, mixed;
     m->run(x, y, false, probs);
     EXPECT_LT((e.probs - probs).cwiseAbs().maxCoeff(), 1e-12) << "variant " << v;

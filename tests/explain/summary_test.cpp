@@ -4,6 +4,7 @@
 
 #include "explain/summary.h"
 #include "explain_fixture.h"
+#include "train/trainer.h"
 
 namespace qmf {
 namespace {

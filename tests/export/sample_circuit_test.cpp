@@ -1,11 +1,12 @@
 // A trained QMFNN exported for one sample, read back by our own OpenQASM reader and simulated
 // from |0...0>, gives the model's own readout distribution: for every encoding and readout, in
 // both OpenQASM versions.
+#include "data/batch.h"
 #include "export/sample_circuit.h"
 
 #include <gtest/gtest.h>
 
-#include "data/temp_dir.h"
+#include "data/fetch/temp_dir.h"
 #include "export/qasm_reader.h"
 #include "export/qasm_writer.h"
 #include "export/export_support.h"
@@ -13,7 +14,6 @@
 #include "support/train_support.h"
 #include "train/run.h"
 #include "train/trained_run.h"
-#include "train/trainer.h"
 
 namespace qmf::exporter {
 namespace {
@@ -61,7 +61,7 @@ TEST_P(ExportedSample, ReadsBackToTheModelsReadoutDistribution) {
   for (size_t index : {size_t{0}, size_t{5}}) {
     std::vector<nn::Matrix> x;
     std::vector<int> y;
-    train::gather(run.data.test, {&index, 1}, x, y);
+    data::gather(run.data.test, {&index, 1}, x, y);
     nn::Matrix marginal, probs;
     probe.run_from(probe.registers(x), marginal, probs);
     const NumericCircuit exported = sample_circuit(probe, x);

@@ -5,11 +5,11 @@
 
 #include <gtest/gtest.h>
 
-#include "data/fetch.h"
-#include "data/file_bytes.h"
-#include "data/idx.h"
-#include "data/md5.h"
-#include "data/views.h"
+#include "data/fetch/fetch.h"
+#include "data/formats/file_bytes.h"
+#include "data/formats/idx.h"
+#include "data/fetch/md5.h"
+#include "data/views/views.h"
 
 namespace qmf::data {
 namespace {

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "data/cifar.h"
+#include "data/formats/cifar.h"
 #include "support/file_write.h"
 
 namespace qmf::testing {

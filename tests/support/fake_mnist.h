@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "core/rng.h"
-#include "data/idx_write.h"
+#include "data/formats/idx_write.h"
 
 namespace qmf::testing {
 

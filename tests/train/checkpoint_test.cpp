@@ -16,7 +16,7 @@
 #include "core/error.h"
 #include "core/rng.h"
 #include "data/dataset.h"
-#include "data/temp_dir.h"
+#include "data/fetch/temp_dir.h"
 #include "support/checkpoint_bytes.h"
 #include "support/file_write.h"
 #include "support/train_support.h"

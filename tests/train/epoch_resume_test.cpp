@@ -10,7 +10,7 @@
 
 #include "core/error.h"
 #include "core/rng.h"
-#include "data/temp_dir.h"
+#include "data/fetch/temp_dir.h"
 #include "support/fake_mnist.h"
 #include "support/train_support.h"
 #include "train/model_factory.h"

@@ -11,7 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
-#include "data/temp_dir.h"
+#include "data/fetch/temp_dir.h"
 #include "sim/parallel.h"
 #include "support/fake_mnist.h"
 #include "support/file_write.h"

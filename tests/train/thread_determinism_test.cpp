@@ -9,14 +9,14 @@
 #include <gtest/gtest.h>
 
 #include "core/rng.h"
-#include "data/temp_dir.h"
+#include "data/batch.h"
+#include "data/fetch/temp_dir.h"
 #include "support/fake_mnist.h"
 #include "support/run_command.h"
 #include "support/train_support.h"
 #include "train/checkpoint.h"
 #include "train/model_factory.h"
 #include "train/run.h"
-#include "train/trainer.h"
 
 namespace qmf::train {
 namespace {
@@ -54,7 +54,7 @@ class ThreadDeterminism : public ::testing::Test {
     std::vector<nn::Matrix> x;
     std::vector<int> y;
     nn::Matrix probs;
-    gather(d.train, idx, x, y);
+    data::gather(d.train, idx, x, y);
     model->arena().zero_grad();
     model->run(x, y, true, probs);
     const auto g = std::as_const(*model).arena().grads();

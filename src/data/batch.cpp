@@ -1,0 +1,18 @@
+#include "data/batch.h"
+
+namespace qmf::data {
+
+void gather(const Split& split, std::span<const size_t> idx, std::vector<nn::Matrix>& x,
+            std::vector<int>& y) {
+  x.resize(split.x.size());
+  const auto rows = static_cast<Eigen::Index>(idx.size());
+  for (size_t m = 0; m < split.x.size(); ++m) {
+    x[m].resize(rows, split.x[m].cols());
+    for (Eigen::Index r = 0; r < rows; ++r)
+      x[m].row(r) = split.x[m].row(static_cast<Eigen::Index>(idx[r])).cast<double>();
+  }
+  y.resize(idx.size());
+  for (size_t r = 0; r < idx.size(); ++r) y[r] = split.y[idx[r]];
+}
+
+}  // namespace qmf::data
