@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "core/error.h"
-#include "data/temp_dir.h"
+#include "data/fetch/temp_dir.h"
 #include "support/file_write.h"
 #include "train/run_record.h"
 

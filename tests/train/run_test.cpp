@@ -16,6 +16,7 @@
 #include "support/fake_mnist.h"
 #include "support/train_support.h"
 #include "train/checkpoint.h"
+#include "train/run_record.h"
 
 namespace qmf::train {
 namespace {
@@ -58,18 +59,18 @@ class TrainDeterminism : public TrainData {};
 class TrainRunDir : public TrainData {};
 class TrainResume : public TrainData {};
 
-// The per-epoch rows the checkpoint keeps, at full precision:
-// [epoch, train_loss, train_acc, test_loss, test_acc, seconds, train_seconds].
-nlohmann::json rows_of(const fs::path& run) {
-  return load_checkpoint(run / "checkpoint.qmf").extra.at("rows");
+// The per-epoch rows the checkpoint keeps, at full precision.
+std::vector<EpochRow> rows_of(const fs::path& run) {
+  const fs::path file = run / "checkpoint.qmf";
+  return history_from_json(load_checkpoint(file).extra.at("rows"), file);
 }
 
 // Rows without their timing columns, for bit-for-bit comparisons.
-std::vector<std::vector<double>> untimed(const nlohmann::json& rows) {
+std::vector<std::vector<double>> untimed(const std::vector<EpochRow>& rows) {
   std::vector<std::vector<double>> out;
-  for (const auto& r : rows)
-    out.push_back({r[0].get<double>(), r[1].get<double>(), r[2].get<double>(),
-                   r[3].get<double>(), r[4].get<double>()});
+  for (const EpochRow& r : rows)
+    out.push_back({static_cast<double>(r.epoch), r.train_loss, r.train_acc, r.test_loss,
+                   r.test_acc});
   return out;
 }
 
@@ -88,14 +89,14 @@ bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
 // Loss falls every epoch and the final test accuracy is well above chance (4 classes: 0.25,
 // 10 classes: 0.1).
 void expect_learns(const fs::path& run, double min_accuracy) {
-  const nlohmann::json rows = rows_of(run);
+  const std::vector<EpochRow> rows = rows_of(run);
+  const std::string history = history_json(rows).dump();
   ASSERT_GE(rows.size(), 2u);
   for (size_t e = 1; e < rows.size(); ++e)
-    EXPECT_LT(rows[e][1].get<double>(), rows[e - 1][1].get<double>())
-        << "train loss did not fall from epoch " << e << " to " << e + 1 << ": " << rows.dump();
-  EXPECT_LT(rows.back()[3].get<double>(), rows.front()[3].get<double>())
-      << "test loss did not fall: " << rows.dump();
-  EXPECT_GT(rows.back()[4].get<double>(), min_accuracy) << rows.dump();
+    EXPECT_LT(rows[e].train_loss, rows[e - 1].train_loss)
+        << "train loss did not fall from epoch " << e << " to " << e + 1 << ": " << history;
+  EXPECT_LT(rows.back().test_loss, rows.front().test_loss) << "test loss did not fall: " << history;
+  EXPECT_GT(rows.back().test_acc, min_accuracy) << history;
 }
 
 TEST_F(TrainLearning, AmplitudeEncodingLearnsTheGeneratedClasses) {
