@@ -30,12 +30,21 @@ void BM_Gate(benchmark::State& state) {
   auto s = sim.make_state(batch);
   std::vector<sim::cplx> reg(batch << n, sim::cplx(std::pow(2.0, -n / 2.0)));
   const std::vector<double> theta{0.3};
-  sim.forward({{n}, {reg}}, theta, {}, s);  // binds the gate
+  sim.forward({{n}, {reg}}, theta, {}, s);
+  // The kernel alone, with the table and matrix layout the simulator uses for this state.
   const auto& block = prog->blocks()[0];
+  const auto& ops = s.lanes() == 1 ? sim::scalar_ops<T>() : sim::kernel_ops<T>(sim.isa());
+  const sim::MatrixC u = prog->block_matrix(block, theta.data(), nullptr);
+  std::vector<T> u_re, u_im;
+  for (Eigen::Index r = 0; r < u.rows(); ++r)
+    for (Eigen::Index c = 0; c < u.cols(); ++c) {
+      u_re.push_back(static_cast<T>(u(r, c).real()));
+      u_im.push_back(static_cast<T>(u(r, c).imag()));
+    }
   for (auto _ : state)
     for (size_t ch = 0; ch < s.chunks(); ++ch)
-      sim.ops(s).apply(block.geometry, sim.bound()[0].u(), s.chunk(ch), 0,
-                       block.geometry.groups(n));
+      ops.apply(block.geometry, {u_re.data(), u_im.data(), false}, s.chunk(ch), 0,
+                block.geometry.groups(n));
   check_finite(s, state);
   // Every amplitude is read and written once.
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * 2 *

@@ -10,7 +10,7 @@
 namespace qmf::exporter {
 namespace {
 
-constexpr int kMaxQubits = 30;  // sim::Circuit's limit; each bit needs its own measured qubit
+using sim::kMaxQubits;  // each bit needs its own measured qubit
 
 bool is_keyword(std::string_view word) {
   for (std::string_view k :

@@ -1,8 +1,7 @@
 #include "grad/adjoint.h"
 
-#include <algorithm>
-
 #include "core/error.h"
+#include "sim/reverse_pass.h"
 
 namespace qmf::grad {
 namespace {
@@ -11,159 +10,49 @@ using sim::Block;
 using sim::cplx;
 using sim::MatrixC;
 
-// Where each block's K lives inside one chunk's K store.
-struct KLayout {
-  std::vector<size_t> offset;  // re at offset, im at offset + size/2
-  std::vector<size_t> size;
-  size_t per_chunk = 0;
-  KLayout(const std::vector<Block>& blocks, size_t lanes) {
-    for (const Block& b : blocks) {
-      const size_t kk = size_t{1} << (2 * b.width());
-      offset.push_back(per_chunk);
-      size.push_back(2 * kk * (b.per_sample ? lanes : 1));
-      per_chunk += size.back();
-    }
-  }
-};
-
-template <typename T>
-class Sweep {
+// Every block's K for every chunk, one array: block i of chunk ch at ch * per_chunk + offset[i].
+// Chunks keep their own K so that concurrent chunks never share a sum; they are added in chunk
+// order afterwards.
+class KStore {
  public:
-  Sweep(const sim::Simulator<T>& sim, sim::BatchState<T>& phi, sim::BatchState<T>& lambda,
-        std::vector<double>& k, const sim::ProductInput& input, std::span<const int> qubits,
-        std::span<const double> dprobs, Gradients& out)
-      : sim_(sim), prog_(sim.program()), phi_(phi), lambda_(lambda), input_(input),
-        qubits_(qubits), dprobs_(dprobs), out_(out),
-        layout_(prog_.blocks(), static_cast<size_t>(phi.lanes())), k_(k) {
-    k_.assign(phi.chunks() * layout_.per_chunk, 0.0);
-    for (int q : qubits) bits_.push_back(phi.qubits() - 1 - q);
-    out_.registers.assign(input.qubits.size(), {});
-    for (size_t m = 0; m < input.qubits.size(); ++m)
-      out_.registers[m].assign(phi.batch() << input.qubits[m], 0.0);
-  }
-
-  void run() {
-    if (sim_.splits_amplitudes(phi_)) {
-      for (size_t ch = 0; ch < phi_.chunks(); ++ch) run_chunk_split(ch);
-    } else {
-      sim_.parallel()(phi_.chunks(), [&](size_t ch) { run_chunk(ch); });
+  template <typename T>
+  KStore(const sim::ReversePass<T>& pass, std::vector<double>& values) : values_(values) {
+    for (size_t i = 0; i < pass.program().blocks().size(); ++i) {
+      offset_.push_back(per_chunk_);
+      size_.push_back(pass.k_size(i));
+      per_chunk_ += size_.back();
     }
+    values_.assign(pass.chunks() * per_chunk_, 0.0);
   }
-
-  const sim::BatchState<T>& lambda() const { return lambda_; }
-  const KLayout& layout() const { return layout_; }
+  size_t size(size_t block) const { return size_[block]; }
+  double* k(size_t chunk, size_t block) {
+    return values_.data() + chunk * per_chunk_ + offset_[block];
+  }
   const double* k(size_t chunk, size_t block) const {
-    return k_.data() + chunk * layout_.per_chunk + layout_.offset[block];
+    return values_.data() + chunk * per_chunk_ + offset_[block];
   }
 
  private:
-  std::vector<T> seed_weights(size_t ch) const {
-    const size_t outcomes = size_t{1} << bits_.size(), lanes = phi_.lanes();
-    std::vector<T> w(outcomes * lanes, T(0));
-    for (size_t l = 0; l < lanes; ++l) {
-      const size_t b = ch * lanes + l;
-      if (b >= phi_.batch()) break;
-      for (size_t c = 0; c < outcomes; ++c)
-        w[c * lanes + l] = static_cast<T>(dprobs_[b * outcomes + c]);
-    }
-    return w;
-  }
-
-  sim::Matrices<T> udag(size_t i, const std::vector<T>& lanes) const {
-    const Block& b = prog_.blocks()[i];
-    if (!b.per_sample) return sim_.bound()[i].udag();
-    const size_t half = lanes.size() / 2;
-    return {lanes.data(), b.real ? nullptr : lanes.data() + half, true};
-  }
-
-  // Runs the block's adjoint step over groups [g0, g1) adding into `k`.
-  void step(size_t i, size_t ch, const std::vector<T>& lanes, size_t g0, size_t g1,
-            double* k) const {
-    const Block& b = prog_.blocks()[i];
-    const size_t half = layout_.size[i] / 2;
-    sim_.ops(phi_).adjoint(b.geometry, udag(i, lanes), phi_.chunk(ch), lambda_.chunk(ch), g0, g1,
-                           b.per_sample, k, b.real ? nullptr : k + half);
-  }
-
-  std::vector<T> lanes_for(size_t i, size_t ch) const {
-    const Block& b = prog_.blocks()[i];
-    return b.per_sample ? sim_.lane_matrices(b, phi_, ch, true) : std::vector<T>{};
-  }
-
-  void run_chunk(size_t ch) {
-    const auto w = seed_weights(ch);
-    const size_t amps = size_t{1} << phi_.qubits();
-    sim_.ops(phi_).seed(phi_.chunk(ch), lambda_.chunk(ch), bits_.data(),
-                        static_cast<int>(bits_.size()), w.data(), 0, amps);
-    const auto& blocks = prog_.blocks();
-    for (size_t i = blocks.size(); i-- > 0;) {
-      const size_t groups = blocks[i].geometry.groups(phi_.qubits());
-      const size_t seg = sim::Simulator<T>::segment_groups(groups);
-      const auto lanes = lanes_for(i, ch);
-      double* k = k_.data() + ch * layout_.per_chunk + layout_.offset[i];
-      for (size_t j = 0; j < groups / seg; ++j) step(i, ch, lanes, j * seg, (j + 1) * seg, k);
-    }
-    register_gradients(ch);
-  }
-
-  // dL/d(register amplitudes) of the chunk's samples from lambda at the input. A reduction
-  // over all amplitudes into small vectors: one sequential call per chunk, in any mode.
-  void register_gradients(size_t ch) {
-    std::vector<T> regs_buf, grad_buf;
-    const auto regs = sim_.register_lanes(input_, phi_, ch, regs_buf);
-    const auto grads = sim_.register_lanes(input_, phi_, ch, grad_buf, true);
-    sim_.ops(phi_).register_grad(regs, lambda_.chunk(ch), grads, 0, size_t{1} << phi_.qubits());
-    const size_t lanes = phi_.lanes();
-    for (size_t m = 0; m < input_.qubits.size(); ++m) {
-      const size_t dim = size_t{1} << input_.qubits[m];
-      for (size_t l = 0; l < lanes; ++l) {
-        const size_t b = ch * lanes + l;
-        if (b >= phi_.batch()) break;
-        for (size_t i = 0; i < dim; ++i)
-          out_.registers[m][b * dim + i] = {static_cast<double>(grads.data[m][2 * i * lanes + l]),
-                                            static_cast<double>(grads.data[m][(2 * i + 1) * lanes + l])};
-      }
-    }
-  }
-
-  // Same arithmetic as run_chunk, with the segments of each block spread over the threads and
-  // their partial K added in segment order afterwards.
-  void run_chunk_split(size_t ch) {
-    const auto w = seed_weights(ch);
-    const size_t amps = size_t{1} << phi_.qubits(), aseg = sim::Simulator<T>::segment_groups(amps);
-    sim_.parallel()(amps / aseg, [&](size_t j) {
-      sim_.ops(phi_).seed(phi_.chunk(ch), lambda_.chunk(ch), bits_.data(),
-                          static_cast<int>(bits_.size()), w.data(), j * aseg, (j + 1) * aseg);
-    });
-    const auto& blocks = prog_.blocks();
-    for (size_t i = blocks.size(); i-- > 0;) {
-      const size_t groups = blocks[i].geometry.groups(phi_.qubits());
-      const size_t seg = sim::Simulator<T>::segment_groups(groups), segs = groups / seg;
-      const size_t size = layout_.size[i];
-      const auto lanes = lanes_for(i, ch);
-      std::vector<double> partial(segs * size, 0.0);
-      sim_.parallel()(segs, [&](size_t j) {
-        step(i, ch, lanes, j * seg, (j + 1) * seg, partial.data() + j * size);
-      });
-      double* k = k_.data() + ch * layout_.per_chunk + layout_.offset[i];
-      for (size_t j = 0; j < segs; ++j)
-        for (size_t e = 0; e < size; ++e) k[e] += partial[j * size + e];
-    }
-    register_gradients(ch);
-  }
-
-  const sim::Simulator<T>& sim_;
-  const sim::Program& prog_;
-  sim::BatchState<T>& phi_;
-  sim::BatchState<T>& lambda_;
-  const sim::ProductInput& input_;
-  std::span<const int> qubits_;
-  std::span<const double> dprobs_;
-  Gradients& out_;
-  std::vector<int> bits_;
-  KLayout layout_;
-  std::vector<double>& k_;
+  std::vector<double>& values_;
+  std::vector<size_t> offset_, size_;
+  size_t per_chunk_ = 0;
 };
+
+// The whole backward walk: lambda seeded from the loss, every block undone from the last, and
+// the input gradient read off lambda, chunk by chunk however the pass spreads the chunks.
+template <typename T>
+void sweep(const sim::ReversePass<T>& pass, KStore& ks, const sim::ProductInput& input,
+           std::span<const int> qubits, std::span<const double> dprobs, Gradients& out) {
+  out.registers.assign(input.qubits.size(), {});
+  for (size_t m = 0; m < input.qubits.size(); ++m)
+    out.registers[m].assign(pass.batch() << input.qubits[m], 0.0);
+  const size_t blocks = pass.program().blocks().size();
+  pass.each_chunk([&](size_t ch) {
+    pass.seed(ch, qubits, dprobs);
+    for (size_t i = blocks; i-- > 0;) pass.undo(i, ch, ks.k(ch, i));
+    pass.input_gradients(ch, input, out.registers);
+  });
+}
 
 // 2 Re sum_rc D_rc K_rc, with K given as separate real and imaginary arrays of stride `stride`.
 double contract(const MatrixC& d, const double* k_re, const double* k_im, size_t stride) {
@@ -178,7 +67,6 @@ double contract(const MatrixC& d, const double* k_re, const double* k_im, size_t
   return 2 * s;
 }
 
-template <typename T>
 void shared_block_gradient(const sim::Program& prog, std::span<const double> theta, size_t i,
                            const std::vector<double>& k, Gradients& out) {
   const Block& b = prog.blocks()[i];
@@ -194,20 +82,20 @@ void shared_block_gradient(const sim::Program& prog, std::span<const double> the
 }
 
 template <typename T>
-void sample_block_gradient(const sim::Simulator<T>& sim, const Sweep<T>& sweep,
-                           const sim::BatchState<T>& s, size_t i, Gradients& out) {
-  const sim::Program& prog = sim.program();
+void sample_block_gradient(const sim::ReversePass<T>& pass, const KStore& ks, size_t i,
+                           Gradients& out) {
+  const sim::Program& prog = pass.program();
   const Block& b = prog.blocks()[i];
   const sim::Gate& g = prog.circuit().gates()[b.gates[0]];
-  const size_t lanes = s.lanes(), sp = prog.circuit().sample_params();
-  const size_t half = sweep.layout().size[i] / 2;
-  for (size_t ch = 0; ch < s.chunks(); ++ch)
+  const size_t lanes = pass.lanes(), sp = prog.circuit().sample_params();
+  const size_t half = ks.size(i) / 2;
+  for (size_t ch = 0; ch < pass.chunks(); ++ch)
     for (size_t l = 0; l < lanes; ++l) {
       const size_t sample = ch * lanes + l;
-      if (sample >= s.batch()) break;
-      const double* angles = sim.sample_angles().data() + sample * sp;
-      const double* k = sweep.k(ch, i) + l;
-      const std::vector<MatrixC> d = prog.block_derivatives(b, sim.theta().data(), angles);
+      if (sample >= pass.batch()) break;
+      const double* k = ks.k(ch, i) + l;
+      const std::vector<MatrixC> d =
+          prog.block_derivatives(b, pass.theta().data(), pass.sample_angles(sample));
       for (int p = 0; p < sim::info(g.kind).params; ++p) {
         const double v = contract(d[p], k, b.real ? nullptr : k + half, lanes);
         const sim::Angle a = g.angles[p];
@@ -231,27 +119,22 @@ void Adjoint<T>::run(const sim::Simulator<T>& sim, sim::BatchState<T>& state,
   for (int q : qubits)
     if (q < 0 || q >= state.qubits())
       throw Error(fmt::format("adjoint: qubit {} out of range 0..{}", q, state.qubits() - 1));
-  QMF_CHECK(sim.bound().size() == prog.blocks().size(), "adjoint before forward");
-  sim.check_state(state, "adjoint", true);
-  if (!lambda_ || lambda_->batch() != state.batch() || lambda_->lanes() != state.lanes() ||
-      lambda_->qubits() != state.qubits())
-    lambda_ = std::make_unique<sim::BatchState<T>>(state.qubits(), state.batch(), state.lanes());
-
-  Sweep<T> sweep(sim, state, *lambda_, k_, input, qubits, dprobs, out);
-  sweep.run();
+  const sim::ReversePass<T> pass(sim, state, lambda_);
+  KStore ks(pass, k_);
+  sweep(pass, ks, input, qubits, dprobs, out);
 
   out.theta.assign(prog.circuit().shared_params(), 0.0);
   out.sample.assign(state.batch() * prog.circuit().sample_params(), 0.0);
   std::vector<double> k;
   for (size_t i = 0; i < prog.blocks().size(); ++i) {
     if (prog.blocks()[i].per_sample) {
-      sample_block_gradient(sim, sweep, state, i, out);
+      sample_block_gradient(pass, ks, i, out);
       continue;
     }
-    k.assign(sweep.layout().size[i], 0.0);
+    k.assign(ks.size(i), 0.0);
     for (size_t ch = 0; ch < state.chunks(); ++ch)  // chunk order: thread-count independent
-      for (size_t e = 0; e < k.size(); ++e) k[e] += sweep.k(ch, i)[e];
-    shared_block_gradient<T>(prog, sim.theta(), i, k, out);
+      for (size_t e = 0; e < k.size(); ++e) k[e] += ks.k(ch, i)[e];
+    shared_block_gradient(prog, pass.theta(), i, k, out);
   }
 }
 

@@ -1,8 +1,9 @@
 #pragma once
-// Batched adjoint differentiation (Jones and Gacon, arXiv:2009.02823) over the simulator's state
-// interface. The loss reaches the circuit through marginal probabilities: given dL/dP(c) per
-// sample, the adjoint state starts as lambda = sum_c dL/dP(c) Pi_c psi and is walked back with
-// the state itself, two working states per sample whatever the number of parameters.
+// Batched adjoint differentiation (Jones and Gacon, arXiv:2009.02823), written once against the
+// state interface of sim/reverse_pass.h. The loss reaches the circuit through marginal
+// probabilities: given dL/dP(c) per sample, the adjoint state starts as
+// lambda = sum_c dL/dP(c) Pi_c psi and is walked back with the state itself, two working states
+// per sample whatever the number of parameters.
 //
 // Per block (a fused product of gates, sim/program.h) one pass computes
 //   phi <- U^dag phi,   K[r][c] = sum conj(lambda[r]) phi[c],   lambda <- U^dag lambda,

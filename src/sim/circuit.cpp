@@ -13,8 +13,9 @@ bool Gate::per_sample() const {
 }
 
 Circuit::Circuit(int qubits) : qubits_(qubits) {
-  if (qubits < 1 || qubits > 30)
-    throw Error(fmt::format("circuit: {} qubits requested; supported range is 1..30", qubits));
+  if (qubits < 1 || qubits > kMaxQubits)
+    throw Error(fmt::format("circuit: {} qubits requested; supported range is 1..{}", qubits,
+                            kMaxQubits));
 }
 
 void Circuit::add(GateKind kind, std::array<int, 3> qubits, std::array<Angle, 3> angles) {

@@ -12,6 +12,9 @@
 
 namespace qmf::sim {
 
+// The largest circuit: a state of 2^30 doubles per sample is already 16 GiB.
+inline constexpr int kMaxQubits = 30;
+
 struct Angle {
   enum class Source : uint8_t { Shared, PerSample } source = Source::Shared;
   uint32_t index = 0;

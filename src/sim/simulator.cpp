@@ -38,11 +38,6 @@ const KernelOps<T>& Simulator<T>::ops(const BatchState<T>& s) const {
 }
 
 template <typename T>
-bool Simulator<T>::splits_amplitudes(const BatchState<T>& s) const {
-  return s.chunks() < static_cast<size_t>(par_.threads()) && s.qubits() >= 14;
-}
-
-template <typename T>
 void Simulator<T>::bind(std::span<const double> theta) {
   const auto& blocks = program_->blocks();
   bound_.resize(blocks.size());
@@ -55,11 +50,13 @@ void Simulator<T>::bind(std::span<const double> theta) {
 }
 
 template <typename T>
-std::vector<T> Simulator<T>::lane_matrices(const Block& b, const BatchState<T>& s, size_t chunk,
-                                           bool adjoint) const {
+Matrices<T> Simulator<T>::block_matrices(size_t i, const BatchState<T>& s, size_t chunk,
+                                         bool adjoint, std::vector<T>& m) const {
+  const Block& b = program_->blocks()[i];
+  if (!b.per_sample) return adjoint ? bound_[i].udag() : bound_[i].u();
   const size_t kk = size_t{1} << (2 * b.width()), lanes = s.lanes();
   const size_t sp = program_->circuit().sample_params();
-  std::vector<T> m(2 * kk * lanes, T(0));
+  m.assign(2 * kk * lanes, T(0));
   std::vector<double> zero(sp, 0.0);
   for (size_t l = 0; l < lanes; ++l) {
     const size_t sample = chunk * lanes + l;
@@ -74,7 +71,7 @@ std::vector<T> Simulator<T>::lane_matrices(const Block& b, const BatchState<T>& 
       m[(kk + e) * lanes + l] = static_cast<T>(v.imag());
     }
   }
-  return m;
+  return {m.data(), b.real ? nullptr : m.data() + kk * lanes, true};
 }
 
 template <typename T>
@@ -147,18 +144,6 @@ RegisterLanes<T> Simulator<T>::register_lanes(const ProductInput& in, const Batc
 }
 
 template <typename T>
-void Simulator<T>::apply_block(size_t i, const BatchState<T>& s, size_t chunk,
-                               const std::vector<T>& lanes, size_t g0, size_t g1) const {
-  const Block& b = program_->blocks()[i];
-  Matrices<T> u = bound_[i].u();
-  if (b.per_sample) {
-    const size_t half = lanes.size() / 2;
-    u = {lanes.data(), b.real ? nullptr : lanes.data() + half, true};
-  }
-  ops(s).apply(b.geometry, u, s.chunk(chunk), g0, g1);
-}
-
-template <typename T>
 void Simulator<T>::forward(const ProductInput& input, std::span<const double> theta,
                            std::span<const double> sample_angles, BatchState<T>& s) {
   const Circuit& c = program_->circuit();
@@ -180,31 +165,21 @@ void Simulator<T>::forward(const ProductInput& input, std::span<const double> th
 
   const auto& blocks = program_->blocks();
   const size_t amps = size_t{1} << s.qubits();
-  if (!splits_amplitudes(s)) {
-    par_(s.chunks(), [&](size_t ch) {
-      std::vector<T> buffer;
-      ops(s).product(register_lanes(input, s, ch, buffer), s.chunk(ch), 0, amps);
-      for (size_t i = 0; i < blocks.size(); ++i) {
-        const auto lanes = blocks[i].per_sample ? lane_matrices(blocks[i], s, ch, false)
-                                                : std::vector<T>{};
-        apply_block(i, s, ch, lanes, 0, blocks[i].geometry.groups(s.qubits()));
-      }
-    });
-    return;
-  }
-  for (size_t ch = 0; ch < s.chunks(); ++ch) {
-    const size_t seg = segment_groups(amps);
+  const Traversal walk = traversal(s);
+  walk.each_chunk(s.chunks(), [&](size_t ch) {
     std::vector<T> buffer;
     const RegisterLanes<T> regs = register_lanes(input, s, ch, buffer);
-    par_(amps / seg, [&](size_t j) { ops(s).product(regs, s.chunk(ch), j * seg, (j + 1) * seg); });
+    walk.each_segment(amps, [&](size_t, size_t a0, size_t a1) {
+      ops(s).product(regs, s.chunk(ch), a0, a1);
+    });
+    std::vector<T> lanes;
     for (size_t i = 0; i < blocks.size(); ++i) {
-      const auto lanes = blocks[i].per_sample ? lane_matrices(blocks[i], s, ch, false)
-                                              : std::vector<T>{};
-      const size_t groups = blocks[i].geometry.groups(s.qubits());
-      const size_t gs = segment_groups(groups);
-      par_(groups / gs, [&](size_t j) { apply_block(i, s, ch, lanes, j * gs, (j + 1) * gs); });
+      const Matrices<T> u = block_matrices(i, s, ch, false, lanes);
+      walk.each_segment(blocks[i].geometry.groups(s.qubits()), [&](size_t, size_t g0, size_t g1) {
+        ops(s).apply(blocks[i].geometry, u, s.chunk(ch), g0, g1);
+      });
     }
-  }
+  });
 }
 
 template <typename T>
@@ -222,20 +197,16 @@ void Simulator<T>::marginal(const BatchState<T>& s, std::span<const int> qubits,
       throw Error(fmt::format("marginal: qubit {} out of range 0..{}", qubits[j], n - 1));
     bits[j] = n - 1 - qubits[j];
   }
-  const size_t seg = segment_groups(amps), segs = amps / seg;
-  // partial[(chunk * segs + j) * outcomes * lanes ...]: one buffer per (chunk, segment).
+  const size_t segs = Traversal::segments(amps);
+  // One partial sum per (chunk, segment), added in that order below, whichever walk fills them.
   std::vector<T> partial(s.chunks() * segs * outcomes * lanes, T(0));
-  const auto run = [&](size_t ch, size_t j) {
-    ops(s).marginal(s.chunk(ch), bits.data(), q, j * seg, (j + 1) * seg,
-                    partial.data() + (ch * segs + j) * outcomes * lanes);
-  };
-  if (splits_amplitudes(s)) {
-    for (size_t ch = 0; ch < s.chunks(); ++ch) par_(segs, [&](size_t j) { run(ch, j); });
-  } else {
-    par_(s.chunks(), [&](size_t ch) {
-      for (size_t j = 0; j < segs; ++j) run(ch, j);
+  const Traversal walk = traversal(s);
+  walk.each_chunk(s.chunks(), [&](size_t ch) {
+    walk.each_segment(amps, [&](size_t j, size_t a0, size_t a1) {
+      ops(s).marginal(s.chunk(ch), bits.data(), q, a0, a1,
+                      partial.data() + (ch * segs + j) * outcomes * lanes);
     });
-  }
+  });
   std::fill(out.begin(), out.end(), 0.0);
   for (size_t ch = 0; ch < s.chunks(); ++ch)
     for (size_t j = 0; j < segs; ++j)

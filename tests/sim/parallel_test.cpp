@@ -75,8 +75,8 @@ TYPED_TEST(SimParallel, AmplitudeSplitIsBitIdenticalAndCorrect) {
     {
       sim::Simulator<T> s1(prog, {1, isa}), s2(prog, {2, isa});
       const auto st = s2.make_state(1);
-      EXPECT_FALSE(s1.splits_amplitudes(st));
-      EXPECT_TRUE(s2.splits_amplitudes(st)) << "n=14, batch 1, 2 threads must split amplitudes";
+      EXPECT_FALSE(s1.traversal(st).splits_amplitudes());
+      EXPECT_TRUE(s2.traversal(st).splits_amplitudes()) << "n=14, batch 1, 2 threads must split amplitudes";
     }
     const auto serial = run_problem<T>(p, prog, {1, isa});
     const auto parallel = run_problem<T>(p, prog, {2, isa});
@@ -110,7 +110,7 @@ TYPED_TEST(SimParallel, AmplitudeSplitWithPacksAndSeveralChunks) {
     const auto prog = compile(p.circuit);
     sim::Simulator<T> s(prog, {threads, sim::best_isa()});
     const auto st = s.make_state(batch);
-    EXPECT_TRUE(s.splits_amplitudes(st)) << "batch " << batch << " threads " << threads;
+    EXPECT_TRUE(s.traversal(st).splits_amplitudes()) << "batch " << batch << " threads " << threads;
     const auto serial = run_problem<T>(p, prog, {1, sim::best_isa()});
     const auto parallel = run_problem<T>(p, prog, {threads, sim::best_isa()});
     expect_identical(serial, parallel,
