@@ -46,7 +46,7 @@ class ExplainFixture : public ::testing::Test {
   static std::filesystem::path data_dir() { return dir_->path() / "data"; }
   static train::TrainedRun& run() { return *run_; }
   static model::Model& model() { return *run_->model; }
-  static model::QmfnnProbe& probe() { return dynamic_cast<model::QmfnnProbe&>(*run_->model); }
+  static model::QmfnnProbe& probe() { return *run_->model->probe(); }
   static const data::Split& test() { return run_->data.test; }
   static const explain::Explanation& explanation() { return *explanation_; }
 
