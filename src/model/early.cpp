@@ -16,8 +16,8 @@ class Early final : public Model {
 
   void init(Rng& rng) override { mlp_.init(rng); }
 
-  double forward(const std::vector<nn::Matrix>& x, std::span<const int> y,
-                 nn::Matrix& probs) override {
+  double run_forward(const std::vector<nn::Matrix>& x, std::span<const int> y,
+                     nn::Matrix& probs) override {
     return classify(mlp_.forward(concat_columns(x)), y, probs, dlogits_);
   }
 

@@ -60,8 +60,8 @@ class Evidential final : public Model {
 
   void init(Rng& rng) override { head_.init(rng); }
 
-  double forward(const std::vector<nn::Matrix>& x, std::span<const int> y,
-                 nn::Matrix& probs) override {
+  double run_forward(const std::vector<nn::Matrix>& x, std::span<const int> y,
+                     nn::Matrix& probs) override {
     // The Toffolis have no angles. The readout's gradient is kept for backward(): it costs
     // next to nothing beside the circuit.
     return evidential_readout(head_.forward(x, {}), y, probs, &dmarginal_);

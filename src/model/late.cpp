@@ -25,8 +25,8 @@ class Late final : public Model {
     for (auto& mlp : mlps_) mlp->init(rng);
   }
 
-  double forward(const std::vector<nn::Matrix>& x, std::span<const int> y,
-                 nn::Matrix& probs) override {
+  double run_forward(const std::vector<nn::Matrix>& x, std::span<const int> y,
+                     nn::Matrix& probs) override {
     QMF_CHECK(x.size() == mlps_.size(), "{} modalities given, the model has {}", x.size(),
               mlps_.size());
     for (size_t m = 0; m < mlps_.size(); ++m) {

@@ -35,8 +35,8 @@ class Lmf final : public Model {
       v = rng.uniform(-bound, bound);
   }
 
-  double forward(const std::vector<nn::Matrix>& x, std::span<const int> y,
-                 nn::Matrix& probs) override {
+  double run_forward(const std::vector<nn::Matrix>& x, std::span<const int> y,
+                     nn::Matrix& probs) override {
     const auto& a = embed_.forward(x);
     const size_t mods = a.size();
     u_.resize(mods);

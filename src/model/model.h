@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/error.h"
 #include "core/rng.h"
 #include "nn/arena.h"
 #include "nn/tensor.h"
@@ -26,14 +27,20 @@ class Model {
   // x: one (B x D_m) matrix per modality; y: B labels in [0, C). Writes the class
   // probabilities (B x C) and returns the batch-mean loss. Keeps what backward() needs; never
   // touches the gradients, so evaluation may run between training steps.
-  virtual double forward(const std::vector<nn::Matrix>& x, std::span<const int> y,
-                         nn::Matrix& probs) = 0;
+  double forward(const std::vector<nn::Matrix>& x, std::span<const int> y, nn::Matrix& probs) {
+    const double loss = run_forward(x, y, probs);
+    backward_pending_ = true;
+    return loss;
+  }
 
   // The gradient rule, in this one place: backward() OVERWRITES arena().grads() with
   // dLoss/dparams of the last forward() (it zeroes them, then the model adds its layers'
-  // gradients). Nobody else zeroes gradients, and calling it twice gives the same gradients,
-  // not twice them.
+  // gradients), so nobody zeroes gradients by hand. At most one backward() per forward(): the
+  // quantum models' adjoint sweep consumes the state the forward left, so a second call is a
+  // QMF_CHECK error rather than wrong gradients.
   void backward() {
+    QMF_CHECK(backward_pending_, "backward() needs a forward() before it, one per forward()");
+    backward_pending_ = false;
     arena_.zero_grad();
     add_gradients();
   }
@@ -50,8 +57,13 @@ class Model {
   nn::ParameterArena arena_;
 
  private:
+  // forward() without the bookkeeping.
+  virtual double run_forward(const std::vector<nn::Matrix>& x, std::span<const int> y,
+                             nn::Matrix& probs) = 0;
   // Adds dLoss/dparams of the last forward() into arena().grads(), which backward() has zeroed.
   virtual void add_gradients() = 0;
+
+  bool backward_pending_ = false;
 };
 
 }  // namespace qmf::model

@@ -38,8 +38,8 @@ class Qmfnn final : public Model, public QmfnnProbe {
     if (expval_layer_) expval_layer_->init(rng);
   }
 
-  double forward(const std::vector<nn::Matrix>& x, std::span<const int> y,
-                 nn::Matrix& probs) override {
+  double run_forward(const std::vector<nn::Matrix>& x, std::span<const int> y,
+                     nn::Matrix& probs) override {
     const nn::Matrix& marginal = head_.forward(x, angles());
     // Each readout's loss gradient costs next to nothing beside the circuit: it is kept now,
     // from the same values, for backward().

@@ -50,8 +50,8 @@ class QmfnnClassical final : public Model {
     head_->init(rng);
   }
 
-  double forward(const std::vector<nn::Matrix>& x, std::span<const int> y,
-                 nn::Matrix& probs) override {
+  double run_forward(const std::vector<nn::Matrix>& x, std::span<const int> y,
+                     nn::Matrix& probs) override {
     QMF_CHECK(x.size() == ffn_.size(), "{} modalities given, the model has {}", x.size(),
               ffn_.size());
     h_.resize(ffn_.size());

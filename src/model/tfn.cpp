@@ -42,8 +42,8 @@ class Tfn final : public Model {
     head_.init(rng);
   }
 
-  double forward(const std::vector<nn::Matrix>& x, std::span<const int> y,
-                 nn::Matrix& probs) override {
+  double run_forward(const std::vector<nn::Matrix>& x, std::span<const int> y,
+                     nn::Matrix& probs) override {
     const auto& a = embed_.forward(x);
     // prefix_[m] = a_1 (x) ... (x) a_{m+1}; the last one is Z.
     prefix_.resize(a.size());

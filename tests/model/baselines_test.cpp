@@ -190,7 +190,8 @@ TEST(QmfnnAblation, NoEntanglersMeansNoFusionCrxAndFewerQuantumParameters) {
   EXPECT_EQ(gates_of(full, sim::GateKind::CRX), gates_of(no_fusion, sim::GateKind::CRX));
 
   const auto counts = [](bool entangle) {
-    return make_qmfnn({.dims = kSplitH2, .k = {4, 4}, .entangle = entangle, .threads = 1})
+    return make_qmfnn(
+               {.dims = kSplitH2, .settings = {.k = {4, 4}, .entangle = entangle}, .threads = 1})
         ->arena()
         .counts();
   };

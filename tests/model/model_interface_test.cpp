@@ -1,10 +1,12 @@
 // The forward/backward contract of model.h, for every model kind: forward() leaves the
-// gradients alone, backward() overwrites them, so a second backward() gives the same ones.
+// gradients alone, backward() overwrites them (stale values do not leak in) and comes once per
+// forward().
 #include <gtest/gtest.h>
 
 #include <cstring>
 #include <functional>
 #include <memory>
+#include <stdexcept>
 #include <utility>
 #include <vector>
 
@@ -81,12 +83,19 @@ TEST_P(ModelInterface, ForwardLeavesTheGradientsAlone) {
 TEST_P(ModelInterface, BackwardOverwritesTheGradients) {
   model_->forward(x_, y_, probs_);
   model_->backward();
-  const std::vector<double> once = grads();
-  // Neither a second backward nor stale values in the buffer change the result.
-  model_->backward();
-  EXPECT_TRUE(same_bits(grads(), once));
+  const std::vector<double> clean = grads();
   fill_grads(7.0);
+  model_->forward(x_, y_, probs_);
   model_->backward();
+  EXPECT_TRUE(same_bits(grads(), clean));
+}
+
+TEST_P(ModelInterface, ASecondBackwardWithoutAForwardIsRefused) {
+  EXPECT_THROW(model_->backward(), std::logic_error);
+  model_->forward(x_, y_, probs_);
+  model_->backward();
+  const std::vector<double> once = grads();
+  EXPECT_THROW(model_->backward(), std::logic_error);
   EXPECT_TRUE(same_bits(grads(), once));
 }
 
