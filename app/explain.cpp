@@ -78,7 +78,7 @@ void run_explain(const ExplainOptions& opt) {
                                       .model = run.model->describe(),
                                       .view = run.data.view,
                                       .modality_names = run.data.modality_names,
-                                      .encoding = probe.spec().encoding,
+                                      .encoding = probe.spec().settings.encoding,
                                       .overrides = opt.sets});
   report::write_explain_report(staged.path(), r);
   staged.commit();

@@ -50,7 +50,7 @@ std::string header(const ExportOptions& opt, const train::TrainedRun& run, model
                    size_t sample, int label, const nn::Matrix& marginal, const nn::Matrix& probs) {
   const model::QmfnnSpec& spec = probe.spec();
   std::string readout =
-      spec.readout == Readout::probs
+      spec.settings.readout == Readout::probs
           ? fmt::format(
                 "class c (c < {}) has probability P(c) / sum_{{c' < {}}} P(c'), where c is "
                 "the measured bits c[0..{}] read as a big-endian integer",
@@ -67,7 +67,8 @@ std::string header(const ExportOptions& opt, const train::TrainedRun& run, model
       "readout: {}\n"
       "expected distribution of c (outcome 0, 1, ...): {}\n"
       "class probabilities of the model: {}",
-      opt.run, sample, label, run.data.view, run.model->describe(), name_of(spec.encoding),
+      opt.run, sample, label, run.data.view, run.model->describe(),
+      name_of(spec.settings.encoding),
       readout, fmt::join(p, " "), fmt::join(q, " "));
 }
 

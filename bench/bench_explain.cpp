@@ -41,7 +41,7 @@ bool fused_probabilities_match(model::Model& model, const explain::Explanation& 
   std::vector<int> y;
   data::gather(split, idx, x, y);
   nn::Matrix probs;
-  model.run(x, y, false, probs);
+  model.forward(x, y, probs);
   return (probs - e.probs).cwiseAbs().maxCoeff() < 1e-12;
 }
 
@@ -53,7 +53,7 @@ void BM_Explain(benchmark::State& state) {
   const data::Multimodal d = random_split_h2(rng);
   auto model = train::make_model(c, d);
   model->init(rng);
-  auto& probe = dynamic_cast<model::QmfnnProbe&>(*model);
+  auto& probe = *model->probe();
 
   data::Split head;
   for (const auto& x : d.test.x) head.x.push_back(x.topRows(300));

@@ -22,7 +22,6 @@ void BM_ModelStep(benchmark::State& state) {
   c.model.kind = kind;
   c.model.k = {static_cast<int>(state.range(2))};
   c.train.threads = 1;
-  Eigen::setNbThreads(1);  // the baselines' products, like the circuit, on one thread
   data::Multimodal d;
   d.classes = 10;
   for (int m = 0; m < modalities; ++m) d.train.x.emplace_back(0, 16);
@@ -38,8 +37,8 @@ void BM_ModelStep(benchmark::State& state) {
   nn::Matrix probs;
   double loss = 0;
   for (auto _ : state) {
-    model->arena().zero_grad();
-    loss = model->run(x, y, true, probs);
+    loss = model->forward(x, y, probs);
+    model->backward();
   }
   if (!std::isfinite(loss)) state.SkipWithError("non-finite loss");
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * batch);

@@ -4,8 +4,8 @@
 
 #include <cmath>
 
-#include "default_circuit.h"
 #include "grad/adjoint.h"
+#include "model/circuit_bench.h"
 #include "sim/simulator.h"
 
 namespace qmf::bench {
@@ -63,7 +63,7 @@ BENCHMARK(BM_Gate<float>)->Apply(gate_args);
 template <typename T>
 void BM_DefaultForward(benchmark::State& state) {
   const size_t batch = static_cast<size_t>(state.range(0));
-  DefaultWorkload w(batch);
+  const model::DefaultCircuitWorkload w(batch);
   sim::Simulator<T> sim(w.program, {static_cast<int>(state.range(1))});
   auto s = sim.make_state(batch);
   std::vector<double> probs(w.dprobs.size());
@@ -78,7 +78,7 @@ void BM_DefaultForward(benchmark::State& state) {
 template <typename T>
 void BM_DefaultGradient(benchmark::State& state) {
   const size_t batch = static_cast<size_t>(state.range(0));
-  DefaultWorkload w(batch);
+  const model::DefaultCircuitWorkload w(batch);
   sim::Simulator<T> sim(w.program, {static_cast<int>(state.range(1))});
   auto s = sim.make_state(batch);
   std::vector<double> probs(w.dprobs.size());

@@ -30,10 +30,6 @@ enum class CorruptKind { noise, blank };
 inline constexpr Spelling<CorruptKind> kCorruptKinds[] = {{CorruptKind::noise, "noise"},
                                                           {CorruptKind::blank, "blank"}};
 
-enum class Activation { relu, tanh };
-inline constexpr Spelling<Activation> kActivations[] = {{Activation::relu, "relu"},
-                                                        {Activation::tanh, "tanh"}};
-
 enum class ConvBlock { conv6, su4 };
 inline constexpr Spelling<ConvBlock> kConvBlocks[] = {{ConvBlock::conv6, "conv6"},
                                                       {ConvBlock::su4, "su4"}};
@@ -48,23 +44,18 @@ enum class Fusion { entangle, evidential };
 inline constexpr Spelling<Fusion> kFusions[] = {{Fusion::entangle, "entangle"},
                                                 {Fusion::evidential, "evidential"}};
 
-enum class Optimizer { adam, sgd };
-inline constexpr Spelling<Optimizer> kOptimizers[] = {{Optimizer::adam, "adam"},
-                                                      {Optimizer::sgd, "sgd"}};
-
 // "double" and "float" are keywords, hence the f64/f32 enumerators.
 enum class Precision { f64, f32 };
 inline constexpr Spelling<Precision> kPrecisions[] = {{Precision::f64, "double"},
                                                       {Precision::f32, "float"}};
 
-// Found by argument-dependent lookup, so the templates below work for every choice above.
+// Found by argument-dependent lookup, so the templates below work for every choice above (and
+// for choices spelled next to their own type: nn::Activation, nn::OptimizerKind).
 constexpr std::span<const Spelling<Encoding>> spellings(Encoding) { return kEncodings; }
-constexpr std::span<const Spelling<Activation>> spellings(Activation) { return kActivations; }
 constexpr std::span<const Spelling<CorruptKind>> spellings(CorruptKind) { return kCorruptKinds; }
 constexpr std::span<const Spelling<ConvBlock>> spellings(ConvBlock) { return kConvBlocks; }
 constexpr std::span<const Spelling<Readout>> spellings(Readout) { return kReadouts; }
 constexpr std::span<const Spelling<Fusion>> spellings(Fusion) { return kFusions; }
-constexpr std::span<const Spelling<Optimizer>> spellings(Optimizer) { return kOptimizers; }
 constexpr std::span<const Spelling<Precision>> spellings(Precision) { return kPrecisions; }
 
 template <class E>

@@ -9,6 +9,7 @@
 #include "explain/ablation.h"
 #include "explain/explanation.h"
 #include "model/readout.h"
+#include "nn/argmax.h"
 #include "train/progress.h"
 
 namespace qmf::explain {
@@ -31,7 +32,7 @@ class Explainer {
     for (size_t b = 0; b < y.size(); ++b) {
       const auto row = static_cast<nn::Index>(first + b);
       out_.label[first + b] = y[b];
-      out_.prediction[first + b] = argmax(probs, static_cast<nn::Index>(b));
+      out_.prediction[first + b] = nn::argmax(probs, static_cast<nn::Index>(b));
       out_.probs.row(row) = probs.row(static_cast<nn::Index>(b));
     }
     for (size_t m = 0; m < k_.size(); ++m) ablate(registers, probs, y, first, m);
@@ -46,12 +47,6 @@ class Explainer {
 
  private:
   int qubits() const { return std::accumulate(k_.begin(), k_.end(), 0); }
-
-  static int argmax(const nn::Matrix& p, nn::Index row) {
-    nn::Index best = 0;
-    p.row(row).maxCoeff(&best);
-    return static_cast<int>(best);
-  }
 
   static double log_p(double p) { return std::log(p + model::kProbFloor); }
 
@@ -121,8 +116,8 @@ class Explainer {
       const double p = log_p(probs(i, y[b]));
       out_.attribution_uniform(row, col) = p - log_p(uniform(i, y[b]));
       out_.attribution_mixed(row, col) = p - log_p(mixed(i, y[b]));
-      out_.prediction_ablated(row, col) = argmax(uniform, i);
-      out_.prediction_mixed(row, col) = argmax(mixed, i);
+      out_.prediction_ablated(row, col) = nn::argmax(uniform, i);
+      out_.prediction_mixed(row, col) = nn::argmax(mixed, i);
     }
   }
 
@@ -147,7 +142,7 @@ class Explainer {
 Explanation blank_explanation(const model::QmfnnProbe& probe, size_t n, size_t examples) {
   Explanation e;
   e.classes = probe.spec().classes;
-  e.k = probe.spec().k;
+  e.k = probe.spec().settings.k;
   const auto rows = static_cast<nn::Index>(n), m = static_cast<nn::Index>(e.k.size());
   e.label.resize(n);
   e.prediction.resize(n);
@@ -168,7 +163,7 @@ constexpr size_t kBatchAmplitudes = size_t{1} << 26;
 // Samples per batch: options.batch, fewer when wide registers make each sample's circuit runs
 // (3 + M + sum of 2^k_m rows of 2^n amplitudes) exceed kBatchAmplitudes; at least one.
 size_t batch_size(const model::QmfnnProbe& probe, const Options& options) {
-  const std::vector<int>& k = probe.spec().k;
+  const std::vector<int>& k = probe.spec().settings.k;
   size_t rows = 3 + k.size();
   for (const int km : k) rows += size_t{1} << km;
   const size_t per_sample = rows << std::accumulate(k.begin(), k.end(), 0);

@@ -8,7 +8,7 @@ namespace qmf::explain {
 
 model::QmfnnProbe& require_probe(const train::TrainedRun& run, const std::filesystem::path& dir,
                                  std::string_view command) {
-  if (auto* probe = dynamic_cast<model::QmfnnProbe*>(run.model.get())) return *probe;
+  if (model::QmfnnProbe* probe = run.model->probe()) return *probe;
   const ModelConfig& m = run.config.model;
   // The model's own kind() can be an internal name ("qmfnn-evidential"); the config's keys are
   // what the user wrote and can look up.

@@ -40,13 +40,14 @@ NumericCircuit sample_circuit(model::QmfnnProbe& probe, const std::vector<nn::Ma
   const model::QmfCircuit& qc = probe.qmf_circuit();
   NumericCircuit out{sim::Circuit(qc.circuit.qubits()), {}, qc.readout};
   std::vector<double> sample_row;  // the angle encoding's per-sample RY angles, register order
-  if (spec.encoding == Encoding::angle) {
+  if (spec.settings.encoding == Encoding::angle) {
     for (const nn::Matrix& h : probe.features(x))
       for (nn::Index j = 0; j < h.cols(); ++j) sample_row.push_back(h(0, j));
   } else {
     const model::QmfnnProbe::Registers regs = probe.registers(x);
-    for (size_t m = 0, q0 = 0; m < regs.size(); q0 += spec.k[m], ++m)
-      append_state_prep(out, static_cast<int>(q0), spec.k[m], unit_amplitudes(regs[m], m));
+    const std::vector<int> starts = model::register_starts(spec.settings.k);
+    for (size_t m = 0; m < regs.size(); ++m)
+      append_state_prep(out, starts[m], spec.settings.k[m], unit_amplitudes(regs[m], m));
   }
   append(out, to_numeric(qc.circuit, probe.angles(), sample_row));
   return out;

@@ -36,12 +36,10 @@ std::vector<nn::Index> mlp_sizes(size_t in, const std::vector<int>& hidden, int 
   return sizes;
 }
 
-double classify(const nn::Matrix& logits, std::span<const int> y, bool train, nn::Matrix& probs,
+double classify(const nn::Matrix& logits, std::span<const int> y, nn::Matrix& probs,
                 nn::Matrix& dlogits) {
   nn::softmax(logits, probs);
-  const double loss = nn::softmax_cross_entropy(logits, y, dlogits);
-  if (!train) dlogits.resize(0, 0);
-  return loss;
+  return nn::softmax_cross_entropy(logits, y, dlogits);
 }
 
 nn::Matrix concat_columns(const std::vector<nn::Matrix>& x) {

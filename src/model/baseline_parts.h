@@ -21,9 +21,10 @@ size_t total(const std::vector<size_t>& dims);
 // Layer sizes {in, hidden..., out} for nn::Mlp.
 std::vector<nn::Index> mlp_sizes(size_t in, const std::vector<int>& hidden, int out);
 
-// Softmax cross-entropy on the logits: writes probs = softmax(logits) and, with `train`,
-// dlogits = dLoss/dlogits; returns the batch-mean loss.
-double classify(const nn::Matrix& logits, std::span<const int> y, bool train, nn::Matrix& probs,
+// Softmax cross-entropy on the logits: writes probs = softmax(logits) and dlogits =
+// dLoss/dlogits (the loss computes it anyway; the model's backward starts from it); returns the
+// batch-mean loss.
+double classify(const nn::Matrix& logits, std::span<const int> y, nn::Matrix& probs,
                 nn::Matrix& dlogits);
 
 // Modality inputs side by side: B x sum D_m.
@@ -37,6 +38,8 @@ class Embeddings {
   void init(Rng& rng);
   // Returns a_1..a_M; kept until the next forward for backward.
   const std::vector<nn::Matrix>& forward(const std::vector<nn::Matrix>& x);
+  // What the last forward returned.
+  const std::vector<nn::Matrix>& outputs() const { return a_; }
   // da: dLoss/da_m for each m (the constant column's entry is ignored).
   void backward(const std::vector<nn::Matrix>& da);
   size_t modalities() const { return layers_.size(); }

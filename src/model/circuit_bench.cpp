@@ -30,31 +30,22 @@ double rate(size_t batch, double seconds, F&& step) {
 
 template <typename T>
 CircuitBenchResult run(size_t batch, int threads, double seconds) {
-  QmfCircuit qc = build_qmf_circuit({.k = {4, 4}, .classes = 10});
-  auto program = std::make_shared<const sim::Program>(std::move(qc.circuit));
-  Rng rng(7);
-  std::vector<double> theta(program->circuit().shared_params());
-  for (auto& t : theta) t = rng.uniform(-M_PI, M_PI);
-  std::vector<sim::cplx> r1(batch * 16), r2(batch * 16);
-  for (auto* r : {&r1, &r2})
-    for (auto& v : *r) v = rng.normal() / 4;
-  const sim::ProductInput input{{4, 4}, {r1, r2}};
-  std::vector<double> probs(batch << qc.readout.size()), dprobs(probs.size());
-  for (auto& g : dprobs) g = rng.normal();
-
-  sim::Simulator<T> simulator(program, {threads});
+  const DefaultCircuitWorkload w(batch);
+  const sim::ProductInput input = w.input();
+  std::vector<double> probs(w.dprobs.size());
+  sim::Simulator<T> simulator(w.program, {threads});
   auto state = simulator.make_state(batch);
   grad::Adjoint<T> adjoint;
   grad::Gradients grads;
   const auto forward = [&] {
-    simulator.forward(input, theta, {}, state);
-    simulator.marginal(state, qc.readout, probs);
+    simulator.forward(input, w.theta, {}, state);
+    simulator.marginal(state, w.readout, probs);
   };
   CircuitBenchResult r;
   r.forward_samples_per_s = rate(batch, seconds, forward);
   r.gradient_samples_per_s = rate(batch, seconds, [&] {
     forward();
-    adjoint.run(simulator, state, input, qc.readout, dprobs, grads);
+    adjoint.run(simulator, state, input, w.readout, w.dprobs, grads);
   });
   if (!std::isfinite(grads.theta[0])) throw Error("bench: the gradient is not finite");
   r.threads = simulator.threads();
@@ -64,6 +55,20 @@ CircuitBenchResult run(size_t batch, int threads, double seconds) {
 }
 
 }  // namespace
+
+DefaultCircuitWorkload::DefaultCircuitWorkload(size_t batch) {
+  QmfCircuit qc = build_qmf_circuit({.k = {4, 4}}, 10);
+  readout = qc.readout;
+  program = std::make_shared<const sim::Program>(std::move(qc.circuit));
+  Rng rng(7);
+  theta.resize(program->circuit().shared_params());
+  for (auto& t : theta) t = rng.uniform(-M_PI, M_PI);
+  r1.resize(batch * 16), r2.resize(batch * 16);
+  for (auto* r : {&r1, &r2})
+    for (auto& v : *r) v = rng.normal() / 4;
+  dprobs.resize(batch << readout.size());
+  for (auto& g : dprobs) g = rng.normal();
+}
 
 CircuitBenchResult bench_default_circuit(size_t batch, int threads, const std::string& precision,
                                          double seconds) {

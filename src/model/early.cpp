@@ -16,11 +16,9 @@ class Early final : public Model {
 
   void init(Rng& rng) override { mlp_.init(rng); }
 
-  double run(const std::vector<nn::Matrix>& x, std::span<const int> y, bool train,
-             nn::Matrix& probs) override {
-    const double loss = classify(mlp_.forward(concat_columns(x)), y, train, probs, dlogits_);
-    if (train) mlp_.backward(dlogits_, nullptr);
-    return loss;
+  double run_forward(const std::vector<nn::Matrix>& x, std::span<const int> y,
+                     nn::Matrix& probs) override {
+    return classify(mlp_.forward(concat_columns(x)), y, probs, dlogits_);
   }
 
   std::string kind() const override { return "early"; }
@@ -31,6 +29,8 @@ class Early final : public Model {
   }
 
  private:
+  void add_gradients() override { mlp_.backward(dlogits_, nullptr); }
+
   BaselineSpec spec_;
   nn::Mlp mlp_;
   nn::Matrix dlogits_;

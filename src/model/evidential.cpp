@@ -7,11 +7,8 @@
 #include <fmt/ranges.h>
 
 #include "core/error.h"
-#include "grad/adjoint.h"
-#include "model/encoding.h"
+#include "model/quantum_head.h"
 #include "model/readout.h"
-#include "nn/mlp.h"
-#include "sim/simulator.h"
 
 namespace qmf::model {
 namespace {
@@ -55,90 +52,40 @@ class Evidential final : public Model {
   explicit Evidential(const QmfnnSpec& spec)
       : spec_(spec),
         circuit_(build_evidential_circuit(spec.classes, static_cast<int>(spec.dims.size()))),
-        program_(std::make_shared<const sim::Program>(circuit_.circuit)),
-        sim_(program_, {spec.threads}) {
-    ffn_ = make_ffns(arena_, spec_);
-  }
+        head_(make_ffns(arena_, spec_),
+              {.encoding = Encoding::belief, .k = spec_.settings.k,
+               .ancilla_qubits = circuit_.registers.back(), .readout = circuit_.readout,
+               .threads = spec.threads},
+              circuit_.circuit) {}
 
-  void init(Rng& rng) override {
-    for (auto& f : ffn_) f->init(rng);
-  }
+  void init(Rng& rng) override { head_.init(rng); }
 
-  double run(const std::vector<nn::Matrix>& x, std::span<const int> y, bool train,
-             nn::Matrix& probs) override {
-    const size_t batch = static_cast<size_t>(x.front().rows());
-    encode_inputs(x);
-    if (!state_ || state_->batch() != batch)
-      state_ = std::make_unique<sim::BatchState<T>>(sim_.make_state(batch));
-    sim_.forward(input(), {}, {}, *state_);
-    marginal_.resize(static_cast<nn::Index>(batch), nn::Index{1} << spec_.classes);
-    sim_.marginal(*state_, circuit_.readout,
-                  {marginal_.data(), static_cast<size_t>(marginal_.size())});
-    const double loss = evidential_readout(marginal_, y, probs, train ? &dmarginal_ : nullptr);
-    if (train) backward();
-    return loss;
+  double run_forward(const std::vector<nn::Matrix>& x, std::span<const int> y,
+                     nn::Matrix& probs) override {
+    // The Toffolis have no angles. The readout's gradient is kept for backward(): it costs
+    // next to nothing beside the circuit.
+    return evidential_readout(head_.forward(x, {}), y, probs, &dmarginal_);
   }
 
   std::string kind() const override { return "qmfnn-evidential"; }
-  int qubits() const override { return program_->qubits(); }
+  int qubits() const override { return head_.program()->qubits(); }
   std::string describe() const override {
     const int sources = circuit_.sources, classes = circuit_.classes;
     return fmt::format(
         "qmfnn-evidential: {} qubits; {} mass functions over the 2^{} subsets of {} classes "
         "(belief encoding, {} qubits each), {} Toffoli ANDs into {} ancilla qubits; "
         "Dempster's rule and the pignistic transform on qubits {}",
-        program_->qubits(), sources, classes, classes, classes, circuit_.circuit.gates().size(),
+        qubits(), sources, classes, classes, classes, circuit_.circuit.gates().size(),
         (sources - 1) * classes, fmt::join(circuit_.readout, ","));
   }
 
  private:
-  size_t sources() const { return ffn_.size(); }
-
-  sim::ProductInput input() const {
-    sim::ProductInput in;
-    in.qubits = circuit_.registers;
-    for (const auto& r : registers_) in.amplitudes.emplace_back(r);
-    return in;
-  }
-
-  // registers_: one belief-encoded row set per source, then the ancillas, |0...0> per sample.
-  void encode_inputs(const std::vector<nn::Matrix>& x) {
-    const size_t batch = static_cast<size_t>(x.front().rows()), m_count = sources();
-    registers_.resize(m_count + 1);
-    h_.resize(m_count);
-    for (size_t m = 0; m < m_count; ++m) {
-      h_[m] = ffn_[m]->forward(x[m]);
-      encode(Encoding::belief, h_[m], registers_[m]);
-    }
-    const int ancilla_qubits = circuit_.registers.back();
-    auto& ancillas = registers_.back();
-    if (ancillas.size() != batch << ancilla_qubits) {
-      ancillas.assign(batch << ancilla_qubits, 0.0);
-      for (size_t b = 0; b < batch; ++b) ancillas[b << ancilla_qubits] = 1.0;
-    }
-  }
-
-  void backward() {
-    adjoint_.run(sim_, *state_, input(), circuit_.readout,
-                 {dmarginal_.data(), static_cast<size_t>(dmarginal_.size())}, grads_);
-    for (size_t m = 0; m < sources(); ++m) {
-      encode_backward(Encoding::belief, h_[m], registers_[m], grads_.registers[m], dh_);
-      ffn_[m]->backward(dh_, nullptr);
-    }
-  }
+  void add_gradients() override { head_.backward(dmarginal_); }
 
   QmfnnSpec spec_;
   EvidentialCircuit circuit_;
-  std::shared_ptr<const sim::Program> program_;
-  sim::Simulator<T> sim_;
-  std::vector<std::unique_ptr<nn::Mlp>> ffn_;
-  // Per-batch workspaces, reused across batches.
-  std::unique_ptr<sim::BatchState<T>> state_;
-  std::vector<nn::Matrix> h_;
-  std::vector<std::vector<cplx>> registers_;
-  nn::Matrix marginal_, dmarginal_, dh_;
-  grad::Adjoint<T> adjoint_;
-  grad::Gradients grads_;
+  QuantumHead<T> head_;
+  nn::Matrix dmarginal_;  // per-batch workspace
 };
 
 }  // namespace
@@ -209,8 +156,8 @@ double evidential_readout(const nn::Matrix& p, std::span<const int> y, nn::Matri
 std::unique_ptr<Model> make_evidential(const QmfnnSpec& spec) {
   check_sizes(spec.classes, static_cast<int>(spec.dims.size()));
   QmfnnSpec s = spec;
-  s.encoding = Encoding::belief;
-  s.k.assign(spec.dims.size(), spec.classes);
+  s.settings.encoding = Encoding::belief;
+  s.settings.k.assign(spec.dims.size(), spec.classes);
   if (s.precision == Precision::f32) return std::make_unique<Evidential<float>>(s);
   return std::make_unique<Evidential<double>>(s);
 }

@@ -25,8 +25,8 @@ class Late final : public Model {
     for (auto& mlp : mlps_) mlp->init(rng);
   }
 
-  double run(const std::vector<nn::Matrix>& x, std::span<const int> y, bool train,
-             nn::Matrix& probs) override {
+  double run_forward(const std::vector<nn::Matrix>& x, std::span<const int> y,
+                     nn::Matrix& probs) override {
     QMF_CHECK(x.size() == mlps_.size(), "{} modalities given, the model has {}", x.size(),
               mlps_.size());
     for (size_t m = 0; m < mlps_.size(); ++m) {
@@ -36,13 +36,7 @@ class Late final : public Model {
       else
         fused_ += logp_[m];
     }
-    const double loss = classify(fused_, y, train, probs, dfused_);
-    if (!train) return loss;
-    for (size_t m = 0; m < mlps_.size(); ++m) {
-      nn::log_softmax_backward(logp_[m], dfused_, dlogits_);
-      mlps_[m]->backward(dlogits_, nullptr);
-    }
-    return loss;
+    return classify(fused_, y, probs, dfused_);
   }
 
   std::string kind() const override { return "late"; }
@@ -54,6 +48,13 @@ class Late final : public Model {
   }
 
  private:
+  void add_gradients() override {
+    for (size_t m = 0; m < mlps_.size(); ++m) {
+      nn::log_softmax_backward(logp_[m], dfused_, dlogits_);
+      mlps_[m]->backward(dlogits_, nullptr);
+    }
+  }
+
   BaselineSpec spec_;
   std::vector<std::unique_ptr<nn::Mlp>> mlps_;
   std::vector<nn::Matrix> logp_;

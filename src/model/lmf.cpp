@@ -35,8 +35,8 @@ class Lmf final : public Model {
       v = rng.uniform(-bound, bound);
   }
 
-  double run(const std::vector<nn::Matrix>& x, std::span<const int> y, bool train,
-             nn::Matrix& probs) override {
+  double run_forward(const std::vector<nn::Matrix>& x, std::span<const int> y,
+                     nn::Matrix& probs) override {
     const auto& a = embed_.forward(x);
     const size_t mods = a.size();
     u_.resize(mods);
@@ -48,9 +48,7 @@ class Lmf final : public Model {
     logits_ = nn::Matrix::Zero(prod.rows(), classes);
     for (nn::Index r = 0; r < spec_.rank; ++r) logits_ += prod.middleCols(r * classes, classes);
     logits_.rowwise() += std::as_const(arena_).value_vector(bias_, spec_.classes).transpose();
-    const double loss = classify(logits_, y, train, probs, dlogits_);
-    if (train) backward(a);
-    return loss;
+    return classify(logits_, y, probs, dlogits_);
   }
 
   std::string kind() const override { return "lmf"; }
@@ -69,7 +67,8 @@ class Lmf final : public Model {
     return std::as_const(arena_).value_matrix(factors_[m], rows(), width());
   }
 
-  void backward(const std::vector<nn::Matrix>& a) {
+  void add_gradients() override {
+    const std::vector<nn::Matrix>& a = embed_.outputs();
     const size_t mods = a.size();
     arena_.grad_vector(bias_, spec_.classes) += dlogits_.colwise().sum().transpose();
     da_.resize(mods);

@@ -83,14 +83,14 @@ std::vector<std::pair<int, int>> conv_pairs(const std::vector<int>& active) {
   return pairs;
 }
 
-void conv_layer(Builder& b, const std::vector<int>& active, const CircuitSpec& spec) {
-  const uint32_t size = spec.conv == ConvBlock::conv6 ? 6 : 15;
+void conv_layer(Builder& b, const std::vector<int>& active, const QmfnnSettings& settings) {
+  const uint32_t size = settings.conv_block == ConvBlock::conv6 ? 6 : 15;
   const auto pairs = conv_pairs(active);
   if (pairs.empty()) return;
-  uint32_t shared = spec.share ? b.fresh(size) : 0;
+  uint32_t shared = settings.qcnn_share ? b.fresh(size) : 0;
   for (const auto& [x, y] : pairs) {
-    const uint32_t t = spec.share ? shared : b.fresh(size);
-    spec.conv == ConvBlock::conv6 ? b.conv6(x, y, t) : b.su4(x, y, t);
+    const uint32_t t = settings.qcnn_share ? shared : b.fresh(size);
+    settings.conv_block == ConvBlock::conv6 ? b.conv6(x, y, t) : b.su4(x, y, t);
   }
 }
 
@@ -115,34 +115,39 @@ int readout_qubits(int classes) {
   return std::max(r, 1);
 }
 
-QmfCircuit build_qmf_circuit(const CircuitSpec& spec) {
-  const int n = std::accumulate(spec.k.begin(), spec.k.end(), 0);
-  const int r = readout_qubits(spec.classes);
-  if (spec.k.empty()) throw UsageError("model.k: at least one register is needed");
+std::vector<int> register_starts(const std::vector<int>& k) {
+  std::vector<int> starts;
+  for (int s = 0; int km : k) starts.push_back(s), s += km;
+  return starts;
+}
+
+QmfCircuit build_qmf_circuit(const QmfnnSettings& settings, int classes) {
+  const int n = std::accumulate(settings.k.begin(), settings.k.end(), 0);
+  const int r = readout_qubits(classes);
+  if (settings.k.empty()) throw UsageError("model.k: at least one register is needed");
   if (n < r)
     throw UsageError(fmt::format("model.k: {} qubits in all cannot hold {} classes (need {})", n,
-                                 spec.classes, r));
+                                 classes, r));
   Builder b(n);
-  std::vector<int> start;
-  for (int s = 0; int km : spec.k) start.push_back(s), s += km;
-  if (spec.angle_encoding)
+  const std::vector<int> start = register_starts(settings.k);
+  if (settings.encoding == Encoding::angle)
     for (int q = 0; q < n; ++q) b.circuit().add(GateKind::RY, q, Angle::sample(q));
   const size_t encoding_gates = b.circuit().gates().size();
-  for (int l = 0; l < spec.fusion_layers; ++l) fusion_layer(b, spec.k, start, spec.entangle);
+  for (int l = 0; l < settings.fusion_layers; ++l) fusion_layer(b, settings.k, start, settings.entangle);
   const uint32_t fusion = b.params();
   const size_t fusion_end = b.circuit().gates().size();
 
   std::vector<int> active(n);
   std::iota(active.begin(), active.end(), 0);
   std::vector<std::string> schedule;
-  if (spec.qcnn) {
-    conv_layer(b, active, spec);
+  if (settings.qcnn) {
+    conv_layer(b, active, settings);
     schedule.push_back(fmt::format("conv({})", active.size()));
     while (active.size() / 2 + active.size() % 2 >= static_cast<size_t>(r) && active.size() > 1) {
       const size_t before = active.size();
-      active = pool_layer(b, active, spec.share);
+      active = pool_layer(b, active, settings.qcnn_share);
       schedule.push_back(fmt::format("pool({}->{})", before, active.size()));
-      conv_layer(b, active, spec);
+      conv_layer(b, active, settings);
       schedule.push_back(fmt::format("conv({})", active.size()));
     }
   }

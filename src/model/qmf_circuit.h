@@ -5,20 +5,10 @@
 #include <vector>
 
 #include "core/options.h"
+#include "model/qmfnn_settings.h"
 #include "sim/circuit.h"
 
 namespace qmf::model {
-
-struct CircuitSpec {
-  std::vector<int> k;         // qubits per modality register
-  int classes = 10;
-  int fusion_layers = 2;
-  bool entangle = true;       // false: the fusion block without its CRX entanglers (ablation)
-  bool qcnn = true;           // false: read out straight after fusion (ablation)
-  ConvBlock conv = ConvBlock::conv6;
-  bool share = true;          // one angle set per conv / pool layer (translation invariance)
-  bool angle_encoding = false;  // registers start in |0> and RY(h) per qubit encodes the input
-};
 
 struct QmfCircuit {
   sim::Circuit circuit;
@@ -29,9 +19,14 @@ struct QmfCircuit {
   size_t fusion_end = 0;      // gates [encoding_gates, fusion_end) are the fusion block
 };
 
-// Throws UsageError when the qubits cannot hold the classes (fewer than ceil(log2 C)).
-QmfCircuit build_qmf_circuit(const CircuitSpec& spec);
+// From settings.k (one entry per register), fusion_layers, entangle, qcnn, qcnn_share,
+// conv_block and encoding (angle: the registers start in |0> and RY(h) per qubit encodes the
+// input). Throws UsageError when the qubits cannot hold the classes (fewer than ceil(log2 C)).
+QmfCircuit build_qmf_circuit(const QmfnnSettings& settings, int classes);
 
 int readout_qubits(int classes);  // ceil(log2 C), at least 1
+
+// The first qubit of each register of k[0], k[1], ... qubits laid out from qubit 0.
+std::vector<int> register_starts(const std::vector<int>& k);
 
 }  // namespace qmf::model

@@ -3,10 +3,10 @@
 #include <fmt/format.h>
 
 #include "core/error.h"
-#include "grad/adjoint.h"
 #include "model/baseline_parts.h"
 #include "model/encoding.h"
 #include "model/qmfnn_probe.h"
+#include "model/quantum_head.h"
 #include "model/readout.h"
 #include "nn/linear.h"
 #include "nn/loss.h"
@@ -21,56 +21,56 @@ template <typename T>
 class Qmfnn final : public Model, public QmfnnProbe {
  public:
   explicit Qmfnn(const QmfnnSpec& spec)
-      : spec_(spec), circuit_(build_qmf_circuit(circuit_spec(spec))),
-        program_(std::make_shared<const sim::Program>(circuit_.circuit)),
-        sim_(program_, {spec.threads}) {
-    ffn_ = make_ffns(arena_, spec);
-    circuit_offset_ = arena_.add("circuit", program_->circuit().shared_params(),
-                                 nn::ParamKind::Quantum);
-    if (spec.readout == Readout::expval)
-      head_ = std::make_unique<nn::Linear>(arena_, "readout",
-                                           static_cast<nn::Index>(circuit_.readout.size()),
-                                           spec.classes);
+      : spec_(spec), circuit_(build_qmf_circuit(spec.settings, spec.classes)),
+        head_(make_ffns(arena_, spec),
+              {.encoding = spec.settings.encoding, .k = spec.settings.k,
+               .readout = circuit_.readout, .threads = spec.threads},
+              circuit_.circuit) {
+    circuit_offset_ = arena_.add("circuit", shared_params(), nn::ParamKind::Quantum);
+    if (spec.settings.readout == Readout::expval)
+      expval_layer_ = std::make_unique<nn::Linear>(
+          arena_, "readout", static_cast<nn::Index>(circuit_.readout.size()), spec.classes);
   }
 
   void init(Rng& rng) override {
-    for (auto& f : ffn_) f->init(rng);
-    for (double& a : arena_.values(circuit_offset_, program_->circuit().shared_params()))
-      a = rng.uniform(-M_PI, M_PI);
-    if (head_) head_->init(rng);
+    head_.init(rng);
+    for (double& a : arena_.values(circuit_offset_, shared_params())) a = rng.uniform(-M_PI, M_PI);
+    if (expval_layer_) expval_layer_->init(rng);
   }
 
-  double run(const std::vector<nn::Matrix>& x, std::span<const int> y, bool train,
-             nn::Matrix& probs) override {
-    const size_t batch = static_cast<size_t>(x.front().rows());
-    encode_inputs(x);
-    const auto theta = arena_.values(circuit_offset_, program_->circuit().shared_params());
-    if (!state_ || state_->batch() != batch)
-      state_ = std::make_unique<sim::BatchState<T>>(sim_.make_state(batch));
-    sim_.forward(input(), theta, angles_, *state_);
-    marginal_.resize(static_cast<nn::Index>(batch), nn::Index{1} << circuit_.readout.size());
-    sim_.marginal(*state_, circuit_.readout, {marginal_.data(), static_cast<size_t>(marginal_.size())});
-    const double loss = readout(y, train, probs);
-    if (train) backward();
+  double run_forward(const std::vector<nn::Matrix>& x, std::span<const int> y,
+                     nn::Matrix& probs) override {
+    const nn::Matrix& marginal = head_.forward(x, angles());
+    // Each readout's loss gradient costs next to nothing beside the circuit: it is kept now,
+    // from the same values, for backward().
+    if (spec_.settings.readout == Readout::probs)
+      return probs_readout(marginal, y, spec_.classes, probs, &dmarginal_);
+    z_from_marginal(marginal, z_);
+    expval_layer_->forward(z_, logits_);
+    const double loss = nn::softmax_cross_entropy(logits_, y, dlogits_);
+    nn::softmax(logits_, probs);
     return loss;
   }
+
+  QmfnnProbe* probe() override { return this; }
 
   const QmfnnSpec& spec() const override { return spec_; }
   const QmfCircuit& qmf_circuit() const override { return circuit_; }
   std::span<const double> angles() const override {
-    return arena_.values(circuit_offset_, program_->circuit().shared_params());
+    return arena_.values(circuit_offset_, shared_params());
   }
 
   std::vector<nn::Matrix> features(const std::vector<nn::Matrix>& x) override {
-    encode_inputs(x);
-    return h_;
+    head_.encode(x);
+    return head_.features();
   }
 
   Registers registers(const std::vector<nn::Matrix>& x) override {
-    encode_inputs(x);
-    if (spec_.encoding != Encoding::angle) return registers_;
-    Registers out(ffn_.size());
-    for (size_t m = 0; m < ffn_.size(); ++m) out[m] = ry_product_states(h_[m], spec_.k[m]);
+    head_.encode(x);
+    if (spec_.settings.encoding != Encoding::angle) return head_.registers();
+    Registers out(spec_.settings.k.size());
+    for (size_t m = 0; m < out.size(); ++m)
+      out[m] = ry_product_states(head_.features()[m], spec_.settings.k[m]);
     return out;
   }
 
@@ -84,7 +84,7 @@ class Qmfnn final : public Model, public QmfnnProbe {
   }
 
   void readout_probs(const nn::Matrix& marginal, nn::Matrix& probs) override {
-    if (spec_.readout == Readout::probs) {
+    if (spec_.settings.readout == Readout::probs) {
       // No loss is wanted, only the probabilities.
       const std::vector<int> unused(static_cast<size_t>(marginal.rows()), 0);
       probs_readout(marginal, unused, spec_.classes, probs, nullptr);
@@ -92,13 +92,14 @@ class Qmfnn final : public Model, public QmfnnProbe {
     }
     nn::Matrix z, logits;
     z_from_marginal(marginal, z);
-    head_->forward(z, logits);
+    expval_layer_->forward(z, logits);
     nn::softmax(logits, probs);
   }
 
   nn::Matrix register_entropies(const Registers& registers, Stage stage) override {
     const sim::BatchState<T> state = probe_state(registers, stage);
-    const auto& k = spec_.k;
+    const auto& k = spec_.settings.k;
+    const std::vector<int> starts = register_starts(k);
     nn::Matrix s(static_cast<nn::Index>(state.batch()), static_cast<nn::Index>(k.size()));
     for (size_t b = 0; b < state.batch(); ++b) {
       const auto row = static_cast<nn::Index>(b);
@@ -107,88 +108,37 @@ class Qmfnn final : public Model, public QmfnnProbe {
         s(row, 0) = s(row, 1) = sim::register_entropy(state, b, 0, k[0]);
         continue;
       }
-      for (int m = 0, first = 0; m < static_cast<int>(k.size()); first += k[m], ++m)
-        s(row, m) = sim::register_entropy(state, b, first, k[m]);
+      for (size_t m = 0; m < k.size(); ++m)
+        s(row, static_cast<nn::Index>(m)) = sim::register_entropy(state, b, starts[m], k[m]);
     }
     return s;
   }
 
   std::string kind() const override { return "qmfnn"; }
-  int qubits() const override { return program_->qubits(); }
+  int qubits() const override { return head_.program()->qubits(); }
   std::string describe() const override {
+    const QmfnnSettings& s = spec_.settings;
     const std::string qcnn =
-        spec_.qcnn ? fmt::format("QCNN {}", fmt::join(circuit_.schedule, " ")) : "no QCNN";
+        s.qcnn ? fmt::format("QCNN {}", fmt::join(circuit_.schedule, " ")) : "no QCNN";
     return fmt::format("qmfnn: {} qubits (k = {}), {} fusion layer(s){}, {}, readout on qubits "
                        "{}, {} fused blocks",
-                       program_->qubits(), fmt::join(spec_.k, ","), spec_.fusion_layers,
-                       spec_.entangle ? "" : " without entanglers", qcnn,
-                       fmt::join(circuit_.readout, ","), program_->blocks().size());
+                       qubits(), fmt::join(s.k, ","), s.fusion_layers,
+                       s.entangle ? "" : " without entanglers", qcnn,
+                       fmt::join(circuit_.readout, ","), head_.program()->blocks().size());
   }
 
  private:
-  sim::ProductInput input() const {
-    sim::ProductInput in;
-    for (size_t m = 0; m < ffn_.size(); ++m) {
-      in.qubits.push_back(spec_.k[m]);
-      in.amplitudes.emplace_back(registers_[m]);
-    }
-    return in;
-  }
+  size_t shared_params() const { return circuit_.circuit.shared_params(); }
 
-  void encode_inputs(const std::vector<nn::Matrix>& x) {
-    const size_t batch = static_cast<size_t>(x.front().rows()), regs = ffn_.size();
-    registers_.resize(regs);
-    h_.resize(regs);
-    for (size_t m = 0; m < regs; ++m) h_[m] = ffn_[m]->forward(x[m]);
-    if (spec_.encoding != Encoding::angle) {
-      angles_.clear();
-      for (size_t m = 0; m < regs; ++m) encode(spec_.encoding, h_[m], registers_[m]);
-      return;
-    }
-    // Angle encoding: registers start in |0...0>, the features become RY angles.
-    const size_t n = static_cast<size_t>(program_->qubits());
-    angles_.resize(batch * n);
-    for (size_t m = 0, q0 = 0; m < regs; q0 += spec_.k[m], ++m) {
-      registers_[m].assign(batch << spec_.k[m], 0.0);
-      for (size_t b = 0; b < batch; ++b) {
-        registers_[m][b << spec_.k[m]] = 1.0;
-        for (int j = 0; j < spec_.k[m]; ++j) angles_[b * n + q0 + j] = h_[m](b, j);
-      }
-    }
-  }
-
-  double readout(std::span<const int> y, bool train, nn::Matrix& probs) {
-    if (spec_.readout == Readout::probs)
-      return probs_readout(marginal_, y, spec_.classes, probs, train ? &dmarginal_ : nullptr);
-    z_from_marginal(marginal_, z_);
-    head_->forward(z_, logits_);
-    const double loss = nn::softmax_cross_entropy(logits_, y, dlogits_);
-    nn::softmax(logits_, probs);
-    if (train) {
-      head_->backward(z_, dlogits_, &dz_);
-      dmarginal_.resize(marginal_.rows(), marginal_.cols());
+  void add_gradients() override {
+    if (expval_layer_) {
+      expval_layer_->backward(z_, dlogits_, &dz_);
+      dmarginal_.resize(z_.rows(), nn::Index{1} << circuit_.readout.size());
       z_backward(dz_, dmarginal_);
     }
-    return loss;
-  }
-
-  void backward() {
-    const size_t regs = ffn_.size();
-    adjoint_.run(sim_, *state_, input(), circuit_.readout,
-                  {dmarginal_.data(), static_cast<size_t>(dmarginal_.size())}, grads_);
-    auto g = arena_.grads(circuit_offset_, grads_.theta.size());
-    for (size_t i = 0; i < g.size(); ++i) g[i] += grads_.theta[i];
-    const size_t n = static_cast<size_t>(program_->qubits());
-    for (size_t m = 0, q0 = 0; m < regs; q0 += spec_.k[m], ++m) {
-      if (spec_.encoding == Encoding::angle) {
-        dh_.resize(h_[m].rows(), spec_.k[m]);
-        for (nn::Index b = 0; b < dh_.rows(); ++b)
-          for (int j = 0; j < spec_.k[m]; ++j) dh_(b, j) = grads_.sample[b * n + q0 + j];
-      } else {
-        encode_backward(spec_.encoding, h_[m], registers_[m], grads_.registers[m], dh_);
-      }
-      ffn_[m]->backward(dh_, nullptr);
-    }
+    const std::span<const double> dtheta = head_.backward(dmarginal_);
+    auto g = arena_.grads(circuit_offset_, dtheta.size());
+    for (size_t i = 0; i < g.size(); ++i) g[i] += dtheta[i];
   }
 
   // The circuit after the encoding gates, up to the end of the fusion block or to its end, for
@@ -211,17 +161,12 @@ class Qmfnn final : public Model, public QmfnnProbe {
 
   sim::BatchState<T> probe_state(const Registers& registers, Stage stage) {
     Probe& probe = probe_for(stage);
-    QMF_CHECK(registers.size() == ffn_.size(), "{} registers for {} modalities", registers.size(),
-              ffn_.size());
-    const size_t batch = registers[0].size() >> spec_.k[0];
-    sim::ProductInput in;
-    for (size_t m = 0; m < ffn_.size(); ++m) {
-      in.qubits.push_back(spec_.k[m]);
-      in.amplitudes.emplace_back(registers[m]);
-    }
+    QMF_CHECK(registers.size() == spec_.settings.k.size(), "{} registers for {} modalities",
+              registers.size(), spec_.settings.k.size());
+    const size_t batch = registers[0].size() >> spec_.settings.k[0];
     sim::BatchState<T> state = probe.sim.make_state(batch);
     const auto theta = angles().first(probe.program->circuit().shared_params());
-    probe.sim.forward(in, theta, {}, state);
+    probe.sim.forward(product_input(spec_.settings.k, registers), theta, {}, state);
     return state;
   }
 
@@ -244,19 +189,11 @@ class Qmfnn final : public Model, public QmfnnProbe {
 
   QmfnnSpec spec_;
   QmfCircuit circuit_;
-  std::shared_ptr<const sim::Program> program_;
-  sim::Simulator<T> sim_;
-  std::vector<std::unique_ptr<nn::Mlp>> ffn_;
-  std::unique_ptr<nn::Linear> head_;
+  QuantumHead<T> head_;
+  std::unique_ptr<nn::Linear> expval_layer_;  // the expval readout's Linear(r -> C)
   size_t circuit_offset_ = 0;
   // Per-batch workspaces, reused across batches.
-  std::unique_ptr<sim::BatchState<T>> state_;
-  std::vector<nn::Matrix> h_;
-  std::vector<std::vector<cplx>> registers_;
-  std::vector<double> angles_;
-  nn::Matrix marginal_, dmarginal_, z_, dz_, logits_, dlogits_, dh_;
-  grad::Adjoint<T> adjoint_;
-  grad::Gradients grads_;
+  nn::Matrix dmarginal_, z_, dz_, logits_, dlogits_;
   std::unique_ptr<Probe> fusion_probe_, circuit_probe_;
 };
 
@@ -275,37 +212,30 @@ sim::Circuit gate_range(const sim::Circuit& circuit, size_t first, size_t last) 
   return out;
 }
 
-CircuitSpec circuit_spec(const QmfnnSpec& s) {
-  return {.k = s.k,
-          .classes = s.classes,
-          .fusion_layers = s.fusion_layers,
-          .entangle = s.entangle,
-          .qcnn = s.qcnn,
-          .conv = s.conv_block,
-          .share = s.qcnn_share,
-          .angle_encoding = s.encoding == Encoding::angle};
-}
-
 int register_width(const QmfnnSpec& s, size_t m) {
-  return s.encoding == Encoding::angle ? s.k[m] : 1 << s.k[m];
+  return s.settings.encoding == Encoding::angle ? s.settings.k[m] : 1 << s.settings.k[m];
 }
 
 std::vector<std::unique_ptr<nn::Mlp>> make_ffns(nn::ParameterArena& arena, const QmfnnSpec& s) {
-  if (s.k.size() != s.dims.size())
-    throw UsageError(fmt::format("model.k: {} registers for {} modalities", s.k.size(), s.dims.size()));
-  const auto act = s.ffn_activation == Activation::tanh ? nn::Activation::Tanh : nn::Activation::Relu;
+  if (s.settings.k.size() != s.dims.size())
+    throw UsageError(fmt::format("model.k: {} registers for {} modalities", s.settings.k.size(),
+                                 s.dims.size()));
   std::vector<std::unique_ptr<nn::Mlp>> ffns;
   for (size_t m = 0; m < s.dims.size(); ++m) {
     ffns.push_back(std::make_unique<nn::Mlp>(
-        arena, fmt::format("ffn{}", m + 1), mlp_sizes(s.dims[m], s.ffn_hidden, register_width(s, m)), act));
+        arena, fmt::format("ffn{}", m + 1),
+        mlp_sizes(s.dims[m], s.settings.ffn_hidden, register_width(s, m)),
+        s.settings.ffn_activation));
   }
   return ffns;
 }
 
 std::unique_ptr<Model> make_qmfnn(const QmfnnSpec& spec) {
-  if (spec.encoding != Encoding::angle)
-    for (size_t m = 0; m < spec.k.size(); ++m)
-      if (spec.k[m] > 12) throw UsageError(fmt::format("model.k: {} qubits per register is more than 12", spec.k[m]));
+  if (spec.settings.encoding != Encoding::angle)
+    for (size_t m = 0; m < spec.settings.k.size(); ++m)
+      if (spec.settings.k[m] > 12)
+        throw UsageError(fmt::format("model.k: {} qubits per register is more than 12",
+                                     spec.settings.k[m]));
   if (spec.precision == Precision::f32) return std::make_unique<Qmfnn<float>>(spec);
   return std::make_unique<Qmfnn<double>>(spec);
 }

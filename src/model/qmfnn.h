@@ -10,6 +10,7 @@
 #include "core/options.h"
 #include "model/model.h"
 #include "model/qmf_circuit.h"
+#include "model/qmfnn_settings.h"
 #include "nn/mlp.h"
 
 namespace qmf::model {
@@ -17,25 +18,15 @@ namespace qmf::model {
 struct QmfnnSpec {
   std::vector<size_t> dims;  // input features per modality
   int classes = 10;
-  std::vector<int> k;        // qubits per modality
-  Encoding encoding = Encoding::amplitude;
-  std::vector<int> ffn_hidden;
-  Activation ffn_activation = Activation::relu;
-  int fusion_layers = 2;
-  bool entangle = true;
-  bool qcnn = true;
-  bool qcnn_share = true;
-  ConvBlock conv_block = ConvBlock::conv6;
-  Readout readout = Readout::probs;
+  QmfnnSettings settings;    // settings.k: one entry per modality
   Precision precision = Precision::f64;
   int threads = 0;
 };
 
 std::unique_ptr<Model> make_qmfnn(const QmfnnSpec& spec);
 
-// Shared with the classical ablation (qmfnn-classical): the circuit a spec builds, the width of
-// modality m's FFN output (2^k, or k for angle encoding), and the FFNs themselves.
-CircuitSpec circuit_spec(const QmfnnSpec& spec);
+// Shared with the classical ablation (qmfnn-classical): the width of modality m's FFN output
+// (2^k, or k for angle encoding), and the FFNs themselves.
 int register_width(const QmfnnSpec& spec, size_t m);
 std::vector<std::unique_ptr<nn::Mlp>> make_ffns(nn::ParameterArena& arena, const QmfnnSpec& spec);
 

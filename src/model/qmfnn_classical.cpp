@@ -29,7 +29,7 @@ namespace {
 
 // What the QMFNN's circuit for this spec costs in angles (building it also checks the spec).
 size_t quantum_count(const QmfnnSpec& s) {
-  const QmfCircuit c = build_qmf_circuit(circuit_spec(s));
+  const QmfCircuit c = build_qmf_circuit(s.settings, s.classes);
   return c.fusion_params + c.qcnn_params;
 }
 
@@ -42,7 +42,7 @@ class QmfnnClassical final : public Model {
     head_ = std::make_unique<nn::Mlp>(
         arena_, "head",
         std::vector<nn::Index>{static_cast<nn::Index>(features_), width_, s.classes},
-        nn::Activation::Tanh);
+        nn::Activation::tanh);
   }
 
   void init(Rng& rng) override {
@@ -50,20 +50,13 @@ class QmfnnClassical final : public Model {
     head_->init(rng);
   }
 
-  double run(const std::vector<nn::Matrix>& x, std::span<const int> y, bool train,
-             nn::Matrix& probs) override {
+  double run_forward(const std::vector<nn::Matrix>& x, std::span<const int> y,
+                     nn::Matrix& probs) override {
     QMF_CHECK(x.size() == ffn_.size(), "{} modalities given, the model has {}", x.size(),
               ffn_.size());
     h_.resize(ffn_.size());
     for (size_t m = 0; m < ffn_.size(); ++m) h_[m] = ffn_[m]->forward(x[m]);
-    const double loss = classify(head_->forward(concat_columns(h_)), y, train, probs, dlogits_);
-    if (!train) return loss;
-    head_->backward(dlogits_, &dh_);
-    for (nn::Index c = 0; auto& f : ffn_) {
-      f->backward(dh_.middleCols(c, f->out()), nullptr);
-      c += f->out();
-    }
-    return loss;
+    return classify(head_->forward(concat_columns(h_)), y, probs, dlogits_);
   }
 
   std::string kind() const override { return "qmfnn-classical"; }
@@ -75,6 +68,14 @@ class QmfnnClassical final : public Model {
   }
 
  private:
+  void add_gradients() override {
+    head_->backward(dlogits_, &dh_);
+    for (nn::Index c = 0; auto& f : ffn_) {
+      f->backward(dh_.middleCols(c, f->out()), nullptr);
+      c += f->out();
+    }
+  }
+
   QmfnnSpec spec_;
   size_t quantum_ = 0, features_ = 0;
   int width_ = 1;

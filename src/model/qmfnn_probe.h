@@ -2,7 +2,8 @@
 // Looking inside a trained QMFNN, for `qmf explain` and `qmf export`: the register states a
 // batch encodes to, the circuit run from any register states (so a modality can be ablated by
 // swapping its register), and the entanglement between registers after the fusion block and
-// after the whole circuit. The QMFNN model implements it; other models do not.
+// after the whole circuit. The QMFNN model implements it and hands it out through
+// Model::probe(); other models return nullptr there.
 #include <complex>
 #include <span>
 #include <vector>

@@ -42,17 +42,15 @@ class Tfn final : public Model {
     head_.init(rng);
   }
 
-  double run(const std::vector<nn::Matrix>& x, std::span<const int> y, bool train,
-             nn::Matrix& probs) override {
+  double run_forward(const std::vector<nn::Matrix>& x, std::span<const int> y,
+                     nn::Matrix& probs) override {
     const auto& a = embed_.forward(x);
     // prefix_[m] = a_1 (x) ... (x) a_{m+1}; the last one is Z.
     prefix_.resize(a.size());
     prefix_[0] = a[0];
     for (size_t m = 1; m < a.size(); ++m) kron_rows(prefix_[m - 1], a[m], prefix_[m]);
     head_.forward(prefix_.back(), logits_);
-    const double loss = classify(logits_, y, train, probs, dlogits_);
-    if (train) backward(a);
-    return loss;
+    return classify(logits_, y, probs, dlogits_);
   }
 
   std::string kind() const override { return "tfn"; }
@@ -64,7 +62,8 @@ class Tfn final : public Model {
   }
 
  private:
-  void backward(const std::vector<nn::Matrix>& a) {
+  void add_gradients() override {
+    const std::vector<nn::Matrix>& a = embed_.outputs();
     head_.backward(prefix_.back(), dlogits_, &dz_);
     const size_t mods = a.size();
     const nn::Index w = spec_.fusion_dim + 1, batch = dz_.rows();

@@ -35,9 +35,9 @@ void tanh_backward(const Matrix& y, const Matrix& dy, Matrix& dx) {
 
 void activation_forward(Activation act, const Matrix& x, Matrix& y) {
   switch (act) {
-    case Activation::Relu:
+    case Activation::relu:
       return relu_forward(x, y);
-    case Activation::Tanh:
+    case Activation::tanh:
       return tanh_forward(x, y);
   }
   QMF_CHECK(false, "unknown activation {}", static_cast<int>(act));
@@ -46,9 +46,9 @@ void activation_forward(Activation act, const Matrix& x, Matrix& y) {
 void activation_backward(Activation act, const Matrix& x, const Matrix& y, const Matrix& dy,
                          Matrix& dx) {
   switch (act) {
-    case Activation::Relu:
+    case Activation::relu:
       return relu_backward(x, dy, dx);
-    case Activation::Tanh:
+    case Activation::tanh:
       return tanh_backward(y, dy, dx);
   }
   QMF_CHECK(false, "unknown activation {}", static_cast<int>(act));

@@ -2,12 +2,16 @@
 // Elementwise activations over batches. Each backward takes what its derivative is cheapest
 // from: ReLU its input (the sign), Tanh its output (1 - y^2). All functions may be called with
 // the output aliasing the input (dx may be dy, y may be x): every operation is coefficient-wise.
-// (Configuration spells activations in core/options.h; the model maps them to these.)
+#include "core/options.h"
 #include "nn/tensor.h"
 
 namespace qmf::nn {
 
-enum class Activation { Relu, Tanh };
+// Also the config's model.ffn_activation, spelled by the table below.
+enum class Activation { relu, tanh };
+inline constexpr Spelling<Activation> kActivations[] = {{Activation::relu, "relu"},
+                                                        {Activation::tanh, "tanh"}};
+constexpr std::span<const Spelling<Activation>> spellings(Activation) { return kActivations; }
 
 // y = max(x, 0). dx = dy where x > 0, else 0 (the subgradient 0 at the kink).
 void relu_forward(const Matrix& x, Matrix& y);

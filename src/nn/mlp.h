@@ -20,7 +20,7 @@ class Mlp {
  public:
   // sizes: at least {in, out}; every entry positive.
   Mlp(ParameterArena& arena, const std::string& name, const std::vector<Index>& sizes,
-      Activation act = Activation::Relu);
+      Activation act = Activation::relu);
 
   // Initialises the layers in order (see Linear::init).
   void init(Rng& rng);

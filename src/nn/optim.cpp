@@ -15,11 +15,11 @@ void Optimizer::set_lr(double lr) {
 }
 
 void Optimizer::set_state(OptimizerState state) {
-  QMF_CHECK(state.buffers.size() == buffer_count(), "{} state needs {} buffers, got {}", kind(),
-            buffer_count(), state.buffers.size());
+  QMF_CHECK(state.buffers.size() == buffer_count(), "{} state needs {} buffers, got {}",
+            name_of(kind()), buffer_count(), state.buffers.size());
   for (const std::vector<double>& buffer : state.buffers)
     QMF_CHECK(buffer.size() == state.buffers.front().size(), "{} state buffers differ in size",
-              kind());
+              name_of(kind()));
   state_ = std::move(state);
 }
 
@@ -27,8 +27,8 @@ void Optimizer::prepare(const ParameterArena& arena) {
   if (state_.buffers.size() != buffer_count())
     state_.buffers.assign(buffer_count(), std::vector<double>(arena.size(), 0.0));
   for (const std::vector<double>& buffer : state_.buffers)
-    QMF_CHECK(buffer.size() == arena.size(), "{} state holds {} parameters, the arena {}", kind(),
-              buffer.size(), arena.size());
+    QMF_CHECK(buffer.size() == arena.size(), "{} state holds {} parameters, the arena {}",
+              name_of(kind()), buffer.size(), arena.size());
 }
 
 Adam::Adam(AdamConfig config) : Optimizer(config.lr), config_(config) {
@@ -78,6 +78,17 @@ void Sgd::step(ParameterArena& arena) {
     u[i] = config_.momentum * u[i] + g[i];
     p[i] -= lr() * u[i];
   }
+}
+
+std::unique_ptr<Optimizer> make_optimizer(OptimizerKind kind, double lr) {
+  switch (kind) {
+    case OptimizerKind::adam:
+      return std::make_unique<Adam>(AdamConfig{lr});
+    case OptimizerKind::sgd:
+      return std::make_unique<Sgd>(SgdConfig{lr});
+  }
+  QMF_CHECK(false, "unknown optimiser {}", static_cast<int>(kind));
+  return nullptr;
 }
 
 }  // namespace qmf::nn

@@ -2,12 +2,19 @@
 // Optimisers: each step is one loop over the whole arena (values and gradients are parallel flat
 // buffers). Their state is exposed as plain vectors so a checkpoint can save and restore it.
 #include <cstdint>
-#include <string_view>
+#include <memory>
 #include <vector>
 
+#include "core/options.h"
 #include "nn/arena.h"
 
 namespace qmf::nn {
+
+// Also the config's train.optimizer and the name a checkpoint records, spelled by the table.
+enum class OptimizerKind { adam, sgd };
+inline constexpr Spelling<OptimizerKind> kOptimizers[] = {{OptimizerKind::adam, "adam"},
+                                                          {OptimizerKind::sgd, "sgd"}};
+constexpr std::span<const Spelling<OptimizerKind>> spellings(OptimizerKind) { return kOptimizers; }
 
 // Everything an optimiser carries between steps. buffers are arena-sized, in the arena's layout:
 // Adam {m, v}; Sgd with momentum {velocity}; plain Sgd {}.
@@ -23,7 +30,7 @@ class Optimizer {
 
   // Updates every parameter from its gradient; gradients are left as they are.
   virtual void step(ParameterArena& arena) = 0;
-  virtual std::string_view kind() const = 0;  // "adam", "sgd": for checkpoints
+  virtual OptimizerKind kind() const = 0;
 
   const OptimizerState& state() const { return state_; }
   // Restores a saved state; checked against this optimiser's buffer count and the arena at the
@@ -59,7 +66,7 @@ class Adam final : public Optimizer {
  public:
   explicit Adam(AdamConfig config = {});
   void step(ParameterArena& arena) override;
-  std::string_view kind() const override { return "adam"; }
+  OptimizerKind kind() const override { return OptimizerKind::adam; }
   const AdamConfig& config() const { return config_; }
 
  private:
@@ -77,12 +84,15 @@ class Sgd final : public Optimizer {
  public:
   explicit Sgd(SgdConfig config = {});
   void step(ParameterArena& arena) override;
-  std::string_view kind() const override { return "sgd"; }
+  OptimizerKind kind() const override { return OptimizerKind::sgd; }
   const SgdConfig& config() const { return config_; }
 
  private:
   size_t buffer_count() const override { return config_.momentum > 0.0 ? 1 : 0; }
   SgdConfig config_;
 };
+
+// The optimiser of this kind at learning rate lr, its other settings at their defaults.
+std::unique_ptr<Optimizer> make_optimizer(OptimizerKind kind, double lr);
 
 }  // namespace qmf::nn

@@ -59,7 +59,7 @@ Checkpoint capture(const std::string& model_kind, const nn::ParameterArena& aren
   return {model_kind,
           arena.blocks(),
           std::vector<double>(v.begin(), v.end()),
-          std::string(optimizer.kind()),
+          std::string(name_of(optimizer.kind())),
           optimizer.state(),
           epochs_done,
           partial,
@@ -196,8 +196,9 @@ void restore(const Checkpoint& c, const std::string& model_kind, nn::ParameterAr
     if (blocks[i].name != c.blocks[i].name || blocks[i].size != c.blocks[i].size)
       throw mismatch(fmt::format("block {} is {}[{}], the model has {}[{}]", i, c.blocks[i].name,
                                  c.blocks[i].size, blocks[i].name, blocks[i].size));
-  if (optimizer && c.optimizer != optimizer->kind())
-    throw mismatch(fmt::format("optimiser '{}', the run uses '{}'", c.optimizer, optimizer->kind()));
+  if (optimizer && c.optimizer != name_of(optimizer->kind()))
+    throw mismatch(
+        fmt::format("optimiser '{}', the run uses '{}'", c.optimizer, name_of(optimizer->kind())));
   auto values = arena.values();
   std::copy(c.values.begin(), c.values.end(), values.begin());
   if (optimizer) optimizer->set_state(c.optimizer_state);

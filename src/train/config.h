@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "core/options.h"
+#include "model/qmfnn_settings.h"
+#include "nn/optim.h"
 
 namespace qmf {
 
@@ -35,19 +37,10 @@ struct DataConfig {
   bool operator==(const DataConfig&) const = default;
 };
 
-struct ModelConfig {
+// The qmfnn's keys are the model layer's own settings struct, embedded whole; the rest are the
+// classical baselines'.
+struct ModelConfig : model::QmfnnSettings {
   std::string kind = "qmfnn";  // one of kModelKinds
-  Encoding encoding = Encoding::amplitude;
-  std::vector<int> k = {4};  // qubits per modality; a single entry applies to every modality
-  std::vector<int> ffn_hidden;
-  Activation ffn_activation = Activation::relu;
-  int fusion_layers = 2;
-  bool qcnn_share = true;
-  ConvBlock conv_block = ConvBlock::conv6;
-  Readout readout = Readout::probs;
-  bool entangle = true;              // qmfnn: CRX entanglers in the fusion block (false: ablation)
-  bool qcnn = true;                  // qmfnn: the QCNN (false: read out straight after fusion)
-  Fusion fusion = Fusion::entangle;  // qmfnn: evidential replaces fusion block + QCNN
   std::vector<int> hidden = {128};   // early / late: MLP hidden widths
   int fusion_dim = 16;               // tfn / lmf: width of each modality's embedding z_m
   int rank = 4;                      // lmf: rank of the factorised fusion weight
@@ -58,7 +51,7 @@ struct TrainConfig {
   int epochs = 1;
   int batch = 64;
   double lr = 0.01;
-  Optimizer optimizer = Optimizer::adam;
+  nn::OptimizerKind optimizer = nn::OptimizerKind::adam;
   std::uint64_t seed = 0;
   int threads = 0;  // 0: all cores
   // Optimiser steps between checkpoints inside an epoch, so a killed run loses little work;

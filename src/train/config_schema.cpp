@@ -14,6 +14,7 @@ constexpr int kMaxWidth = 1 << 16;
 // Which Config member holds each section, so a table row names only the field.
 constexpr auto section(const DataConfig*) { return &Config::data; }
 constexpr auto section(const ModelConfig*) { return &Config::model; }
+constexpr auto section(const model::QmfnnSettings*) { return &Config::model; }
 constexpr auto section(const TrainConfig*) { return &Config::train; }
 constexpr auto section(const SimConfig*) { return &Config::sim; }
 
@@ -59,7 +60,7 @@ const std::vector<Field>& table() {
       field("model.k", &ModelConfig::k,
             int_list({.lo = 1, .hi = 12, .min_size = 1, .scalar_ok = true})),
       field("model.ffn_hidden", &ModelConfig::ffn_hidden, int_list({.lo = 1, .hi = kMaxWidth})),
-      field("model.ffn_activation", &ModelConfig::ffn_activation, choice<Activation>()),
+      field("model.ffn_activation", &ModelConfig::ffn_activation, choice<nn::Activation>()),
       field("model.fusion_layers", &ModelConfig::fusion_layers, integer<int>(0, 64)),
       field("model.qcnn_share", &ModelConfig::qcnn_share, boolean()),
       field("model.conv_block", &ModelConfig::conv_block, choice<ConvBlock>()),
@@ -73,7 +74,7 @@ const std::vector<Field>& table() {
       field("train.epochs", &TrainConfig::epochs, integer<int>(1)),
       field("train.batch", &TrainConfig::batch, integer<int>(1)),
       field("train.lr", &TrainConfig::lr, positive_real()),
-      field("train.optimizer", &TrainConfig::optimizer, choice<Optimizer>()),
+      field("train.optimizer", &TrainConfig::optimizer, choice<nn::OptimizerKind>()),
       field("train.seed", &TrainConfig::seed, integer<std::uint64_t>(0)),
       field("train.threads", &TrainConfig::threads, integer<int>(0, 1024)),
       field("train.checkpoint_every", &TrainConfig::checkpoint_every, integer<int>(0)),

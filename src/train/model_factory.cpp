@@ -20,23 +20,17 @@ void use_threads(const Config& c) { sim::use_threads(resolved_threads(c)); }
 namespace {
 
 model::QmfnnSpec qmfnn_spec(const Config& c, const data::Multimodal& data) {
-  const auto& m = c.model;
-  return {.dims = data.dims(),
-          .classes = data.classes,
-          // Evidential fusion sizes its registers from the class count: model.k does not apply.
-          .k = m.fusion == Fusion::evidential ? std::vector<int>{}
-                                              : qubits_per_modality(m, data.dims().size()),
-          .encoding = m.encoding,
-          .ffn_hidden = m.ffn_hidden,
-          .ffn_activation = m.ffn_activation,
-          .fusion_layers = m.fusion_layers,
-          .entangle = m.entangle,
-          .qcnn = m.qcnn,
-          .qcnn_share = m.qcnn_share,
-          .conv_block = m.conv_block,
-          .readout = m.readout,
-          .precision = c.sim.precision,
-          .threads = resolved_threads(c)};
+  model::QmfnnSpec spec{.dims = data.dims(),
+                        .classes = data.classes,
+                        .settings = c.model,
+                        .precision = c.sim.precision,
+                        .threads = resolved_threads(c)};
+  // One register size per modality; evidential fusion sizes its registers from the class
+  // count, so model.k does not apply to it.
+  spec.settings.k = c.model.fusion == Fusion::evidential
+                        ? std::vector<int>{}
+                        : qubits_per_modality(c.model, data.dims().size());
+  return spec;
 }
 
 model::BaselineSpec baseline_spec(const Config& c, const data::Multimodal& data) {
@@ -69,9 +63,7 @@ std::unique_ptr<model::Model> make_model(const Config& c, const data::Multimodal
 }
 
 std::unique_ptr<nn::Optimizer> make_optimizer(const Config& c) {
-  if (c.train.optimizer == Optimizer::sgd)
-    return std::make_unique<nn::Sgd>(nn::SgdConfig{c.train.lr});
-  return std::make_unique<nn::Adam>(nn::AdamConfig{c.train.lr});
+  return nn::make_optimizer(c.train.optimizer, c.train.lr);
 }
 
 }  // namespace qmf::train

@@ -7,6 +7,7 @@
 #include "core/error.h"
 #include "core/rng.h"
 #include "data/batch.h"
+#include "nn/argmax.h"
 #include "train/numeric_guard.h"
 
 namespace qmf::train {
@@ -15,12 +16,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
-
-int argmax(const nn::Matrix& p, Eigen::Index row) {
-  Eigen::Index best = 0;
-  p.row(row).maxCoeff(&best);
-  return static_cast<int>(best);
-}
 
 }  // namespace
 
@@ -36,9 +31,9 @@ Evaluation evaluate(model::Model& model, const data::Split& split, int classes, 
     idx.resize(std::min(batch, split.size() - start));
     std::iota(idx.begin(), idx.end(), start);
     data::gather(split, idx, x, y);
-    ev.loss += model.run(x, y, false, probs) * static_cast<double>(idx.size());
+    ev.loss += model.forward(x, y, probs) * static_cast<double>(idx.size());
     for (size_t r = 0; r < idx.size(); ++r) {
-      const int pred = argmax(probs, static_cast<Eigen::Index>(r));
+      const int pred = nn::argmax(probs, static_cast<Eigen::Index>(r));
       correct += pred == y[r];
       ++ev.confusion[y[r]][pred];
     }
@@ -75,18 +70,15 @@ EpochRow train_epoch(model::Model& model, nn::Optimizer& optimizer, const data::
     const size_t count = std::min(batch, train.size() - done);
     const StepPlace where{epoch, now.steps + 1};
     data::gather(train, std::span(order).subspan(done, count), x, y);
-    model.arena().zero_grad();
-    const double loss = model.run(x, y, true, probs);
+    const double loss = model.forward(x, y, probs);
+    model.backward();
     check_loss_and_grads(model.arena(), loss, where);
     optimizer.step(model.arena());
     check_values(model.arena(), where);
     now.steps = where.step;
     now.loss_sum += loss * static_cast<double>(count);
-    for (size_t r = 0; r < count; ++r) {
-      Eigen::Index pred = 0;
-      probs.row(static_cast<Eigen::Index>(r)).maxCoeff(&pred);
-      now.correct += pred == y[r];
-    }
+    for (size_t r = 0; r < count; ++r)
+      now.correct += nn::argmax(probs, static_cast<Eigen::Index>(r)) == y[r];
     done += count;
     progress.update(done, now.loss_sum / static_cast<double>(done),
                     static_cast<double>(now.correct) / static_cast<double>(done));

@@ -4,6 +4,7 @@
 // tests, made once per test process.
 #include <memory>
 #include <numeric>
+#include <stdexcept>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -46,7 +47,11 @@ class ExplainFixture : public ::testing::Test {
   static std::filesystem::path data_dir() { return dir_->path() / "data"; }
   static train::TrainedRun& run() { return *run_; }
   static model::Model& model() { return *run_->model; }
-  static model::QmfnnProbe& probe() { return dynamic_cast<model::QmfnnProbe&>(*run_->model); }
+  static model::QmfnnProbe& probe() {
+    model::QmfnnProbe* p = run_->model->probe();
+    if (p == nullptr) throw std::logic_error("the fixture's run is not an entangling qmfnn");
+    return *p;
+  }
   static const data::Split& test() { return run_->data.test; }
   static const explain::Explanation& explanation() { return *explanation_; }
 

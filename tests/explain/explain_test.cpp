@@ -58,7 +58,7 @@ TEST_F(ExplainTest, FusedProbabilitiesAndPredictionsAreTheModels) {
   std::vector<int> y;
   samples(0, test().size(), x, y);
   nn::Matrix probs;
-  model().run(x, y, false, probs);
+  model().forward(x, y, probs);
   ASSERT_EQ(e.samples(), test().size());
   ASSERT_EQ(e.probs.rows(), probs.rows());
   ASSERT_EQ(e.probs.cols(), probs.cols());
@@ -71,7 +71,7 @@ TEST_F(ExplainTest, FusedProbabilitiesAndPredictionsAreTheModels) {
 
 TEST_F(ExplainTest, UniformAblationMatchesARegisterSwappedByHand) {
   const auto& e = explanation();
-  const auto& k = probe().spec().k;
+  const auto& k = probe().spec().settings.k;
   std::vector<nn::Matrix> x;
   std::vector<int> y;
   samples(0, test().size(), x, y);
@@ -96,9 +96,9 @@ TEST_F(ExplainTest, UniformAblationMatchesARegisterSwappedByHand) {
 }
 
 TEST_F(ExplainTest, MixedAblationAveragesTheOutputsOfEveryBasisState) {
-  ASSERT_EQ(probe().spec().readout, Readout::probs);
+  ASSERT_EQ(probe().spec().settings.readout, Readout::probs);
   const auto& e = explanation();
-  const auto& k = probe().spec().k;
+  const auto& k = probe().spec().settings.k;
   const int classes = probe().spec().classes;
   std::vector<nn::Matrix> x;
   std::vector<int> y;
@@ -143,7 +143,7 @@ TEST_F(ExplainTest, MixedAblationAveragesTheOutputsOfEveryBasisState) {
 TEST_F(ExplainTest, MixedAblationMatchesADensityMatrixComputation) {
   const auto& qc = probe().qmf_circuit();
   ASSERT_EQ(qc.encoding_gates, 0u);  // amplitude encoding: the circuit starts at the fusion block
-  const auto& k = probe().spec().k;
+  const auto& k = probe().spec().settings.k;
   const int classes = probe().spec().classes;
   const sim::Circuit& circuit = qc.circuit;
   const int n = circuit.qubits();
@@ -210,7 +210,7 @@ TEST_F(ExplainTest, ResultsDoNotDependOnBatchOrSliceSize) {
 
 TEST_F(ExplainTest, RegisterDistributionsAreTheEncodedFeatures) {
   const auto& e = explanation();
-  const auto& k = probe().spec().k;
+  const auto& k = probe().spec().settings.k;
   std::vector<nn::Matrix> x;
   std::vector<int> y;
   samples(0, e.distributions.size(), x, y);
@@ -258,7 +258,7 @@ std::unique_ptr<model::Model> fresh_model(const train::TrainedRun& run, void (*e
 
 TEST_F(ExplainTest, WithoutFusionLayersTheRegistersStayUnentangledAfterFusion) {
   auto m = fresh_model(run(), [](Config& c) { c.model.fusion_layers = 0; });
-  auto& probe = dynamic_cast<QmfnnProbe&>(*m);
+  auto& probe = *m->probe();
   const explain::Explanation e = explain::explain(probe, test());
   EXPECT_LT(e.entropy_fusion.cwiseAbs().maxCoeff(), 1e-9);
   // The QCNN still entangles them.
@@ -279,7 +279,7 @@ void constant_features(model::Model& m, int modality, double bias) {
 TEST_F(ExplainTest, AZeroBeliefModalityIsTheUniformStateAndHasNoUniformAttribution) {
   auto m = fresh_model(run(), [](Config& c) { c.model.encoding = Encoding::belief; });
   constant_features(*m, 2, 0.0);
-  const explain::Explanation e = explain::explain(dynamic_cast<QmfnnProbe&>(*m), test());
+  const explain::Explanation e = explain::explain(*m->probe(), test());
   EXPECT_LT(e.attribution_uniform.col(1).cwiseAbs().maxCoeff(), 1e-12);
   for (size_t i = 0; i < e.samples(); ++i)
     EXPECT_EQ(e.prediction_ablated(static_cast<nn::Index>(i), 1), e.prediction[i]);
@@ -292,7 +292,7 @@ TEST_F(ExplainTest, AZeroBeliefModalityIsTheUniformStateAndHasNoUniformAttributi
 TEST_F(ExplainTest, ConstantAmplitudeFeaturesAreTheUniformStateAndHaveNoUniformAttribution) {
   auto m = fresh_model(run(), [](Config&) {});
   constant_features(*m, 2, 0.3);
-  const explain::Explanation e = explain::explain(dynamic_cast<QmfnnProbe&>(*m), test());
+  const explain::Explanation e = explain::explain(*m->probe(), test());
   EXPECT_LT(e.attribution_uniform.col(1).cwiseAbs().maxCoeff(), 1e-9);
 }
 
@@ -303,7 +303,7 @@ TEST_F(ExplainTest, ConstantAmplitudeFeaturesAreTheUniformStateAndHaveNoUniformA
 TEST_F(ExplainTest, ZeroAmplitudeFeaturesZeroTheStateAndAblatingThemRestoresADecision) {
   auto m = fresh_model(run(), [](Config&) {});
   constant_features(*m, 2, 0.0);
-  auto& probe = dynamic_cast<QmfnnProbe&>(*m);
+  auto& probe = *m->probe();
   const explain::Explanation e = explain::explain(probe, test());
   EXPECT_EQ(e.probs.cwiseAbs().maxCoeff(), 0.0);
   std::vector<nn::Matrix> x;
@@ -341,7 +341,7 @@ TEST_F(ExplainTest, EveryEncodingReadoutAndModalityCountIsExplained) {
     auto m = train::make_model(c, data);
     Rng rng(4);
     m->init(rng);
-    auto& probe = dynamic_cast<QmfnnProbe&>(*m);
+    auto& probe = *m->probe();
     const explain::Explanation e = explain::explain(probe, data.test, {.batch = 16});
     std::vector<nn::Matrix> x;
     std::vector<int> y;
@@ -349,11 +349,11 @@ TEST_F(ExplainTest, EveryEncodingReadoutAndModalityCountIsExplained) {
     std::iota(idx.begin(), idx.end(), 0);
     data::gather(data.test, idx, x, y);
     nn::Matrix probs, marginal, mixed;
-    m->run(x, y, false, probs);
+    m->forward(x, y, probs);
     EXPECT_LT((e.probs - probs).cwiseAbs().maxCoeff(), 1e-12) << "variant " << v;
 
     // Modality 1 (the last one) maximally mixed, sample by sample through the probe.
-    const auto& k = probe.spec().k;
+    const auto& k = probe.spec().settings.k;
     const size_t last = k.size() - 1, states = size_t{1} << k[last];
     const Registers regs = probe.registers(x);
     for (size_t b = 0; b < 3; ++b) {

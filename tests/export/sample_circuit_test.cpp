@@ -57,7 +57,7 @@ TEST_P(ExportedSample, ReadsBackToTheModelsReadoutDistribution) {
   qmf::testing::QuietProgress progress;
   train::train_new(c, dir, progress);
   auto run = train::load_trained(dir, {}, "export");
-  auto& probe = dynamic_cast<model::QmfnnProbe&>(*run.model);
+  auto& probe = *run.model->probe();
   for (size_t index : {size_t{0}, size_t{5}}) {
     std::vector<nn::Matrix> x;
     std::vector<int> y;

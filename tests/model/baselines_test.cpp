@@ -46,11 +46,9 @@ std::vector<Kind> tiny_kinds() {
     return [=](const std::vector<size_t>& dims, int classes) {
       QmfnnSpec s{.dims = dims,
                   .classes = classes,
-                  .ffn_hidden = {4},
-                  .entangle = entangle,
-                  .qcnn = qcnn,
+                  .settings = {.ffn_hidden = {4}, .entangle = entangle, .qcnn = qcnn},
                   .threads = 1};
-      s.k.assign(dims.size(), 2);
+      s.settings.k.assign(dims.size(), 2);
       return classical ? make_qmfnn_classical(s) : make_qmfnn(s);
     };
   };
@@ -182,17 +180,18 @@ size_t gates_of(const QmfCircuit& c, sim::GateKind kind) {
 
 TEST(QmfnnAblation, NoEntanglersMeansNoFusionCrxAndFewerQuantumParameters) {
   // Without the QCNN (whose pool blocks use CRX too) the fusion block is the whole circuit.
-  const auto fused = build_qmf_circuit({.k = {4, 4}, .entangle = true, .qcnn = false});
-  const auto plain = build_qmf_circuit({.k = {4, 4}, .entangle = false, .qcnn = false});
+  const auto fused = build_qmf_circuit({.k = {4, 4}, .entangle = true, .qcnn = false}, 10);
+  const auto plain = build_qmf_circuit({.k = {4, 4}, .entangle = false, .qcnn = false}, 10);
   EXPECT_EQ(gates_of(fused, sim::GateKind::CRX), 2u * 2 * 4);  // 2 layers, pairs (1,2) (2,1)
   EXPECT_EQ(gates_of(plain, sim::GateKind::CRX), 0u);
   // With the QCNN, entangle = false leaves only the pool layers' CRX gates.
-  const auto full = build_qmf_circuit({.k = {4, 4}, .entangle = false});
-  const auto no_fusion = build_qmf_circuit({.k = {4, 4}, .fusion_layers = 0});
+  const auto full = build_qmf_circuit({.k = {4, 4}, .entangle = false}, 10);
+  const auto no_fusion = build_qmf_circuit({.k = {4, 4}, .fusion_layers = 0}, 10);
   EXPECT_EQ(gates_of(full, sim::GateKind::CRX), gates_of(no_fusion, sim::GateKind::CRX));
 
   const auto counts = [](bool entangle) {
-    return make_qmfnn({.dims = kSplitH2, .k = {4, 4}, .entangle = entangle, .threads = 1})
+    return make_qmfnn(
+               {.dims = kSplitH2, .settings = {.k = {4, 4}, .entangle = entangle}, .threads = 1})
         ->arena()
         .counts();
   };
@@ -202,9 +201,9 @@ TEST(QmfnnAblation, NoEntanglersMeansNoFusionCrxAndFewerQuantumParameters) {
 }
 
 TEST(QmfnnAblation, NoQcnnHasOnlyTheFusionParameters) {
-  const QmfnnSpec s{.dims = kSplitH2, .k = {4, 4}, .qcnn = false, .threads = 1};
+  const QmfnnSpec s{.dims = kSplitH2, .settings = {.k = {4, 4}, .qcnn = false}, .threads = 1};
   auto model = make_qmfnn(s);
-  const auto circuit = build_qmf_circuit({.k = {4, 4}, .qcnn = false});
+  const auto circuit = build_qmf_circuit({.k = {4, 4}, .qcnn = false}, 10);
   EXPECT_EQ(circuit.qcnn_params, 0u);
   EXPECT_EQ(model->arena().counts().quantum, 2u * (16 + 8));
   EXPECT_EQ(circuit.readout, (std::vector<int>{0, 1, 2, 3}));  // the first ceil(log2 10) qubits
@@ -214,7 +213,7 @@ TEST(QmfnnAblation, NoQcnnHasOnlyTheFusionParameters) {
 TEST(QmfnnAblation, ClassicalReplacementMatchesTheQuantumCount) {
   for (const std::vector<int>& k : {std::vector<int>{4, 4}, std::vector<int>{2, 2},
                                     std::vector<int>{3, 3, 3}, std::vector<int>{5, 5}}) {
-    const QmfnnSpec s{.dims = std::vector<size_t>(k.size(), 20), .k = k, .threads = 1};
+    const QmfnnSpec s{.dims = std::vector<size_t>(k.size(), 20), .settings = {.k = k}, .threads = 1};
     const size_t quantum = make_qmfnn(s)->arena().counts().quantum;
     auto model = make_qmfnn_classical(s);
     const auto counts = model->arena().counts();
@@ -252,7 +251,7 @@ TEST(Baselines, ProbabilitiesAreDistributionsAndDescribeIsOneLine) {
     model->init(rng);
     const auto x = random_inputs(rng, 6, {4, 3});
     nn::Matrix probs;
-    const double loss = model->run(x, std::vector<int>{0, 1, 2, 0, 1, 2}, false, probs);
+    const double loss = model->forward(x, std::vector<int>{0, 1, 2, 0, 1, 2}, probs);
     EXPECT_TRUE(std::isfinite(loss)) << kind.name;
     ASSERT_EQ(probs.rows(), 6) << kind.name;
     ASSERT_EQ(probs.cols(), 3) << kind.name;
@@ -297,13 +296,13 @@ TEST(Baselines, AdamReducesTheLossOnASeparableProblem) {
     model->init(init);
     nn::Adam adam({.lr = 0.05});
     nn::Matrix probs;
-    const double first = model->run(x, y, false, probs);
+    const double first = model->forward(x, y, probs);
     for (int step = 0; step < 60; ++step) {
-      model->arena().zero_grad();
-      model->run(x, y, true, probs);
+      model->forward(x, y, probs);
+      model->backward();
       adam.step(model->arena());
     }
-    const double last = model->run(x, y, false, probs);
+    const double last = model->forward(x, y, probs);
     EXPECT_LT(last, 0.5 * first) << kind.name << ": " << first << " -> " << last;
   }
 }

@@ -219,7 +219,7 @@ struct GradientCase {
   std::vector<size_t> dims;
   int classes;
   std::vector<int> hidden;
-  Activation activation;
+  nn::Activation activation;
 };
 
 class EvidentialGradient : public ::testing::TestWithParam<GradientCase> {};
@@ -228,8 +228,8 @@ TEST_P(EvidentialGradient, MatchesFiniteDifferences) {
   const GradientCase c = GetParam();
   auto model = make_evidential({.dims = c.dims,
                                 .classes = c.classes,
-                                .ffn_hidden = c.hidden,
-                                .ffn_activation = c.activation,
+                                .settings = {.ffn_hidden = c.hidden,
+                                             .ffn_activation = c.activation},
                                 .threads = 1});
   Rng rng(13);
   model->init(rng);
@@ -240,10 +240,10 @@ TEST_P(EvidentialGradient, MatchesFiniteDifferences) {
 }
 
 INSTANTIATE_TEST_SUITE_P(TwoAndThreeSources, EvidentialGradient,
-                         ::testing::Values(GradientCase{{6, 5}, 3, {4}, Activation::tanh},
-                                           GradientCase{{6, 5}, 2, {}, Activation::relu},
-                                           GradientCase{{4, 3}, 4, {}, Activation::relu},
-                                           GradientCase{{4, 5, 3}, 2, {3}, Activation::tanh}));
+                         ::testing::Values(GradientCase{{6, 5}, 3, {4}, nn::Activation::tanh},
+                                           GradientCase{{6, 5}, 2, {}, nn::Activation::relu},
+                                           GradientCase{{4, 3}, 4, {}, nn::Activation::relu},
+                                           GradientCase{{4, 5, 3}, 2, {3}, nn::Activation::tanh}));
 
 TEST(EvidentialModel, EveryParameterIsClassicalAndProbabilitiesAreDistributions) {
   auto model = make_evidential({.dims = {10, 7}, .classes = 4, .threads = 1});
@@ -261,7 +261,7 @@ TEST(EvidentialModel, EveryParameterIsClassicalAndProbabilitiesAreDistributions)
   model->init(rng);
   const auto x = random_inputs(rng, 6, {10, 7});
   nn::Matrix probs;
-  const double loss = model->run(x, std::vector<int>{0, 1, 2, 3, 0, 1}, false, probs);
+  const double loss = model->forward(x, std::vector<int>{0, 1, 2, 3, 0, 1}, probs);
   EXPECT_TRUE(std::isfinite(loss));
   ASSERT_EQ(probs.rows(), 6);
   ASSERT_EQ(probs.cols(), 4);
@@ -282,8 +282,8 @@ TEST(EvidentialModel, SinglePrecisionGivesTheSameProbabilities) {
   const auto x = random_inputs(rng, 7, {5, 4});
   const std::vector<int> y{0, 1, 2, 0, 1, 2, 0};
   nn::Matrix pa, pb;
-  a->run(x, y, false, pa);
-  b->run(x, y, false, pb);
+  a->forward(x, y, pa);
+  b->forward(x, y, pb);
   EXPECT_LT((pa - pb).cwiseAbs().maxCoeff(), 1e-5);
 }
 
@@ -298,8 +298,8 @@ TEST(EvidentialModel, ThreadCountDoesNotChangeResults) {
     auto model = make_evidential({.dims = {5, 4}, .classes = 3, .threads = threads});
     Rng init(6);
     model->init(init);
-    model->arena().zero_grad();
-    model->run(x, y, true, probs[grads.size()]);
+    model->forward(x, y, probs[grads.size()]);
+    model->backward();
     grads.emplace_back(model->arena().grads().begin(), model->arena().grads().end());
   }
   EXPECT_EQ(probs[0], probs[1]);
@@ -335,7 +335,10 @@ TEST(EvidentialModel, SizesOutsideTheLimitsAreUsageErrors) {
 TEST(EvidentialModel, BeliefEncodingIsForcedAndKIsIgnored) {
   // The registers must hold mass functions; model.encoding and model.k do not apply.
   auto model = make_evidential(
-      {.dims = {4, 4}, .classes = 3, .k = {7}, .encoding = Encoding::angle, .threads = 1});
+      {.dims = {4, 4},
+       .classes = 3,
+       .settings = {.k = {7}, .encoding = Encoding::angle},
+       .threads = 1});
   EXPECT_EQ(model->qubits(), 9);
   EXPECT_EQ(model->arena().counts().classical, 2u * (4 * 8 + 8));
 }
@@ -363,13 +366,13 @@ TEST(EvidentialModel, AdamLearnsAThreeClassProblemThatNeedsBothModalities) {
   model->init(init);
   nn::Adam adam({.lr = 0.05});
   nn::Matrix probs;
-  const double first = model->run(x, y, false, probs);
+  const double first = model->forward(x, y, probs);
   for (int step = 0; step < 300; ++step) {
-    model->arena().zero_grad();
-    model->run(x, y, true, probs);
+    model->forward(x, y, probs);
+    model->backward();
     adam.step(model->arena());
   }
-  const double last = model->run(x, y, false, probs);
+  const double last = model->forward(x, y, probs);
   int correct = 0;
   for (nn::Index b = 0; b < batch; ++b) {
     nn::Index best = 0;

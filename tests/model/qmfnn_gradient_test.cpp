@@ -17,7 +17,7 @@ namespace {
 struct Case {
   Encoding encoding;
   Readout readout;
-  Activation activation;
+  nn::Activation activation;
   bool share;
   ConvBlock conv;
 };
@@ -28,13 +28,13 @@ TEST_P(QmfnnGradient, MatchesFiniteDifferences) {
   const Case c = GetParam();
   auto model = make_qmfnn({.dims = {6, 5},
                            .classes = 3,
-                           .k = {2, 3},
-                           .encoding = c.encoding,
-                           .ffn_hidden = {4},
-                           .ffn_activation = c.activation,
-                           .qcnn_share = c.share,
-                           .conv_block = c.conv,
-                           .readout = c.readout,
+                           .settings = {.k = {2, 3},
+                                        .encoding = c.encoding,
+                                        .ffn_hidden = {4},
+                                        .ffn_activation = c.activation,
+                                        .qcnn_share = c.share,
+                                        .conv_block = c.conv,
+                                        .readout = c.readout},
                            .threads = 1});
   Rng rng(11);
   model->init(rng);
@@ -49,15 +49,16 @@ TEST_P(QmfnnGradient, MatchesFiniteDifferences) {
 INSTANTIATE_TEST_SUITE_P(
     EveryEncodingAndReadout, QmfnnGradient,
     ::testing::Values(
-        Case{Encoding::amplitude, Readout::probs, Activation::relu, true, ConvBlock::conv6},
-        Case{Encoding::amplitude, Readout::expval, Activation::tanh, true, ConvBlock::conv6},
-        Case{Encoding::belief, Readout::probs, Activation::tanh, false, ConvBlock::conv6},
-        Case{Encoding::belief, Readout::expval, Activation::relu, true, ConvBlock::su4},
-        Case{Encoding::angle, Readout::probs, Activation::tanh, true, ConvBlock::su4},
-        Case{Encoding::angle, Readout::expval, Activation::tanh, false, ConvBlock::conv6}));
+        Case{Encoding::amplitude, Readout::probs, nn::Activation::relu, true, ConvBlock::conv6},
+        Case{Encoding::amplitude, Readout::expval, nn::Activation::tanh, true, ConvBlock::conv6},
+        Case{Encoding::belief, Readout::probs, nn::Activation::tanh, false, ConvBlock::conv6},
+        Case{Encoding::belief, Readout::expval, nn::Activation::relu, true, ConvBlock::su4},
+        Case{Encoding::angle, Readout::probs, nn::Activation::tanh, true, ConvBlock::su4},
+        Case{Encoding::angle, Readout::expval, nn::Activation::tanh, false, ConvBlock::conv6}));
 
 TEST(QmfnnModel, ParameterCountsSplitClassicalAndQuantum) {
-  auto model = make_qmfnn({.dims = {392, 392}, .classes = 10, .k = {4, 4}, .threads = 1});
+  auto model = make_qmfnn(
+      {.dims = {392, 392}, .classes = 10, .settings = {.k = {4, 4}}, .threads = 1});
   const auto counts = model->arena().counts();
   // FFNs 2 x (392*16 + 16); fusion 2 x (2*8 + 2*4); conv(8) 6, pool 2, conv(4) 6.
   EXPECT_EQ(counts.classical, 2u * (392 * 16 + 16));
@@ -67,12 +68,15 @@ TEST(QmfnnModel, ParameterCountsSplitClassicalAndQuantum) {
 
 TEST(QmfnnModel, ProbabilitiesAreDistributions) {
   for (Readout r : {Readout::probs, Readout::expval}) {
-    auto model = make_qmfnn({.dims = {3, 3}, .classes = 3, .k = {2, 2}, .readout = r, .threads = 1});
+    auto model = make_qmfnn({.dims = {3, 3},
+                             .classes = 3,
+                             .settings = {.k = {2, 2}, .readout = r},
+                             .threads = 1});
     Rng rng(3);
     model->init(rng);
     std::vector<nn::Matrix> x{nn::Matrix::Random(4, 3), nn::Matrix::Random(4, 3)};
     nn::Matrix probs;
-    const double loss = model->run(x, std::vector<int>{0, 1, 2, 0}, false, probs);
+    const double loss = model->forward(x, std::vector<int>{0, 1, 2, 0}, probs);
     EXPECT_TRUE(std::isfinite(loss));
     for (Eigen::Index b = 0; b < 4; ++b) {
       EXPECT_NEAR(probs.row(b).sum(), 1.0, 1e-12);
@@ -82,7 +86,7 @@ TEST(QmfnnModel, ProbabilitiesAreDistributions) {
 }
 
 TEST(QmfnnModel, TooFewQubitsForTheClassesIsAUsageError) {
-  EXPECT_THROW(make_qmfnn({.dims = {3}, .classes = 10, .k = {3}}), UsageError);
+  EXPECT_THROW(make_qmfnn({.dims = {3}, .classes = 10, .settings = {.k = {3}}}), UsageError);
 }
 
 }  // namespace

@@ -43,13 +43,13 @@ TEST(Activation, TanhBackwardUsesTheOutput) {
 TEST(Activation, InPlaceCallsAreAllowed) {
   Matrix x = sample();
   Matrix y;
-  activation_forward(Activation::Tanh, x, y);
-  activation_forward(Activation::Tanh, x, x);
+  activation_forward(Activation::tanh, x, y);
+  activation_forward(Activation::tanh, x, x);
   EXPECT_EQ(x, y);
   Matrix g = Matrix::Ones(2, 3);
   Matrix expect;
-  activation_backward(Activation::Tanh, sample(), y, g, expect);
-  activation_backward(Activation::Tanh, sample(), y, g, g);
+  activation_backward(Activation::tanh, sample(), y, g, expect);
+  activation_backward(Activation::tanh, sample(), y, g, g);
   EXPECT_EQ(g, expect);
 }
 

@@ -98,9 +98,9 @@ void check_mlp(Activation act, const std::vector<Index>& sizes, uint64_t seed) {
   expect_gradients_match(arena, x, loss, [&](Matrix& dx) { mlp.backward(r, &dx); });
 }
 
-TEST(Gradients, MlpRelu) { check_mlp(Activation::Relu, {7, 6, 5, 3}, 21); }
-TEST(Gradients, MlpTanh) { check_mlp(Activation::Tanh, {7, 6, 5, 3}, 22); }
-TEST(Gradients, MlpSingleLayer) { check_mlp(Activation::Relu, {7, 4}, 23); }
+TEST(Gradients, MlpRelu) { check_mlp(Activation::relu, {7, 6, 5, 3}, 21); }
+TEST(Gradients, MlpTanh) { check_mlp(Activation::tanh, {7, 6, 5, 3}, 22); }
+TEST(Gradients, MlpSingleLayer) { check_mlp(Activation::relu, {7, 4}, 23); }
 
 TEST(Gradients, SoftmaxCrossEntropy) {
   Rng rng(31);
@@ -133,7 +133,7 @@ TEST(Gradients, LogSoftmax) {
 // The whole classical path a baseline trains: Mlp, then mean cross-entropy.
 TEST(Gradients, MlpThroughCrossEntropy) {
   ParameterArena arena;
-  Mlp mlp(arena, "early", {8, 6, 4}, Activation::Tanh);
+  Mlp mlp(arena, "early", {8, 6, 4}, Activation::tanh);
   Rng rng(41);
   mlp.init(rng);
   Matrix x = random_matrix(rng, 5, 8);

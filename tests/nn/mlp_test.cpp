@@ -19,7 +19,7 @@ TEST(Mlp, NamesLayersAndCountsParameters) {
   EXPECT_EQ(arena.counts().quantum, 0u);
   EXPECT_EQ(arena.block("ffn1.0.weight").size, 392u * 64);
   EXPECT_EQ(arena.block("ffn1.1.bias").size, 16u);
-  EXPECT_EQ(mlp.activation(), Activation::Relu);
+  EXPECT_EQ(mlp.activation(), Activation::relu);
 }
 
 // Forward is Linear, activation, ..., Linear with nothing after the last layer.
@@ -42,8 +42,8 @@ void check_forward_composition(Activation act) {
   EXPECT_EQ(y, z);
 }
 
-TEST(Mlp, ForwardComposesLayersRelu) { check_forward_composition(Activation::Relu); }
-TEST(Mlp, ForwardComposesLayersTanh) { check_forward_composition(Activation::Tanh); }
+TEST(Mlp, ForwardComposesLayersRelu) { check_forward_composition(Activation::relu); }
+TEST(Mlp, ForwardComposesLayersTanh) { check_forward_composition(Activation::tanh); }
 
 TEST(Mlp, InitDrawsLayersInOrderFromOneStream) {
   ParameterArena a;

@@ -105,7 +105,7 @@ TEST(Sgd, MomentumAccumulatesVelocity) {
   EXPECT_NEAR(f.value(1), -2.0 - 0.1 * 2.0, 1e-15);
   EXPECT_NEAR(f.value(2), 0.5 + 0.1 * 1.0 + 0.1 * 0.9, 1e-15);
   EXPECT_EQ(sgd.state().step, 2u);
-  EXPECT_EQ(sgd.kind(), "sgd");
+  EXPECT_EQ(sgd.kind(), OptimizerKind::sgd);
 }
 
 }  // namespace

@@ -178,7 +178,7 @@ TEST(SimFusion, FusedAndUnfusedGiveTheSameStatesAndGradients) {
 // The QMFNN circuit for k = {4, 4}, 10 classes: fusion cuts the block count substantially, and
 // the fused program's states match the dense reference and the unfused program.
 TEST(SimFusion, QmfCircuitFusesAndStillMatchesTheReference) {
-  const auto q = model::build_qmf_circuit({.k = {4, 4}, .classes = 10});
+  const auto q = model::build_qmf_circuit({.k = {4, 4}}, 10);
   const sim::Circuit& c = q.circuit;
   ASSERT_EQ(c.qubits(), 8);
   const auto fused = compile(c, 2), unfused = compile(c, 0);

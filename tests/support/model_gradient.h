@@ -15,8 +15,8 @@ inline void expect_model_gradients_match(model::Model& model, const std::vector<
                                          const std::vector<int>& y) {
   nn::Matrix probs;
   auto& arena = model.arena();
-  arena.zero_grad();
-  model.run(x, y, true, probs);
+  model.forward(x, y, probs);
+  model.backward();
   const std::vector<double> analytic(arena.grads().begin(), arena.grads().end());
   auto values = arena.values();
   const double h = 1e-6;
@@ -24,9 +24,9 @@ inline void expect_model_gradients_match(model::Model& model, const std::vector<
   for (size_t i = 0; i < values.size(); ++i) {
     const double keep = values[i];
     values[i] = keep + h;
-    const double up = model.run(x, y, false, probs);
+    const double up = model.forward(x, y, probs);
     values[i] = keep - h;
-    const double down = model.run(x, y, false, probs);
+    const double down = model.forward(x, y, probs);
     values[i] = keep;
     const double numeric = (up - down) / (2 * h);
     diff += (analytic[i] - numeric) * (analytic[i] - numeric);

@@ -30,7 +30,7 @@ namespace fs = std::filesystem;
 
 // A model on two 8-feature modalities and 4 classes; k qubits per register.
 struct Fixture {
-  explicit Fixture(int k, Optimizer opt = Optimizer::adam, uint64_t seed = 5) {
+  explicit Fixture(int k, nn::OptimizerKind opt = nn::OptimizerKind::adam, uint64_t seed = 5) {
     Config c;
     c.model.k = {k};
     c.train.optimizer = opt;
@@ -137,7 +137,7 @@ TEST(CheckpointRoundTrip, SaveThenLoadGivesBackEverythingBitForBit) {
 
   // Restored into a freshly built (differently initialised) model and optimiser, both continue
   // exactly as the original: one more identical step gives identical parameters.
-  Fixture g(2, Optimizer::adam, 77);
+  Fixture g(2, nn::OptimizerKind::adam, 77);
   restore(loaded, g.model->kind(), g.model->arena(), g.optimizer.get(), path);
   EXPECT_TRUE(same_bits(saved.values, g.model->arena().values()));
   f.step(21);
@@ -155,7 +155,7 @@ TEST(CheckpointRoundTrip, SaveThenLoadGivesBackEverythingBitForBit) {
 
 TEST(CheckpointRoundTrip, PlainSgdHasNoBuffersAndRoundTrips) {
   const data::TempDir dir("qmf-ckpt-test");
-  Fixture f(2, Optimizer::sgd);
+  Fixture f(2, nn::OptimizerKind::sgd);
   f.step();
   const fs::path path = dir.path() / "c.qmf";
   save_checkpoint(path, f.capture_now());
@@ -342,7 +342,7 @@ TEST(CheckpointRestore, OtherModelKindOrOptimizerIsAnErrorNamingTheFile) {
     EXPECT_NE(std::string(e.what()).find(source.string()), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("tfn"), std::string::npos) << e.what();
   }
-  Fixture sgd(2, Optimizer::sgd);
+  Fixture sgd(2, nn::OptimizerKind::sgd);
   try {
     restore(f.capture_now(), sgd.model->kind(), sgd.model->arena(), sgd.optimizer.get(), source);
     FAIL() << "restored Adam state into SGD";

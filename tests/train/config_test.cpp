@@ -91,7 +91,7 @@ TEST(ConfigDefaults, MatchTheDesign) {
   EXPECT_EQ(c.model.encoding, Encoding::amplitude);
   EXPECT_EQ(c.model.k, std::vector<int>{4});
   EXPECT_TRUE(c.model.ffn_hidden.empty());
-  EXPECT_EQ(c.model.ffn_activation, Activation::relu);
+  EXPECT_EQ(c.model.ffn_activation, nn::Activation::relu);
   EXPECT_EQ(c.model.fusion_layers, 2);
   EXPECT_TRUE(c.model.qcnn_share);
   EXPECT_EQ(c.model.conv_block, ConvBlock::conv6);
@@ -99,7 +99,7 @@ TEST(ConfigDefaults, MatchTheDesign) {
   EXPECT_EQ(c.train.epochs, 1);
   EXPECT_EQ(c.train.batch, 64);
   EXPECT_EQ(c.train.lr, 0.01);
-  EXPECT_EQ(c.train.optimizer, Optimizer::adam);
+  EXPECT_EQ(c.train.optimizer, nn::OptimizerKind::adam);
   EXPECT_EQ(c.train.seed, 0u);
   EXPECT_EQ(c.train.threads, 0);
   EXPECT_EQ(c.sim.precision, Precision::f64);
@@ -179,7 +179,7 @@ precision = "float"
   EXPECT_EQ(c.model.encoding, Encoding::belief);
   EXPECT_EQ(c.model.k, (std::vector<int>{3, 5}));
   EXPECT_EQ(c.model.ffn_hidden, (std::vector<int>{32, 16}));
-  EXPECT_EQ(c.model.ffn_activation, Activation::tanh);
+  EXPECT_EQ(c.model.ffn_activation, nn::Activation::tanh);
   EXPECT_EQ(c.model.fusion_layers, 0);
   EXPECT_FALSE(c.model.qcnn_share);
   EXPECT_EQ(c.model.conv_block, ConvBlock::su4);
@@ -187,7 +187,7 @@ precision = "float"
   EXPECT_EQ(c.train.epochs, 5);
   EXPECT_EQ(c.train.batch, 32);
   EXPECT_EQ(c.train.lr, 0.005);
-  EXPECT_EQ(c.train.optimizer, Optimizer::sgd);
+  EXPECT_EQ(c.train.optimizer, nn::OptimizerKind::sgd);
   EXPECT_EQ(c.train.seed, 42u);
   EXPECT_EQ(c.train.threads, 4);
   EXPECT_EQ(c.sim.precision, Precision::f32);
@@ -375,7 +375,7 @@ TEST(ConfigOverride, AcceptsEveryValueType) {
   EXPECT_EQ(c.data.view, "mnist/split-v2");
   EXPECT_EQ(c.data.dir, "/tmp/qmf data");
   EXPECT_EQ(c.model.encoding, Encoding::angle);
-  EXPECT_EQ(c.model.ffn_activation, Activation::tanh);
+  EXPECT_EQ(c.model.ffn_activation, nn::Activation::tanh);
   EXPECT_EQ(c.train.lr, 0.05);
   EXPECT_EQ(c.train.epochs, 7);
   EXPECT_EQ(c.train.seed, 123u);
@@ -386,7 +386,7 @@ TEST(ConfigOverride, AcceptsEveryValueType) {
   EXPECT_EQ(c.data.classes, (std::vector<int>{0, 1}));
   EXPECT_EQ(c.sim.precision, Precision::f32);
   EXPECT_EQ(c.data.train_limit, 500u);
-  EXPECT_EQ(c.train.optimizer, Optimizer::sgd);
+  EXPECT_EQ(c.train.optimizer, nn::OptimizerKind::sgd);
 }
 
 TEST(ConfigOverride, StringKeysTakeAnyTextThatIsNotAQuotedString) {

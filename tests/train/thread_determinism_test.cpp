@@ -55,8 +55,8 @@ class ThreadDeterminism : public ::testing::Test {
     std::vector<int> y;
     nn::Matrix probs;
     data::gather(d.train, idx, x, y);
-    model->arena().zero_grad();
-    model->run(x, y, true, probs);
+    model->forward(x, y, probs);
+    model->backward();
     const auto g = std::as_const(*model).arena().grads();
     return {g.begin(), g.end()};
   }

@@ -1,0 +1,103 @@
+#include "model/quantum_head.h"
+
+#include "core/error.h"
+#include "model/encoding.h"
+#include "model/qmf_circuit.h"
+
+namespace qmf::model {
+
+sim::ProductInput product_input(const std::vector<int>& qubits, const RegisterStates& states) {
+  QMF_CHECK(states.size() == qubits.size(), "{} register states for {} registers", states.size(),
+            qubits.size());
+  sim::ProductInput in{.qubits = qubits, .amplitudes = {}};
+  for (const auto& s : states) in.amplitudes.emplace_back(s);
+  return in;
+}
+
+template <typename T>
+QuantumHead<T>::QuantumHead(std::vector<std::unique_ptr<nn::Mlp>> ffns, QuantumHeadLayout layout,
+                            const sim::Circuit& circuit)
+    : ffns_(std::move(ffns)), layout_(std::move(layout)), register_qubits_(layout_.k),
+      program_(std::make_shared<const sim::Program>(circuit)),
+      sim_(program_, {layout_.threads}) {
+  QMF_CHECK(ffns_.size() == layout_.k.size(), "{} FFNs for {} registers", ffns_.size(),
+            layout_.k.size());
+  if (layout_.ancilla_qubits > 0) register_qubits_.push_back(layout_.ancilla_qubits);
+}
+
+template <typename T>
+void QuantumHead<T>::init(Rng& rng) {
+  for (auto& f : ffns_) f->init(rng);
+}
+
+template <typename T>
+void QuantumHead<T>::encode(const std::vector<nn::Matrix>& x) {
+  const size_t batch = static_cast<size_t>(x.front().rows()), regs = ffns_.size();
+  const std::vector<int>& k = layout_.k;
+  registers_.resize(register_qubits_.size());
+  h_.resize(regs);
+  for (size_t m = 0; m < regs; ++m) h_[m] = ffns_[m]->forward(x[m]);
+  if (layout_.encoding != Encoding::angle) {
+    angles_.clear();
+    for (size_t m = 0; m < regs; ++m) model::encode(layout_.encoding, h_[m], registers_[m]);
+  } else {
+    // Angle encoding: registers start in |0...0>, the features become RY angles.
+    const size_t n = static_cast<size_t>(program_->qubits());
+    const std::vector<int> starts = register_starts(k);
+    angles_.resize(batch * n);
+    for (size_t m = 0; m < regs; ++m) {
+      registers_[m].assign(batch << k[m], 0.0);
+      for (size_t b = 0; b < batch; ++b) {
+        registers_[m][b << k[m]] = 1.0;
+        for (int j = 0; j < k[m]; ++j) angles_[b * n + starts[m] + j] = h_[m](b, j);
+      }
+    }
+  }
+  if (layout_.ancilla_qubits == 0) return;
+  // Ancillas in |0...0> per sample: rewritten only when the batch size changes.
+  const int a = layout_.ancilla_qubits;
+  auto& ancillas = registers_.back();
+  if (ancillas.size() != batch << a) {
+    ancillas.assign(batch << a, 0.0);
+    for (size_t b = 0; b < batch; ++b) ancillas[b << a] = 1.0;
+  }
+}
+
+template <typename T>
+const nn::Matrix& QuantumHead<T>::forward(const std::vector<nn::Matrix>& x,
+                                          std::span<const double> theta) {
+  const size_t batch = static_cast<size_t>(x.front().rows());
+  encode(x);
+  if (!state_ || state_->batch() != batch)
+    state_ = std::make_unique<sim::BatchState<T>>(sim_.make_state(batch));
+  sim_.forward(product_input(register_qubits_, registers_), theta, angles_, *state_);
+  marginal_.resize(static_cast<nn::Index>(batch), nn::Index{1} << layout_.readout.size());
+  sim_.marginal(*state_, layout_.readout,
+                {marginal_.data(), static_cast<size_t>(marginal_.size())});
+  return marginal_;
+}
+
+template <typename T>
+std::span<const double> QuantumHead<T>::backward(const nn::Matrix& dmarginal) {
+  adjoint_.run(sim_, *state_, product_input(register_qubits_, registers_), layout_.readout,
+               {dmarginal.data(), static_cast<size_t>(dmarginal.size())}, grads_);
+  const std::vector<int>& k = layout_.k;
+  const size_t n = static_cast<size_t>(program_->qubits());
+  const std::vector<int> starts = register_starts(k);
+  for (size_t m = 0; m < ffns_.size(); ++m) {
+    if (layout_.encoding == Encoding::angle) {
+      dh_.resize(h_[m].rows(), k[m]);
+      for (nn::Index b = 0; b < dh_.rows(); ++b)
+        for (int j = 0; j < k[m]; ++j) dh_(b, j) = grads_.sample[b * n + starts[m] + j];
+    } else {
+      encode_backward(layout_.encoding, h_[m], registers_[m], grads_.registers[m], dh_);
+    }
+    ffns_[m]->backward(dh_, nullptr);
+  }
+  return grads_.theta;
+}
+
+template class QuantumHead<double>;
+template class QuantumHead<float>;
+
+}  // namespace qmf::model

@@ -1,0 +1,76 @@
+#pragma once
+// The skeleton both quantum fusions share (qmfnn with the entangling fusion, and the evidential
+// fusion): per-modality FFNs encode a batch into registers, one circuit runs on their product
+// state, and the marginal on the readout qubits comes out. backward() sweeps the adjoint from
+// dLoss/d(marginal) back through the encoding into the FFNs. What differs between the fusions
+// (the circuit, the readout, trained angles or none) stays in the models.
+#include <complex>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "core/options.h"
+#include "core/rng.h"
+#include "grad/adjoint.h"
+#include "nn/mlp.h"
+#include "nn/tensor.h"
+#include "sim/simulator.h"
+
+namespace qmf::model {
+
+// Per register: B rows of 2^k real amplitudes.
+using RegisterStates = std::vector<std::vector<std::complex<double>>>;
+
+// The product input the simulator starts from: register m of qubits[m] qubits in states[m].
+sim::ProductInput product_input(const std::vector<int>& qubits, const RegisterStates& states);
+
+struct QuantumHeadLayout {
+  Encoding encoding = Encoding::amplitude;
+  std::vector<int> k;      // qubits per modality register, in circuit order from qubit 0
+  int ancilla_qubits = 0;  // a last register, after the modalities', that starts in |0...0>
+  std::vector<int> readout;
+  int threads = 0;
+};
+
+template <typename T>
+class QuantumHead {
+ public:
+  // ffns[m] maps modality m to register m: 2^k[m] outputs, or k[m] RY angles (angle encoding,
+  // whose RY gates are the circuit's leading per-sample gates).
+  QuantumHead(std::vector<std::unique_ptr<nn::Mlp>> ffns, QuantumHeadLayout layout,
+              const sim::Circuit& circuit);
+
+  void init(Rng& rng);  // the FFNs, in modality order
+
+  // The FFN outputs h_m and the register states for inputs x, kept for backward().
+  void encode(const std::vector<nn::Matrix>& x);
+  // encode(x), then the circuit with shared angles theta: the marginal P (B x 2^r).
+  const nn::Matrix& forward(const std::vector<nn::Matrix>& x, std::span<const double> theta);
+  // From dLoss/dP of the last forward: adds the FFNs' gradients into their arena and returns
+  // dLoss/dtheta for the circuit's shared angles.
+  std::span<const double> backward(const nn::Matrix& dmarginal);
+
+  const std::vector<nn::Matrix>& features() const { return h_; }
+  // The modality registers' states (and the ancillas', if any), from the last encode().
+  const RegisterStates& registers() const { return registers_; }
+  const std::shared_ptr<const sim::Program>& program() const { return program_; }
+  const QuantumHeadLayout& layout() const { return layout_; }
+  size_t modalities() const { return ffns_.size(); }
+
+ private:
+  std::vector<std::unique_ptr<nn::Mlp>> ffns_;
+  QuantumHeadLayout layout_;
+  std::vector<int> register_qubits_;  // k, then the ancilla register if there is one
+  std::shared_ptr<const sim::Program> program_;
+  sim::Simulator<T> sim_;
+  // Per-batch workspaces, reused across batches.
+  std::unique_ptr<sim::BatchState<T>> state_;
+  std::vector<nn::Matrix> h_;
+  RegisterStates registers_;
+  std::vector<double> angles_;  // per-sample RY angles of the angle encoding, else empty
+  nn::Matrix marginal_, dh_;
+  grad::Adjoint<T> adjoint_;
+  grad::Gradients grads_;
+};
+
+}  // namespace qmf::model
