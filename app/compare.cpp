@@ -29,7 +29,8 @@ std::filesystem::path new_default_study_dir() {
     const std::string dir = i == 1 ? base : fmt::format("{}-{}", base, i);
     if (::mkdir(dir.c_str(), 0777) == 0) return dir;
     if (errno != EEXIST)
-      throw Error(fmt::format("cannot create the study directory {}: {}", dir, std::strerror(errno)));
+      throw Error(
+          fmt::format("cannot create the study directory {}: {}", dir, std::strerror(errno)));
   }
 }
 
@@ -47,7 +48,8 @@ void add_compare(CLI::App& app) {
       ->required()
       ->check(CLI::ExistingFile);
   cmd->add_option("--set", opt->sets, "override for every model: --set train.epochs=2");
-  cmd->add_option("--out", opt->out, "study directory (default: runs/compare-<time>); rerun to resume");
+  cmd->add_option("--out", opt->out,
+                  "study directory (default: runs/compare-<time>); rerun to resume");
   cmd->callback([opt] {
     const auto study = train::load_study(opt->config);
     train::check_study(study, opt->sets);

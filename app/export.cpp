@@ -67,8 +67,7 @@ std::string header(const ExportOptions& opt, const train::TrainedRun& run, model
       "readout: {}\n"
       "expected distribution of c (outcome 0, 1, ...): {}\n"
       "class probabilities of the model: {}",
-      opt.run, sample, label, run.data.view, run.model->describe(),
-      name_of(spec.settings.encoding),
+      opt.run, sample, label, run.data.view, run.model->describe(), name_of(spec.settings.encoding),
       readout, fmt::join(p, " "), fmt::join(q, " "));
 }
 
@@ -138,8 +137,8 @@ void run_export(const ExportOptions& opt) {
   const exporter::NumericCircuit circuit = exporter::sample_circuit(probe, x);
   const auto version =
       opt.format == "qasm2" ? exporter::QasmVersion::v2 : exporter::QasmVersion::v3;
-  const std::string text =
-      exporter::write_qasm(circuit, version, header(opt, run, probe, *sample, y[0], marginal, probs));
+  const std::string text = exporter::write_qasm(
+      circuit, version, header(opt, run, probe, *sample, y[0], marginal, probs));
   write_out(out, text);
   if (out == "-") return;
   std::fprintf(stderr, "wrote %s: %zu qubits, %zu gates, %zu measured\n", opt.out.c_str(),

@@ -4,8 +4,8 @@
 
 #include <filesystem>
 
-#include "data/formats/cifar.h"
 #include "data/fetch/fetch.h"
+#include "data/formats/cifar.h"
 #include "data/views/fsdd.h"
 #include "data/views/views.h"
 
@@ -27,7 +27,8 @@ void BM_LoadCifar10(benchmark::State& state) {
   if (!have(state, dir)) return;
   size_t images = 0;
   for (auto _ : state) {
-    images = data::read_cifar10(dir, true).images.count + data::read_cifar10(dir, false).images.count;
+    images =
+        data::read_cifar10(dir, true).images.count + data::read_cifar10(dir, false).images.count;
     benchmark::DoNotOptimize(images);
   }
   state.counters["images"] = static_cast<double>(images);

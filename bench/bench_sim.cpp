@@ -23,8 +23,10 @@ void BM_Gate(benchmark::State& state) {
   const size_t batch = static_cast<size_t>(state.range(1));
   const bool two = state.range(2) == 2;
   sim::Circuit c(n);
-  if (two) c.add(sim::GateKind::CRX, n / 2 - 1, n / 2, sim::Angle::shared(0));
-  else c.add(sim::GateKind::RX, n / 2, sim::Angle::shared(0));
+  if (two)
+    c.add(sim::GateKind::CRX, n / 2 - 1, n / 2, sim::Angle::shared(0));
+  else
+    c.add(sim::GateKind::RX, n / 2, sim::Angle::shared(0));
   auto prog = std::make_shared<const sim::Program>(c);
   sim::Simulator<T> sim(prog, {1});
   auto s = sim.make_state(batch);
@@ -47,8 +49,9 @@ void BM_Gate(benchmark::State& state) {
                 block.geometry.groups(n));
   check_finite(s, state);
   // Every amplitude is read and written once.
-  state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * 2 *
-                          static_cast<int64_t>(s.chunks() * s.lanes() * (size_t{2} << n) * sizeof(T)));
+  state.SetBytesProcessed(
+      static_cast<int64_t>(state.iterations()) * 2 *
+      static_cast<int64_t>(s.chunks() * s.lanes() * (size_t{2} << n) * sizeof(T)));
 }
 
 void gate_args(benchmark::internal::Benchmark* b) {

@@ -120,7 +120,7 @@ void replace_atomically(const fs::path& target, const fs::path& path, std::strin
 }
 
 bool names_symlink(const fs::path& path) {
-  struct stat st{};
+  struct stat st {};
   return ::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode);
 }
 
@@ -131,8 +131,8 @@ bool names_symlink(const fs::path& path) {
 constexpr size_t kReadChunk = size_t{64} << 10;
 
 [[noreturn]] void fail_too_large(const fs::path& path, size_t max_bytes) {
-  refuse(path, fmt::format("holds more than {} bytes, the most qmf reads from such a file",
-                           max_bytes));
+  refuse(path,
+         fmt::format("holds more than {} bytes, the most qmf reads from such a file", max_bytes));
 }
 
 // Opens without waiting: opening a FIFO for reading blocks until a writer comes, maybe never.
@@ -162,7 +162,7 @@ void check_kind(const fs::path& path, mode_t mode, NonRegular non_regular) {
 template <class Bytes>
 Bytes read_bounded(const fs::path& path, size_t max_bytes, NonRegular non_regular) {
   const Fd fd(open_for_reading(path));
-  struct stat st{};
+  struct stat st {};
   if (::fstat(fd.get(), &st) != 0) fail(path, "read", errno);
   check_kind(path, st.st_mode, non_regular);
   const bool regular = S_ISREG(st.st_mode);
@@ -184,8 +184,9 @@ Bytes read_bounded(const fs::path& path, size_t max_bytes, NonRegular non_regula
   // A FIFO whose writer never came reads as empty at once; taking that as an empty file would
   // hide the mistake, and an empty stream is the same whether or not the writer came.
   if (used == 0 && S_ISFIFO(st.st_mode)) {
-    refuse(path, "nothing to read: it is a FIFO (pipe) that no writer has open, or whose writer "
-                 "wrote nothing");
+    refuse(path,
+           "nothing to read: it is a FIFO (pipe) that no writer has open, or whose writer "
+           "wrote nothing");
   }
   bytes.resize(used);
   return bytes;
@@ -210,7 +211,7 @@ bool is_stale_temporary(const fs::path& path) {
 }
 
 void write_file_atomic(const fs::path& path, std::string_view bytes) {
-  struct stat st{};
+  struct stat st {};
   if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
     write_into_special(path, st.st_mode, bytes);
     return;
@@ -245,7 +246,7 @@ std::vector<uint8_t> read_binary_file(const fs::path& path, size_t max_bytes,
 }
 
 std::string describe_file_kind(const fs::path& path) {
-  struct stat st{};
+  struct stat st {};
   if (::lstat(path.c_str(), &st) != 0) return "missing";
   if (!S_ISLNK(st.st_mode)) return kind_of(st.st_mode);
   if (::stat(path.c_str(), &st) == 0) return kind_of(st.st_mode);

@@ -29,7 +29,7 @@ std::string quote_value(std::string_view value);
 
 }  // namespace qmf
 
-#define QMF_CHECK(cond, ...)                                                                   \
-  do {                                                                                         \
+#define QMF_CHECK(cond, ...)                                                                 \
+  do {                                                                                       \
     if (!(cond)) ::qmf::check_failed(#cond, ::fmt::format(__VA_ARGS__), __FILE__, __LINE__); \
   } while (0)

@@ -18,8 +18,8 @@ struct Spelling {
 // new kind is one line here and one registration there. qmfnn is the quantum model; early, late,
 // tfn and lmf are the classical fusion baselines; qmfnn-classical is the QMFNN with its quantum
 // part replaced by a classical head of about the same parameter count (DESIGN §4).
-inline constexpr std::string_view kModelKinds[] = {"qmfnn", "early", "late", "tfn", "lmf",
-                                                   "qmfnn-classical"};
+inline constexpr std::string_view kModelKinds[] = {"qmfnn", "early", "late",
+                                                   "tfn",   "lmf",   "qmfnn-classical"};
 
 enum class Encoding { amplitude, belief, angle };
 inline constexpr Spelling<Encoding> kEncodings[] = {

@@ -44,8 +44,8 @@ struct SpawnActions {
 [[noreturn]] void cannot_start(const std::string& program, const std::filesystem::path& cwd,
                                int err) {
   if (err == ENOENT)
-    throw Error(fmt::format("{} is not installed (install it with scripts/install-deps.sh)",
-                            program));
+    throw Error(
+        fmt::format("{} is not installed (install it with scripts/install-deps.sh)", program));
   throw Error(fmt::format("cannot run {} in {}: {}", program, cwd.string(), std::strerror(err)));
 }
 
@@ -77,8 +77,8 @@ std::string describe_status(int status) {
 }
 
 std::string output_tail(const std::string& output, size_t max_chars) {
-  std::string s = output.size() > max_chars ? "..." + output.substr(output.size() - max_chars)
-                                            : output;
+  std::string s =
+      output.size() > max_chars ? "..." + output.substr(output.size() - max_chars) : output;
   while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
   return s;
 }
@@ -100,8 +100,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::files
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   pid_t pid = -1;
-  const int rc =
-      posix_spawnp(&pid, args[0], &spawn.actions, nullptr, args.data(), environ);
+  const int rc = posix_spawnp(&pid, args[0], &spawn.actions, nullptr, args.data(), environ);
   if (rc != 0) cannot_start(argv[0], cwd, rc);
   out.close_write();  // so that reading ends when the child (and its children) close theirs
   ProcessResult result;

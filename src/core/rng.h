@@ -22,7 +22,8 @@ class Rng {
   uint64_t below(uint64_t n) {
     const uint64_t limit = UINT64_MAX - UINT64_MAX % n;
     uint64_t x = 0;
-    do x = engine_(); while (x >= limit);
+    do x = engine_();
+    while (x >= limit);
     return x % n;
   }
   // Standard normal by Box-Muller (one value per call; the partner is discarded for simplicity).

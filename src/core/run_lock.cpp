@@ -81,8 +81,9 @@ DirLock::DirLock(const fs::path& dir) : file_(dir / kFileName) {
       ::close(fd_);
       fd_ = -1;
       if (err != EWOULDBLOCK) fail(dir, "lock", err);
-      throw Error(fmt::format("{} is in use by {}; a run or study directory takes one qmf at a time",
-                              dir.string(), holder));
+      throw Error(
+          fmt::format("{} is in use by {}; a run or study directory takes one qmf at a time",
+                      dir.string(), holder));
     }
     if (still_at(fd_, file_)) break;
     ::close(fd_);  // another process holds, or will, the file now at the path: try that one

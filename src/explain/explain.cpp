@@ -212,8 +212,8 @@ Explanation explain(model::QmfnnProbe& probe, const data::Split& split, const Op
     if (options.progress) tally.report(*options.progress);
   }
   if (options.progress)
-    options.progress->finish(fmt::format("explained {} test samples: {} circuit runs",
-                                         split.size(), out.circuit_runs));
+    options.progress->finish(
+        fmt::format("explained {} test samples: {} circuit runs", split.size(), out.circuit_runs));
   return out;
 }
 

@@ -15,9 +15,10 @@ std::vector<double> unit_amplitudes(const std::vector<std::complex<double>>& reg
   double norm2 = 0;
   for (const auto& a : reg) norm2 += std::norm(a);
   if (!(norm2 > 1e-300)) {
-    throw Error(fmt::format("modality {}: its features are all zero, so its register has no state "
-                            "to prepare",
-                            m + 1));
+    throw Error(
+        fmt::format("modality {}: its features are all zero, so its register has no state "
+                    "to prepare",
+                    m + 1));
   }
   std::vector<double> unit;
   for (const auto& a : reg) unit.push_back(a.real() / std::sqrt(norm2));

@@ -114,8 +114,8 @@ void Adjoint<T>::run(const sim::Simulator<T>& sim, sim::BatchState<T>& state,
   const sim::Program& prog = sim.program();
   const size_t outcomes = size_t{1} << qubits.size();
   if (dprobs.size() != state.batch() * outcomes)
-    throw Error(fmt::format("adjoint: {} probability cotangents given, expected {}",
-                            dprobs.size(), state.batch() * outcomes));
+    throw Error(fmt::format("adjoint: {} probability cotangents given, expected {}", dprobs.size(),
+                            state.batch() * outcomes));
   for (int q : qubits)
     if (q < 0 || q >= state.qubits())
       throw Error(fmt::format("adjoint: qubit {} out of range 0..{}", q, state.qubits() - 1));

@@ -13,9 +13,9 @@ using sim::Angle;
 template <typename T>
 std::vector<double> shifted_loss(const sim::Program& program, sim::SimOptions options,
                                  const sim::ProductInput& input, std::span<const double> theta,
-                                 std::span<const double> sample_angles,
-                                 std::span<const int> qubits, std::span<const double> dprobs,
-                                 size_t gate, int slot, double shift) {
+                                 std::span<const double> sample_angles, std::span<const int> qubits,
+                                 std::span<const double> dprobs, size_t gate, int slot,
+                                 double shift) {
   const sim::Circuit& c = program.circuit();
   const size_t batch = dprobs.size() >> qubits.size(), sp = c.sample_params();
   sim::Circuit moved(c.qubits());
@@ -34,8 +34,8 @@ std::vector<double> shifted_loss(const sim::Program& program, sim::SimOptions op
   std::vector<double> rows(batch * (sp + 1));
   for (size_t b = 0; b < batch; ++b) {
     for (size_t j = 0; j < sp; ++j) rows[b * (sp + 1) + j] = sample_angles[b * sp + j];
-    const double base = a.source == Angle::Source::Shared ? theta[a.index]
-                                                          : sample_angles[b * sp + a.index];
+    const double base =
+        a.source == Angle::Source::Shared ? theta[a.index] : sample_angles[b * sp + a.index];
     rows[b * (sp + 1) + sp] = base + shift;
   }
   // Moving a gate can leave the last shared index unused; theta shrinks with it.
@@ -50,7 +50,8 @@ std::vector<double> shifted_loss(const sim::Program& program, sim::SimOptions op
   std::vector<double> loss(batch, 0.0);
   const size_t outcomes = size_t{1} << qubits.size();
   for (size_t b = 0; b < batch; ++b)
-    for (size_t k = 0; k < outcomes; ++k) loss[b] += dprobs[b * outcomes + k] * probs[b * outcomes + k];
+    for (size_t k = 0; k < outcomes; ++k)
+      loss[b] += dprobs[b * outcomes + k] * probs[b * outcomes + k];
   return loss;
 }
 
@@ -74,8 +75,8 @@ void parameter_shift(const sim::Program& program, sim::SimOptions options,
     const sim::GateInfo& gi = sim::info(g.kind);
     for (int p = 0; p < gi.params; ++p) {
       const auto f = [&](double s) {
-        return shifted_loss<T>(program, options, input, theta, sample_angles, qubits, dprobs, i,
-                               p, s);
+        return shifted_loss<T>(program, options, input, theta, sample_angles, qubits, dprobs, i, p,
+                               s);
       };
       const auto plus = f(h), minus = f(-h);
       std::vector<double> d(batch);
@@ -93,10 +94,9 @@ void parameter_shift(const sim::Program& program, sim::SimOptions options,
   }
 }
 
-template void parameter_shift<float>(const sim::Program&, sim::SimOptions,
-                                     const sim::ProductInput&, std::span<const double>,
-                                     std::span<const double>, std::span<const int>,
-                                     std::span<const double>, Gradients&);
+template void parameter_shift<float>(const sim::Program&, sim::SimOptions, const sim::ProductInput&,
+                                     std::span<const double>, std::span<const double>,
+                                     std::span<const int>, std::span<const double>, Gradients&);
 template void parameter_shift<double>(const sim::Program&, sim::SimOptions,
                                       const sim::ProductInput&, std::span<const double>,
                                       std::span<const double>, std::span<const int>,

@@ -74,9 +74,12 @@ CircuitBenchResult bench_default_circuit(size_t batch, int threads, const std::s
                                          double seconds) {
   if (batch == 0) throw UsageError("bench: --batch must be at least 1");
   CircuitBenchResult r;
-  if (precision == "double") r = run<double>(batch, threads, seconds);
-  else if (precision == "float") r = run<float>(batch, threads, seconds);
-  else throw UsageError(fmt::format("bench: precision '{}' (allowed: double, float)", precision));
+  if (precision == "double")
+    r = run<double>(batch, threads, seconds);
+  else if (precision == "float")
+    r = run<float>(batch, threads, seconds);
+  else
+    throw UsageError(fmt::format("bench: precision '{}' (allowed: double, float)", precision));
   r.precision = precision;
   return r;
 }

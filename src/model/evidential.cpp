@@ -53,8 +53,10 @@ class Evidential final : public Model {
       : spec_(spec),
         circuit_(build_evidential_circuit(spec.classes, static_cast<int>(spec.dims.size()))),
         head_(make_ffns(arena_, spec_),
-              {.encoding = Encoding::belief, .k = spec_.settings.k,
-               .ancilla_qubits = circuit_.registers.back(), .readout = circuit_.readout,
+              {.encoding = Encoding::belief,
+               .k = spec_.settings.k,
+               .ancilla_qubits = circuit_.registers.back(),
+               .readout = circuit_.readout,
                .threads = spec.threads},
               circuit_.circuit) {}
 

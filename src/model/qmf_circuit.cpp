@@ -126,14 +126,15 @@ QmfCircuit build_qmf_circuit(const QmfnnSettings& settings, int classes) {
   const int r = readout_qubits(classes);
   if (settings.k.empty()) throw UsageError("model.k: at least one register is needed");
   if (n < r)
-    throw UsageError(fmt::format("model.k: {} qubits in all cannot hold {} classes (need {})", n,
-                                 classes, r));
+    throw UsageError(
+        fmt::format("model.k: {} qubits in all cannot hold {} classes (need {})", n, classes, r));
   Builder b(n);
   const std::vector<int> start = register_starts(settings.k);
   if (settings.encoding == Encoding::angle)
     for (int q = 0; q < n; ++q) b.circuit().add(GateKind::RY, q, Angle::sample(q));
   const size_t encoding_gates = b.circuit().gates().size();
-  for (int l = 0; l < settings.fusion_layers; ++l) fusion_layer(b, settings.k, start, settings.entangle);
+  for (int l = 0; l < settings.fusion_layers; ++l)
+    fusion_layer(b, settings.k, start, settings.entangle);
   const uint32_t fusion = b.params();
   const size_t fusion_end = b.circuit().gates().size();
 

@@ -12,11 +12,11 @@ namespace qmf::model {
 
 struct QmfCircuit {
   sim::Circuit circuit;
-  std::vector<int> readout;   // the r = ceil(log2 C) qubits whose marginal gives the classes
+  std::vector<int> readout;  // the r = ceil(log2 C) qubits whose marginal gives the classes
   uint32_t fusion_params = 0, qcnn_params = 0;
   std::vector<std::string> schedule;  // "conv(8)", "pool(8->4)", ... for listings
-  size_t encoding_gates = 0;  // leading per-sample RY gates (angle encoding), else 0
-  size_t fusion_end = 0;      // gates [encoding_gates, fusion_end) are the fusion block
+  size_t encoding_gates = 0;          // leading per-sample RY gates (angle encoding), else 0
+  size_t fusion_end = 0;              // gates [encoding_gates, fusion_end) are the fusion block
 };
 
 // From settings.k (one entry per register), fusion_layers, entangle, qcnn, qcnn_share,

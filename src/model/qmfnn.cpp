@@ -21,10 +21,13 @@ template <typename T>
 class Qmfnn final : public Model, public QmfnnProbe {
  public:
   explicit Qmfnn(const QmfnnSpec& spec)
-      : spec_(spec), circuit_(build_qmf_circuit(spec.settings, spec.classes)),
+      : spec_(spec),
+        circuit_(build_qmf_circuit(spec.settings, spec.classes)),
         head_(make_ffns(arena_, spec),
-              {.encoding = spec.settings.encoding, .k = spec.settings.k,
-               .readout = circuit_.readout, .threads = spec.threads},
+              {.encoding = spec.settings.encoding,
+               .k = spec.settings.k,
+               .readout = circuit_.readout,
+               .threads = spec.threads},
               circuit_.circuit) {
     circuit_offset_ = arena_.add("circuit", shared_params(), nn::ParamKind::Quantum);
     if (spec.settings.readout == Readout::expval)
@@ -79,7 +82,8 @@ class Qmfnn final : public Model, public QmfnnProbe {
     const size_t batch = state.batch();
     Probe& probe = probe_for(Stage::circuit);
     marginal.resize(static_cast<nn::Index>(batch), nn::Index{1} << circuit_.readout.size());
-    probe.sim.marginal(state, circuit_.readout, {marginal.data(), static_cast<size_t>(marginal.size())});
+    probe.sim.marginal(state, circuit_.readout,
+                       {marginal.data(), static_cast<size_t>(marginal.size())});
     readout_probs(marginal, probs);
   }
 
@@ -120,11 +124,11 @@ class Qmfnn final : public Model, public QmfnnProbe {
     const QmfnnSettings& s = spec_.settings;
     const std::string qcnn =
         s.qcnn ? fmt::format("QCNN {}", fmt::join(circuit_.schedule, " ")) : "no QCNN";
-    return fmt::format("qmfnn: {} qubits (k = {}), {} fusion layer(s){}, {}, readout on qubits "
-                       "{}, {} fused blocks",
-                       qubits(), fmt::join(s.k, ","), s.fusion_layers,
-                       s.entangle ? "" : " without entanglers", qcnn,
-                       fmt::join(circuit_.readout, ","), head_.program()->blocks().size());
+    return fmt::format(
+        "qmfnn: {} qubits (k = {}), {} fusion layer(s){}, {}, readout on qubits "
+        "{}, {} fused blocks",
+        qubits(), fmt::join(s.k, ","), s.fusion_layers, s.entangle ? "" : " without entanglers",
+        qcnn, fmt::join(circuit_.readout, ","), head_.program()->blocks().size());
   }
 
  private:
@@ -151,7 +155,8 @@ class Qmfnn final : public Model, public QmfnnProbe {
   Probe& probe_for(Stage stage) {
     std::unique_ptr<Probe>& p = stage == Stage::fusion ? fusion_probe_ : circuit_probe_;
     if (!p) {
-      const size_t last = stage == Stage::fusion ? circuit_.fusion_end : circuit_.circuit.gates().size();
+      const size_t last =
+          stage == Stage::fusion ? circuit_.fusion_end : circuit_.circuit.gates().size();
       auto program = std::make_shared<const sim::Program>(
           gate_range(circuit_.circuit, circuit_.encoding_gates, last));
       p = std::make_unique<Probe>(Probe{program, sim::Simulator<T>(program, {spec_.threads})});
@@ -218,14 +223,14 @@ int register_width(const QmfnnSpec& s, size_t m) {
 
 std::vector<std::unique_ptr<nn::Mlp>> make_ffns(nn::ParameterArena& arena, const QmfnnSpec& s) {
   if (s.settings.k.size() != s.dims.size())
-    throw UsageError(fmt::format("model.k: {} registers for {} modalities", s.settings.k.size(),
-                                 s.dims.size()));
+    throw UsageError(
+        fmt::format("model.k: {} registers for {} modalities", s.settings.k.size(), s.dims.size()));
   std::vector<std::unique_ptr<nn::Mlp>> ffns;
   for (size_t m = 0; m < s.dims.size(); ++m) {
-    ffns.push_back(std::make_unique<nn::Mlp>(
-        arena, fmt::format("ffn{}", m + 1),
-        mlp_sizes(s.dims[m], s.settings.ffn_hidden, register_width(s, m)),
-        s.settings.ffn_activation));
+    ffns.push_back(
+        std::make_unique<nn::Mlp>(arena, fmt::format("ffn{}", m + 1),
+                                  mlp_sizes(s.dims[m], s.settings.ffn_hidden, register_width(s, m)),
+                                  s.settings.ffn_activation));
   }
   return ffns;
 }
@@ -234,8 +239,8 @@ std::unique_ptr<Model> make_qmfnn(const QmfnnSpec& spec) {
   if (spec.settings.encoding != Encoding::angle)
     for (size_t m = 0; m < spec.settings.k.size(); ++m)
       if (spec.settings.k[m] > 12)
-        throw UsageError(fmt::format("model.k: {} qubits per register is more than 12",
-                                     spec.settings.k[m]));
+        throw UsageError(
+            fmt::format("model.k: {} qubits per register is more than 12", spec.settings.k[m]));
   if (spec.precision == Precision::f32) return std::make_unique<Qmfnn<float>>(spec);
   return std::make_unique<Qmfnn<double>>(spec);
 }

@@ -18,7 +18,7 @@ namespace qmf::model {
 struct QmfnnSpec {
   std::vector<size_t> dims;  // input features per modality
   int classes = 10;
-  QmfnnSettings settings;    // settings.k: one entry per modality
+  QmfnnSettings settings;  // settings.k: one entry per modality
   Precision precision = Precision::f64;
   int threads = 0;
 };

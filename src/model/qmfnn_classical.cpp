@@ -37,7 +37,8 @@ class QmfnnClassical final : public Model {
  public:
   explicit QmfnnClassical(const QmfnnSpec& s) : spec_(s), quantum_(quantum_count(s)) {
     ffn_ = make_ffns(arena_, s);
-    for (size_t m = 0; m < s.dims.size(); ++m) features_ += static_cast<size_t>(register_width(s, m));
+    for (size_t m = 0; m < s.dims.size(); ++m)
+      features_ += static_cast<size_t>(register_width(s, m));
     width_ = classical_head_width(features_, s.classes, quantum_);
     head_ = std::make_unique<nn::Mlp>(
         arena_, "head",

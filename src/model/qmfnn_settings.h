@@ -18,8 +18,8 @@ struct QmfnnSettings {
   std::vector<int> ffn_hidden;
   nn::Activation ffn_activation = nn::Activation::relu;
   int fusion_layers = 2;
-  bool entangle = true;  // CRX entanglers in the fusion block (false: ablation)
-  bool qcnn = true;      // the QCNN (false: read out straight after fusion)
+  bool entangle = true;    // CRX entanglers in the fusion block (false: ablation)
+  bool qcnn = true;        // the QCNN (false: read out straight after fusion)
   bool qcnn_share = true;  // one angle set per conv / pool layer (translation invariance)
   ConvBlock conv_block = ConvBlock::conv6;
   Readout readout = Readout::probs;

@@ -17,7 +17,9 @@ sim::ProductInput product_input(const std::vector<int>& qubits, const RegisterSt
 template <typename T>
 QuantumHead<T>::QuantumHead(std::vector<std::unique_ptr<nn::Mlp>> ffns, QuantumHeadLayout layout,
                             const sim::Circuit& circuit)
-    : ffns_(std::move(ffns)), layout_(std::move(layout)), register_qubits_(layout_.k),
+    : ffns_(std::move(ffns)),
+      layout_(std::move(layout)),
+      register_qubits_(layout_.k),
       program_(std::make_shared<const sim::Program>(circuit)),
       sim_(program_, {layout_.threads}) {
   QMF_CHECK(ffns_.size() == layout_.k.size(), "{} FFNs for {} registers", ffns_.size(),

@@ -19,7 +19,8 @@ std::string percent(double v) { return std::isnan(v) ? "-" : fmt::format("{:.2f}
 std::vector<ModelSummary> summarise(const std::vector<train::StudyRun>& runs) {
   std::vector<ModelSummary> out;
   for (const auto& r : runs) {
-    auto it = std::find_if(out.begin(), out.end(), [&](const auto& m) { return m.model == r.model; });
+    auto it =
+        std::find_if(out.begin(), out.end(), [&](const auto& m) { return m.model == r.model; });
     if (it == out.end()) {
       out.push_back({r.model, r.family, r.classical, r.quantum, r.total});
       it = out.end() - 1;
@@ -72,16 +73,17 @@ std::string compare_csv(const std::vector<train::StudyRun>& runs) {
 }
 
 std::string compare_markdown(const std::vector<ModelSummary>& models, const std::string& title) {
-  const auto reference = std::find_if(models.begin(), models.end(),
-                                      [](const auto& m) { return m.family == "qmfnn"; });
+  const auto reference =
+      std::find_if(models.begin(), models.end(), [](const auto& m) { return m.family == "qmfnn"; });
   std::string s = fmt::format("## {}\n\n", title);
   s += "| model | parameters (classical + quantum) | test accuracy % (mean ± std) | best % | "
        "validation % | seconds/epoch | parameters / QMFNN |\n|---|---|---|---|---|---|---|\n";
   for (const auto& m : models) {
     const std::string ratio =
-        reference == models.end() ? "-"
-                                  : fmt::format("{:.1f}x", static_cast<double>(m.total) /
-                                                               static_cast<double>(reference->total));
+        reference == models.end()
+            ? "-"
+            : fmt::format("{:.1f}x",
+                          static_cast<double>(m.total) / static_cast<double>(reference->total));
     s += fmt::format("| {} | {} ({} + {}) | {} ± {} | {} | {} | {:.2f} | {} |\n", m.model, m.total,
                      m.classical, m.quantum, percent(m.mean), percent(m.std), percent(m.best),
                      percent(m.val_mean), m.seconds_per_epoch, ratio);
@@ -99,16 +101,17 @@ void write_compare_report(const std::filesystem::path& dir,
   // One data block per family: gnuplot draws each with its own marker.
   std::map<std::string, std::string> blocks;
   for (const auto& m : models)
-    blocks[m.family] += fmt::format("{} {:.6f} {:.6f} \"{}\"\n", m.total, 100 * m.mean,
-                                    100 * m.std, m.model);
+    blocks[m.family] +=
+        fmt::format("{} {:.6f} {:.6f} \"{}\"\n", m.total, 100 * m.mean, 100 * m.std, m.model);
   std::string data, plots;
   int index = 0;
   for (const auto& [family, rows] : blocks) {
     data += fmt::format("# {}\n{}\n\n", family, rows);
-    plots += fmt::format("{}'accuracy_vs_params.dat' index {} using 1:2:3 with yerrorbars "
-                         "pt {} ps 1.5 lw 1.5 title {}, '' index {} using 1:2:4 with labels "
-                         "offset 0,1 font ',8' notitle",
-                         index ? ", " : "", index, 5 + 2 * index, gnuplot_quoted(family), index);
+    plots += fmt::format(
+        "{}'accuracy_vs_params.dat' index {} using 1:2:3 with yerrorbars "
+        "pt {} ps 1.5 lw 1.5 title {}, '' index {} using 1:2:4 with labels "
+        "offset 0,1 font ',8' notitle",
+        index ? ", " : "", index, 5 + 2 * index, gnuplot_quoted(family), index);
     ++index;
   }
   write_file_atomic(dir / "accuracy_vs_params.dat", data);
@@ -118,11 +121,11 @@ void write_compare_report(const std::filesystem::path& dir,
       "right\nset grid\nset offsets graph 0.05, graph 0.05, graph 0.08, graph 0.05\nplot {}\n",
       gnuplot_quoted(title), plots);
   // noenhanced: an '_' or '^' in a name or view is text, not a subscript or superscript.
-  run_gnuplot(dir,
-              "set terminal pngcairo noenhanced size 900,600\nset output 'accuracy_vs_params.png'\n" +
-                  body +
-                  "set terminal svg noenhanced size 900,600\nset output 'accuracy_vs_params.svg'\n"
-                  "replot\n");
+  run_gnuplot(
+      dir, "set terminal pngcairo noenhanced size 900,600\nset output 'accuracy_vs_params.png'\n" +
+               body +
+               "set terminal svg noenhanced size 900,600\nset output 'accuracy_vs_params.svg'\n"
+               "replot\n");
 }
 
 }  // namespace qmf::report

@@ -26,7 +26,7 @@ std::string csv_field(std::string_view text);
 std::string compare_csv(const std::vector<train::StudyRun>& runs);
 std::string compare_markdown(const std::vector<ModelSummary>& models, const std::string& title);
 // Writes compare.csv, compare.md and the plot into `dir`.
-void write_compare_report(const std::filesystem::path& dir, const std::vector<train::StudyRun>& runs,
-                          const std::string& title);
+void write_compare_report(const std::filesystem::path& dir,
+                          const std::vector<train::StudyRun>& runs, const std::string& title);
 
 }  // namespace qmf::report

@@ -44,7 +44,8 @@ std::string with_temporary_outputs(const std::string& script, std::vector<Figure
   std::string out;
   for (std::string line; std::getline(lines, line);) {
     if (line.starts_with(kOutputLine) && line.size() > kOutputLine.size() && line.back() == '\'') {
-      const std::string name = line.substr(kOutputLine.size(), line.size() - kOutputLine.size() - 1);
+      const std::string name =
+          line.substr(kOutputLine.size(), line.size() - kOutputLine.size() - 1);
       QMF_CHECK(!name.empty() && name.find_first_of("'/") == std::string::npos,
                 "gnuplot output '{}' is not a plain file name", name);
       figures.push_back({name, fmt::format(".{}.tmp-{}", name, ::getpid())});
@@ -108,14 +109,16 @@ void install_figure(const fs::path& dir, const Figure& f) {
   const int err = errno;
   ::close(fd);
   if (!synced) fail_install(target, "flush", err);
-  if (::rename(drawn.c_str(), target.c_str()) != 0) fail_install(target, "rename into place", errno);
+  if (::rename(drawn.c_str(), target.c_str()) != 0)
+    fail_install(target, "rename into place", errno);
 }
 
 // gnuplot's messages name the script and figures it was given: put back the names the user sees.
 std::string in_user_terms(std::string output, const std::string& script_name,
                           const std::vector<Figure>& figures) {
   const auto replace_all = [&](const std::string& from, const std::string& to) {
-    for (size_t at = output.find(from); at != std::string::npos; at = output.find(from, at + to.size()))
+    for (size_t at = output.find(from); at != std::string::npos;
+         at = output.find(from, at + to.size()))
       output.replace(at, from.size(), to);
   };
   replace_all(script_name, "plot.gp");

@@ -14,8 +14,8 @@ bool Gate::per_sample() const {
 
 Circuit::Circuit(int qubits) : qubits_(qubits) {
   if (qubits < 1 || qubits > kMaxQubits)
-    throw Error(fmt::format("circuit: {} qubits requested; supported range is 1..{}", qubits,
-                            kMaxQubits));
+    throw Error(
+        fmt::format("circuit: {} qubits requested; supported range is 1..{}", qubits, kMaxQubits));
 }
 
 void Circuit::add(GateKind kind, std::array<int, 3> qubits, std::array<Angle, 3> angles) {
@@ -28,8 +28,8 @@ void Circuit::add(GateKind kind, std::array<int, 3> qubits, std::array<Angle, 3>
       throw Error(fmt::format("{}: qubit {} out of range 0..{}", where(), qubits[j], qubits_ - 1));
     for (int i = 0; i < j; ++i)
       if (qubits[i] == qubits[j])
-        throw Error(fmt::format("{}: qubit {} used twice (control equal to target)", where(),
-                                qubits[j]));
+        throw Error(
+            fmt::format("{}: qubit {} used twice (control equal to target)", where(), qubits[j]));
   }
   Gate g{kind, qubits, angles, 0};
   for (int p = 0; p < gi.params; ++p) {
@@ -59,7 +59,7 @@ std::array<double, 3> Circuit::angles_of(const Gate& g, const double* theta,
   std::array<double, 3> a{};
   for (int p = 0; p < info(g.kind).params; ++p)
     a[p] = g.angles[p].source == Angle::Source::Shared ? theta[g.angles[p].index]
-                                                        : sample[g.angles[p].index];
+                                                       : sample[g.angles[p].index];
   return a;
 }
 
@@ -68,8 +68,7 @@ MatrixC Circuit::matrix(const Gate& g, const double* theta, const double* sample
   return gate_matrix(g.kind, angles_of(g, theta, sample).data());
 }
 
-MatrixC Circuit::derivative(const Gate& g, const double* theta, const double* sample,
-                            int p) const {
+MatrixC Circuit::derivative(const Gate& g, const double* theta, const double* sample, int p) const {
   return gate_derivative(g.kind, angles_of(g, theta, sample).data(), p);
 }
 

@@ -62,8 +62,12 @@ MatrixC pauli_z() { return m2(1, 0, 0, -1); }
   throw Error(fmt::format("gate {} is not a one-parameter rotation", info(kind).name));
 }
 
-MatrixC rx(double t) { return m2(std::cos(t / 2), -I * std::sin(t / 2), -I * std::sin(t / 2), std::cos(t / 2)); }
-MatrixC ry(double t) { return m2(std::cos(t / 2), -std::sin(t / 2), std::sin(t / 2), std::cos(t / 2)); }
+MatrixC rx(double t) {
+  return m2(std::cos(t / 2), -I * std::sin(t / 2), -I * std::sin(t / 2), std::cos(t / 2));
+}
+MatrixC ry(double t) {
+  return m2(std::cos(t / 2), -std::sin(t / 2), std::sin(t / 2), std::cos(t / 2));
+}
 MatrixC rz(double t) { return m2(std::exp(-I * (t / 2)), 0, 0, std::exp(I * (t / 2))); }
 MatrixC phase(double p) { return m2(1, 0, 0, std::exp(I * p)); }
 
@@ -77,22 +81,40 @@ MatrixC controlled(const MatrixC& u) {
 
 MatrixC one_qubit_rotation(GateKind kind, double t) {
   switch (kind) {
-    case GateKind::RX: case GateKind::CRX: return rx(t);
-    case GateKind::RY: case GateKind::CRY: return ry(t);
-    case GateKind::RZ: case GateKind::CRZ: return rz(t);
-    case GateKind::Phase: case GateKind::CPhase: return phase(t);
-    default: not_a_rotation(kind);
+    case GateKind::RX:
+    case GateKind::CRX:
+      return rx(t);
+    case GateKind::RY:
+    case GateKind::CRY:
+      return ry(t);
+    case GateKind::RZ:
+    case GateKind::CRZ:
+      return rz(t);
+    case GateKind::Phase:
+    case GateKind::CPhase:
+      return phase(t);
+    default:
+      not_a_rotation(kind);
   }
 }
 
 // The Hermitian generator of a one-parameter rotation (left: dU = -i G U).
 MatrixC rotation_generator(GateKind kind) {
   switch (kind) {
-    case GateKind::RX: case GateKind::CRX: return 0.5 * pauli_x();
-    case GateKind::RY: case GateKind::CRY: return 0.5 * pauli_y();
-    case GateKind::RZ: case GateKind::CRZ: return 0.5 * pauli_z();
-    case GateKind::Phase: case GateKind::CPhase: return m2(0, 0, 0, -1);  // exp(i p |1><1|)
-    default: not_a_rotation(kind);
+    case GateKind::RX:
+    case GateKind::CRX:
+      return 0.5 * pauli_x();
+    case GateKind::RY:
+    case GateKind::CRY:
+      return 0.5 * pauli_y();
+    case GateKind::RZ:
+    case GateKind::CRZ:
+      return 0.5 * pauli_z();
+    case GateKind::Phase:
+    case GateKind::CPhase:
+      return m2(0, 0, 0, -1);  // exp(i p |1><1|)
+    default:
+      not_a_rotation(kind);
   }
 }
 
@@ -103,26 +125,44 @@ const GateInfo& info(GateKind kind) { return kTable[static_cast<size_t>(kind)].i
 MatrixC gate_matrix(GateKind kind, const double* a) {
   const double s = std::sqrt(0.5);
   switch (kind) {
-    case GateKind::X: return pauli_x();
-    case GateKind::Y: return pauli_y();
-    case GateKind::Z: return pauli_z();
-    case GateKind::H: return m2(s, s, s, -s);
-    case GateKind::S: return m2(1, 0, 0, I);
-    case GateKind::T: return m2(1, 0, 0, std::exp(I * (M_PI / 4)));
-    case GateKind::RX: case GateKind::RY: case GateKind::RZ: case GateKind::Phase:
+    case GateKind::X:
+      return pauli_x();
+    case GateKind::Y:
+      return pauli_y();
+    case GateKind::Z:
+      return pauli_z();
+    case GateKind::H:
+      return m2(s, s, s, -s);
+    case GateKind::S:
+      return m2(1, 0, 0, I);
+    case GateKind::T:
+      return m2(1, 0, 0, std::exp(I * (M_PI / 4)));
+    case GateKind::RX:
+    case GateKind::RY:
+    case GateKind::RZ:
+    case GateKind::Phase:
       return one_qubit_rotation(kind, a[0]);
-    case GateKind::U3: return rz(a[1]) * ry(a[0]) * rz(a[2]);
-    case GateKind::CNOT: return controlled(pauli_x());
-    case GateKind::CZ: return controlled(pauli_z());
+    case GateKind::U3:
+      return rz(a[1]) * ry(a[0]) * rz(a[2]);
+    case GateKind::CNOT:
+      return controlled(pauli_x());
+    case GateKind::CZ:
+      return controlled(pauli_z());
     case GateKind::SWAP: {
       MatrixC m = MatrixC::Zero(4, 4);
       m(0, 0) = m(1, 2) = m(2, 1) = m(3, 3) = 1;
       return m;
     }
-    case GateKind::CRX: case GateKind::CRY: case GateKind::CRZ: case GateKind::CPhase:
+    case GateKind::CRX:
+    case GateKind::CRY:
+    case GateKind::CRZ:
+    case GateKind::CPhase:
       return controlled(one_qubit_rotation(kind, a[0]));
-    case GateKind::Toffoli: return controlled(controlled(pauli_x()));
-    case GateKind::Unitary1: case GateKind::Unitary2: break;
+    case GateKind::Toffoli:
+      return controlled(controlled(pauli_x()));
+    case GateKind::Unitary1:
+    case GateKind::Unitary2:
+      break;
   }
   QMF_CHECK(false, "gate_matrix: {} carries its matrix in the circuit", info(kind).name);
   return {};

@@ -18,10 +18,27 @@ using cplx = std::complex<double>;
 using MatrixC = Eigen::Matrix<cplx, Eigen::Dynamic, Eigen::Dynamic>;
 
 enum class GateKind : uint8_t {
-  X, Y, Z, H, S, T, RX, RY, RZ, Phase, U3,
-  CNOT, CZ, SWAP, CRX, CRY, CRZ, CPhase,
+  X,
+  Y,
+  Z,
+  H,
+  S,
+  T,
+  RX,
+  RY,
+  RZ,
+  Phase,
+  U3,
+  CNOT,
+  CZ,
+  SWAP,
+  CRX,
+  CRY,
+  CRZ,
+  CPhase,
   Toffoli,
-  Unitary1, Unitary2,  // fixed matrices supplied with the circuit
+  Unitary1,
+  Unitary2,  // fixed matrices supplied with the circuit
 };
 
 struct GateInfo {

@@ -13,7 +13,8 @@ Isa parse_isa(std::string_view name) {
   if (name == "auto") return best_isa();
   if (name == "scalar") return Isa::Scalar;
   if (name == "avx2") {
-    if (best_isa() != Isa::Avx2) throw UsageError("isa 'avx2' requested but this CPU lacks AVX2/FMA");
+    if (best_isa() != Isa::Avx2)
+      throw UsageError("isa 'avx2' requested but this CPU lacks AVX2/FMA");
     return Isa::Avx2;
   }
   throw UsageError(fmt::format("unknown isa '{}' (allowed: auto, scalar, avx2)", name));

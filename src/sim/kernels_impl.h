@@ -39,10 +39,14 @@ struct Kernels {
   // are chosen once per block, outside the loops.
   template <typename F>
   static void with_variant(const Matrices<T>& u, F&& f) {
-    if (u.im && u.per_lane) f.template operator()<true, true>();
-    else if (u.im) f.template operator()<true, false>();
-    else if (u.per_lane) f.template operator()<false, true>();
-    else f.template operator()<false, false>();
+    if (u.im && u.per_lane)
+      f.template operator()<true, true>();
+    else if (u.im)
+      f.template operator()<true, false>();
+    else if (u.per_lane)
+      f.template operator()<false, true>();
+    else
+      f.template operator()<false, false>();
   }
 
   template <int K>
@@ -83,9 +87,12 @@ struct Kernels {
   static void apply(const BlockGeometry& geo, Matrices<T> u, ChunkView<T> psi, size_t g0,
                     size_t g1) {
     switch (geo.k) {
-      case 1: return apply_width<2>(geo, u, psi, g0, g1);
-      case 2: return apply_width<4>(geo, u, psi, g0, g1);
-      default: return apply_width<8>(geo, u, psi, g0, g1);
+      case 1:
+        return apply_width<2>(geo, u, psi, g0, g1);
+      case 2:
+        return apply_width<4>(geo, u, psi, g0, g1);
+      default:
+        return apply_width<8>(geo, u, psi, g0, g1);
     }
   }
 
@@ -112,14 +119,13 @@ struct Kernels {
   }
 
   template <int K>
-  static void adjoint_width(const BlockGeometry& geo, const Matrices<T>& u,
-                            const ChunkView<T>& phi, const ChunkView<T>& lam, size_t g0,
-                            size_t g1, bool per_lane_k, double* k_re, double* k_im) {
+  static void adjoint_width(const BlockGeometry& geo, const Matrices<T>& u, const ChunkView<T>& phi,
+                            const ChunkView<T>& lam, size_t g0, size_t g1, bool per_lane_k,
+                            double* k_re, double* k_im) {
     V acc_re[K * K], acc_im[K * K];
     for (int i = 0; i < K * K; ++i) acc_re[i] = acc_im[i] = P::splat(0);
-    with_variant(u, [&]<bool C, bool L>() {
-      adjoint_k<K, C, L>(geo, u, phi, lam, g0, g1, acc_re, acc_im);
-    });
+    with_variant(
+        u, [&]<bool C, bool L>() { adjoint_k<K, C, L>(geo, u, phi, lam, g0, g1, acc_re, acc_im); });
     reduce<K>(acc_re, per_lane_k, k_re);
     if (k_im) reduce<K>(acc_im, per_lane_k, k_im);
   }
@@ -141,9 +147,12 @@ struct Kernels {
   static void adjoint(const BlockGeometry& geo, Matrices<T> u, ChunkView<T> phi, ChunkView<T> lam,
                       size_t g0, size_t g1, bool per_lane_k, double* k_re, double* k_im) {
     switch (geo.k) {
-      case 1: return adjoint_width<2>(geo, u, phi, lam, g0, g1, per_lane_k, k_re, k_im);
-      case 2: return adjoint_width<4>(geo, u, phi, lam, g0, g1, per_lane_k, k_re, k_im);
-      default: return adjoint_width<8>(geo, u, phi, lam, g0, g1, per_lane_k, k_re, k_im);
+      case 1:
+        return adjoint_width<2>(geo, u, phi, lam, g0, g1, per_lane_k, k_re, k_im);
+      case 2:
+        return adjoint_width<4>(geo, u, phi, lam, g0, g1, per_lane_k, k_re, k_im);
+      default:
+        return adjoint_width<8>(geo, u, phi, lam, g0, g1, per_lane_k, k_re, k_im);
     }
   }
 
@@ -153,8 +162,7 @@ struct Kernels {
     return c;
   }
 
-  static void marginal(ChunkView<T> psi, const int* bits, int count, size_t a0, size_t a1,
-                       T* out) {
+  static void marginal(ChunkView<T> psi, const int* bits, int count, size_t a0, size_t a1, T* out) {
     for (size_t a = a0; a < a1; ++a) {
       const V r = P::load(psi.re(a)), i = P::load(psi.im(a));
       T* o = out + outcome(a, bits, count) * W;
@@ -194,8 +202,8 @@ struct Kernels {
   static void register_grad(const RegisterLanes<T>& regs, ChunkView<T> lam,
                             const RegisterLanes<T>& grads, size_t a0, size_t a1) {
     const int count = regs.count;
-    V fr[kMaxRegisters], fi[kMaxRegisters];              // each register's factor at a
-    V pr[kMaxRegisters + 1], pi[kMaxRegisters + 1];      // prefix products
+    V fr[kMaxRegisters], fi[kMaxRegisters];          // each register's factor at a
+    V pr[kMaxRegisters + 1], pi[kMaxRegisters + 1];  // prefix products
     for (size_t a = a0; a < a1; ++a) {
       for (int m = 0; m < count; ++m) {
         const T* f = regs.data[m] + 2 * index(regs, m, a) * W;
@@ -222,7 +230,8 @@ struct Kernels {
   }
 
   static const KernelOps<T>& ops() {
-    static const KernelOps<T> table{W, &apply, &adjoint, &marginal, &seed, &product, &register_grad};
+    static const KernelOps<T> table{W,     &apply,   &adjoint,      &marginal,
+                                    &seed, &product, &register_grad};
     return table;
   }
 };

@@ -67,7 +67,8 @@ MatrixC reduced_density_matrix(const BatchState<T>& s, size_t b, std::span<const
     }
     for (size_t i = 0; i < dim; ++i)
       for (size_t j = 0; j < dim; ++j)
-        rho(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) += column[i] * std::conj(column[j]);
+        rho(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) +=
+            column[i] * std::conj(column[j]);
   }
   return rho;
 }
@@ -105,8 +106,7 @@ double register_entropy(const BatchState<T>& state, size_t b, int first, int k) 
     const auto rest = static_cast<Eigen::Index>(((amp >> (low + k)) << low) | (amp & lo_mask));
     a(i, rest) = state.amplitude(b, amp);
   }
-  return von_neumann_entropy(rows <= cols ? MatrixC(a * a.adjoint())
-                                               : MatrixC(a.adjoint() * a));
+  return von_neumann_entropy(rows <= cols ? MatrixC(a * a.adjoint()) : MatrixC(a.adjoint() * a));
 }
 
 template MatrixC reduced_density_matrix(const BatchState<float>&, size_t, std::span<const int>);

@@ -61,8 +61,8 @@ class Fuser {
     if (static_cast<int>(qubits.size()) > max_) {
       // Too wide: close only the blocks reaching beyond the gate's qubits; the others merge.
       std::erase_if(touching, [&](size_t t) {
-        const bool beyond = std::any_of(
-            pending_[t]->qubits.begin(), pending_[t]->qubits.end(), [&](int q) {
+        const bool beyond =
+            std::any_of(pending_[t]->qubits.begin(), pending_[t]->qubits.end(), [&](int q) {
               return std::find(g.qubits.begin(), g.qubits.end(), q) == g.qubits.end();
             });
         if (beyond) close_pending(t);
@@ -169,8 +169,8 @@ MatrixC Program::block_derivative(const Block& b, const double* theta, const dou
   MatrixC u = MatrixC::Identity(1 << b.width(), 1 << b.width());
   for (size_t i = 0; i < b.gates.size(); ++i) {
     const Gate& g = circuit_.gates()[b.gates[i]];
-    const MatrixC m = i == j ? circuit_.derivative(g, theta, sample, p)
-                             : circuit_.matrix(g, theta, sample);
+    const MatrixC m =
+        i == j ? circuit_.derivative(g, theta, sample, p) : circuit_.matrix(g, theta, sample);
     u = embedded(b, g, m) * u;
   }
   return u;

@@ -13,10 +13,10 @@
 namespace qmf::sim {
 
 struct Block {
-  std::vector<int> qubits;       // 1..3 qubits; the block matrix is big-endian over this list
-  std::vector<uint32_t> gates;   // indices into Circuit::gates(), in application order
-  bool per_sample = false;       // its matrix differs between samples
-  bool real = true;              // its matrix is real for every angle
+  std::vector<int> qubits;      // 1..3 qubits; the block matrix is big-endian over this list
+  std::vector<uint32_t> gates;  // indices into Circuit::gates(), in application order
+  bool per_sample = false;      // its matrix differs between samples
+  bool real = true;             // its matrix is real for every angle
   BlockGeometry geometry;
   int width() const { return static_cast<int>(qubits.size()); }
 };

@@ -5,8 +5,7 @@
 namespace qmf::sim {
 // Checks before allocating, so a misused pass leaves the caller's lambda as it was.
 template <typename T>
-BatchState<T>& ReversePass<T>::checked_companion(const Simulator<T>& sim,
-                                                 const BatchState<T>& phi,
+BatchState<T>& ReversePass<T>::checked_companion(const Simulator<T>& sim, const BatchState<T>& phi,
                                                  std::unique_ptr<BatchState<T>>& lambda) {
   QMF_CHECK(sim.bound_.size() == sim.program().blocks().size(), "adjoint before forward");
   sim.check_state(phi, "adjoint", true);
@@ -61,11 +60,11 @@ void ReversePass<T>::undo(size_t block, size_t chunk, double* k) const {
   std::vector<T> lanes;
   const Matrices<T> udag = sim_.block_matrices(block, phi_, chunk, true, lanes);
   const size_t size = k_size(block), half = size / 2;
-  walk_.reduce_segments(b.geometry.groups(phi_.qubits()), size, k,
-                        [&](size_t g0, size_t g1, double* into) {
-    sim_.ops(phi_).adjoint(b.geometry, udag, phi_.chunk(chunk), lambda_.chunk(chunk), g0, g1,
-                           b.per_sample, into, b.real ? nullptr : into + half);
-  });
+  walk_.reduce_segments(
+      b.geometry.groups(phi_.qubits()), size, k, [&](size_t g0, size_t g1, double* into) {
+        sim_.ops(phi_).adjoint(b.geometry, udag, phi_.chunk(chunk), lambda_.chunk(chunk), g0, g1,
+                               b.per_sample, into, b.real ? nullptr : into + half);
+      });
 }
 
 // A reduction over all amplitudes into small vectors: one sequential call per chunk, in either

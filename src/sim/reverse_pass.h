@@ -24,8 +24,7 @@ namespace qmf::sim {
 template <typename T>
 class ReversePass {
  public:
-  ReversePass(const Simulator<T>& sim, BatchState<T>& phi,
-              std::unique_ptr<BatchState<T>>& lambda);
+  ReversePass(const Simulator<T>& sim, BatchState<T>& phi, std::unique_ptr<BatchState<T>>& lambda);
 
   const Program& program() const { return sim_.program(); }
   size_t batch() const { return phi_.batch(); }

@@ -81,9 +81,10 @@ void Simulator<T>::check_state(const BatchState<T>& s, const char* who, bool sam
                             program_->qubits()));
   const int wide = kernel_ops<T>(isa_).width;
   if (s.lanes() != 1 && s.lanes() != wide)
-    throw Error(fmt::format("{}: the state packs {} samples per chunk; this simulator ({}) packs 1 "
-                            "or {} (make states with make_state)", who, s.lanes(),
-                            isa_name(isa_), wide));
+    throw Error(
+        fmt::format("{}: the state packs {} samples per chunk; this simulator ({}) packs 1 "
+                    "or {} (make states with make_state)",
+                    who, s.lanes(), isa_name(isa_), wide));
   if (same_batch && s.batch() != batch_)
     throw Error(fmt::format("{}: the state holds {} samples, the last forward ran {}", who,
                             s.batch(), batch_));
@@ -98,8 +99,8 @@ void Simulator<T>::check_input(const ProductInput& in, size_t batch) const {
                             in.qubits.size(), in.amplitudes.size()));
   for (size_t m = 0; m < in.qubits.size(); ++m) {
     if (in.qubits[m] < 1 || in.qubits[m] > n)
-      throw Error(fmt::format("product input: register {} has {} qubits (1..{})", m + 1,
-                              in.qubits[m], n));
+      throw Error(
+          fmt::format("product input: register {} has {} qubits (1..{})", m + 1, in.qubits[m], n));
     total += in.qubits[m];
     const size_t want = batch << in.qubits[m];
     if (in.amplitudes[m].size() != want)
@@ -107,7 +108,8 @@ void Simulator<T>::check_input(const ProductInput& in, size_t batch) const {
                               m + 1, in.qubits[m], want, in.amplitudes[m].size()));
   }
   if (total != n)
-    throw Error(fmt::format("product input: registers hold {} qubits, the circuit has {}", total, n));
+    throw Error(
+        fmt::format("product input: registers hold {} qubits, the circuit has {}", total, n));
 }
 
 template <typename T>
@@ -169,9 +171,8 @@ void Simulator<T>::forward(const ProductInput& input, std::span<const double> th
   walk.each_chunk(s.chunks(), [&](size_t ch) {
     std::vector<T> buffer;
     const RegisterLanes<T> regs = register_lanes(input, s, ch, buffer);
-    walk.each_segment(amps, [&](size_t, size_t a0, size_t a1) {
-      ops(s).product(regs, s.chunk(ch), a0, a1);
-    });
+    walk.each_segment(
+        amps, [&](size_t, size_t a0, size_t a1) { ops(s).product(regs, s.chunk(ch), a0, a1); });
     std::vector<T> lanes;
     for (size_t i = 0; i < blocks.size(); ++i) {
       const Matrices<T> u = block_matrices(i, s, ch, false, lanes);

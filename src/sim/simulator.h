@@ -64,7 +64,7 @@ class Simulator {
 
   // A block's matrices at the current angles, in the simulator's precision.
   struct BoundBlock {
-    std::vector<T> u_re, u_im;      // U (u_im empty when the block is real)
+    std::vector<T> u_re, u_im;        // U (u_im empty when the block is real)
     std::vector<T> udag_re, udag_im;  // U^dagger
     Matrices<T> u() const { return {u_re.data(), u_im.empty() ? nullptr : u_im.data(), false}; }
     Matrices<T> udag() const {

@@ -19,7 +19,8 @@ size_t available_bytes() {
   size_t kib = 0;
   while (meminfo >> key >> kib)
     if (key == "MemAvailable:") return kib * 1024;
-  return static_cast<size_t>(sysconf(_SC_AVPHYS_PAGES)) * static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  return static_cast<size_t>(sysconf(_SC_AVPHYS_PAGES)) *
+         static_cast<size_t>(sysconf(_SC_PAGESIZE));
 }
 
 }  // namespace
@@ -27,8 +28,8 @@ size_t available_bytes() {
 void check_fits_in_memory(size_t bytes, const char* what) {
   const size_t free_bytes = available_bytes();
   if (bytes > free_bytes)
-    throw Error(fmt::format("{} needs {:.2f} GiB but only {:.2f} GiB of memory is available",
-                            what, static_cast<double>(bytes) / (1 << 30),
+    throw Error(fmt::format("{} needs {:.2f} GiB but only {:.2f} GiB of memory is available", what,
+                            static_cast<double>(bytes) / (1 << 30),
                             static_cast<double>(free_bytes) / (1 << 30)));
 }
 
@@ -37,8 +38,8 @@ BatchState<T>::BatchState(int qubits, size_t batch, int lanes)
     : qubits_(qubits), batch_(batch), lanes_(lanes), chunks_((batch + lanes - 1) / lanes) {
   QMF_CHECK(qubits >= 1 && batch >= 1 && lanes >= 1, "bad state shape");
   // In floating point first: the exact size can overflow size_t for absurd requests.
-  const long double estimate = static_cast<long double>(chunks_) * lanes * 2 *
-                               std::pow(2.0L, qubits) * sizeof(T);
+  const long double estimate =
+      static_cast<long double>(chunks_) * lanes * 2 * std::pow(2.0L, qubits) * sizeof(T);
   const std::string what = fmt::format("a state of {} qubits x {} samples", qubits, batch);
   if (qubits > 62 || estimate > static_cast<long double>(SIZE_MAX) / 2)
     throw Error(fmt::format("{} needs {:.3g} GiB: far more memory than any machine has", what,

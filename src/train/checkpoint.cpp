@@ -80,7 +80,8 @@ void save_checkpoint(const std::filesystem::path& path, const Checkpoint& c) {
                           {"seconds", c.partial.seconds}}},
                         {"extra", c.extra}};
   for (const auto& b : c.blocks)
-    header["blocks"].push_back({{"name", b.name}, {"size", b.size}, {"kind", nn::to_string(b.kind)}});
+    header["blocks"].push_back(
+        {{"name", b.name}, {"size", b.size}, {"kind", nn::to_string(b.kind)}});
   for (const auto& buf : c.optimizer_state.buffers) header["buffers"].push_back(buf.size());
   const std::string h = header.dump();
   std::string out(kMagic, sizeof(kMagic));
@@ -116,7 +117,8 @@ Checkpoint parse_checkpoint(std::string_view bytes, const std::string& name) {
   constexpr auto kInt64Max = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
   if (bytes.size() < sizeof(kMagic) || std::memcmp(bytes.data(), kMagic, sizeof(kMagic)) != 0)
     throw bad("wrong magic number");
-  if (bytes.size() < sizeof(kMagic) + 16) throw bad(fmt::format("truncated ({} bytes)", bytes.size()));
+  if (bytes.size() < sizeof(kMagic) + 16)
+    throw bad(fmt::format("truncated ({} bytes)", bytes.size()));
   const uint32_t stored = [&] {
     uint32_t v;
     std::memcpy(&v, bytes.data() + bytes.size() - 4, 4);
@@ -143,22 +145,24 @@ Checkpoint parse_checkpoint(std::string_view bytes, const std::string& name) {
     c.extra = h.at("extra");
     if (version >= 2) {
       const auto& p = h.at("epoch_progress");
-      c.partial = {count(p.at("steps"), "epoch_progress.steps"), p.at("loss_sum").get<double>(),
-                   static_cast<int64_t>(count(p.at("correct"), "epoch_progress.correct", kInt64Max)),
-                   p.at("seconds").get<double>()};
+      c.partial = {
+          count(p.at("steps"), "epoch_progress.steps"), p.at("loss_sum").get<double>(),
+          static_cast<int64_t>(count(p.at("correct"), "epoch_progress.correct", kInt64Max)),
+          p.at("seconds").get<double>()};
     }
     // Sizes come from the file: each is checked against the bytes left before anything is
     // allocated, so a crafted header cannot ask for more memory than the file holds.
     size_t left = (bytes.size() - r.pos() - 4) / sizeof(double);
     const auto claim = [&](size_t n) {
-      if (n > left) throw bad("truncated: the block and buffer sizes need more bytes than the file holds");
+      if (n > left)
+        throw bad("truncated: the block and buffer sizes need more bytes than the file holds");
       left -= n;
       return n;
     };
     size_t offset = 0;
     for (const auto& b : h.at("blocks")) {
       const auto kind = b.at("kind").get<std::string>() == "quantum" ? nn::ParamKind::Quantum
-                                                                      : nn::ParamKind::Classical;
+                                                                     : nn::ParamKind::Classical;
       const size_t size = claim(count(b.at("size"), "a block size"));
       c.blocks.push_back({b.at("name").get<std::string>(), offset, size, kind});
       offset += size;
@@ -185,13 +189,15 @@ Checkpoint parse_checkpoint(std::string_view bytes, const std::string& name) {
 void restore(const Checkpoint& c, const std::string& model_kind, nn::ParameterArena& arena,
              nn::Optimizer* optimizer, const std::filesystem::path& source) {
   const auto mismatch = [&](const std::string& what) {
-    return Error(fmt::format("{}: checkpoint does not match this model: {}", source.string(), what));
+    return Error(
+        fmt::format("{}: checkpoint does not match this model: {}", source.string(), what));
   };
   if (c.model_kind != model_kind)
     throw mismatch(fmt::format("it holds a '{}' model, not '{}'", c.model_kind, model_kind));
   const auto& blocks = arena.blocks();
   if (blocks.size() != c.blocks.size())
-    throw mismatch(fmt::format("{} parameter blocks, the model has {}", c.blocks.size(), blocks.size()));
+    throw mismatch(
+        fmt::format("{} parameter blocks, the model has {}", c.blocks.size(), blocks.size()));
   for (size_t i = 0; i < blocks.size(); ++i)
     if (blocks[i].name != c.blocks[i].name || blocks[i].size != c.blocks[i].size)
       throw mismatch(fmt::format("block {} is {}[{}], the model has {}[{}]", i, c.blocks[i].name,

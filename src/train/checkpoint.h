@@ -30,7 +30,7 @@ struct Checkpoint {
   nn::OptimizerState optimizer_state;
   int epochs_done = 0;
   EpochProgress partial;  // into epoch epochs_done + 1; steps == 0 at an epoch's end
-  nlohmann::json extra;  // training progress (metrics so far, timings)
+  nlohmann::json extra;   // training progress (metrics so far, timings)
 };
 
 Checkpoint capture(const std::string& model_kind, const nn::ParameterArena& arena,

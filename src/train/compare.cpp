@@ -32,9 +32,10 @@ std::string assignment(const std::string& key, const toml::node& value) {
 // replaced by them.
 void refuse_seed(std::string_view key, const std::string& where) {
   if (key == "train.seed")
-    throw UsageError(fmt::format("{}: train.seed: the seeds of a study come from `seeds = [...]` "
-                                 "in the study file; remove it",
-                                 where));
+    throw UsageError(
+        fmt::format("{}: train.seed: the seeds of a study come from `seeds = [...]` "
+                    "in the study file; remove it",
+                    where));
 }
 
 std::vector<std::string> overrides_of(const toml::table& table, const std::string& where) {
@@ -77,9 +78,10 @@ std::string shown(const std::string& name) {
 void check_model_name(const std::string& name, const std::string& where) {
   constexpr size_t kMaxName = 64;
   const auto refuse = [&](const std::string& why) {
-    throw UsageError(fmt::format("{}: model name \"{}\": {}; use letters, digits and - _ . + "
-                                 "(at most {} bytes, not starting with '.' or '-')",
-                                 where, shown(name), why, kMaxName));
+    throw UsageError(
+        fmt::format("{}: model name \"{}\": {}; use letters, digits and - _ . + "
+                    "(at most {} bytes, not starting with '.' or '-')",
+                    where, shown(name), why, kMaxName));
   };
   if (name.empty()) refuse("every model needs a name");
   if (name.size() > kMaxName) refuse(fmt::format("{} bytes is too long", name.size()));
@@ -144,7 +146,6 @@ DirLock lock_study_dir(const fs::path& dir) {
         fmt::format("{}: cannot create the study directory: {}", dir.string(), ec.message()));
   return DirLock(dir);
 }
-
 
 // --- The study directory: new, empty, or claimed by this study (its marker file).
 

@@ -106,7 +106,8 @@ toml::table value_table(const Field& field, std::string_view raw) {
     return bare;
   }
   if (!one_value)
-    throw UsageError(fmt::format("{}: expected {}, got '{}'", field.key, field.expected, quote_value(raw)));
+    throw UsageError(
+        fmt::format("{}: expected {}, got '{}'", field.key, field.expected, quote_value(raw)));
   return std::move(*parsed);
 }
 
@@ -140,13 +141,13 @@ void apply_override(Config& config, std::string_view assignment) {
   const auto eq = assignment.find('=');
   const std::string_view key = override_key(assignment);
   if (eq == std::string_view::npos || key.empty())
-    throw UsageError(
-        fmt::format("--set '{}': expected key=value, e.g. --set train.lr=0.05", quote_value(assignment)));
+    throw UsageError(fmt::format("--set '{}': expected key=value, e.g. --set train.lr=0.05",
+                                 quote_value(assignment)));
   at(fmt::format("--set {}", quote_value(assignment)), [&] {
     const Field* field = config_detail::find_field(key);
     if (field == nullptr && config_detail::is_section(key))
-      throw UsageError(
-          fmt::format("'{}' is a section, not a key; use --set {}.<name>=<value>", quote_value(key), quote_value(key)));
+      throw UsageError(fmt::format("'{}' is a section, not a key; use --set {}.<name>=<value>",
+                                   quote_value(key), quote_value(key)));
     if (field == nullptr) unknown_key(key);
     const toml::table value = value_table(*field, trim(assignment.substr(eq + 1)));
     field->read(config, *value.get("v"));

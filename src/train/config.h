@@ -40,10 +40,10 @@ struct DataConfig {
 // The qmfnn's keys are the model layer's own settings struct, embedded whole; the rest are the
 // classical baselines'.
 struct ModelConfig : model::QmfnnSettings {
-  std::string kind = "qmfnn";  // one of kModelKinds
-  std::vector<int> hidden = {128};   // early / late: MLP hidden widths
-  int fusion_dim = 16;               // tfn / lmf: width of each modality's embedding z_m
-  int rank = 4;                      // lmf: rank of the factorised fusion weight
+  std::string kind = "qmfnn";       // one of kModelKinds
+  std::vector<int> hidden = {128};  // early / late: MLP hidden widths
+  int fusion_dim = 16;              // tfn / lmf: width of each modality's embedding z_m
+  int rank = 4;                     // lmf: rank of the factorised fusion weight
   bool operator==(const ModelConfig&) const = default;
 };
 

@@ -41,9 +41,8 @@ std::int64_t read_int(const toml::node& node, std::string_view key, std::string_
 
 void not_one_of(std::string_view key, std::string_view value,
                 std::span<const std::string_view> allowed) {
-  throw UsageError(
-      fmt::format("{}: unknown value '{}'; allowed: {}", key, quote_value(value),
-                  fmt::join(allowed, ", ")));
+  throw UsageError(fmt::format("{}: unknown value '{}'; allowed: {}", key, quote_value(value),
+                               fmt::join(allowed, ", ")));
 }
 
 Codec<bool> boolean() {
@@ -86,12 +85,13 @@ Codec<double> positive_real() {
 }
 
 Codec<double> real_between(double lo, double hi) {
-  return {"a number", false, read_real,
-          [lo, hi](const double& v, std::string_view key) {
-            if (!(v >= lo && v <= hi))
-              throw UsageError(fmt::format("{} must be a number in [{}, {}], got {}", key, lo, hi, v));
-          },
-          write_real};
+  return {
+      "a number", false, read_real,
+      [lo, hi](const double& v, std::string_view key) {
+        if (!(v >= lo && v <= hi))
+          throw UsageError(fmt::format("{} must be a number in [{}, {}], got {}", key, lo, hi, v));
+      },
+      write_real};
 }
 
 Codec<std::string> text() {

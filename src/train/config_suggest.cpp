@@ -40,8 +40,8 @@ std::optional<std::string_view> closest_name(std::string_view unknown,
   for (const std::string_view name : known) {
     // The distance is at least the difference in length: a 10 MB key is not compared letter by
     // letter with every name.
-    const std::size_t gap = std::max(unknown.size(), name.size()) -
-                            std::min(unknown.size(), name.size());
+    const std::size_t gap =
+        std::max(unknown.size(), name.size()) - std::min(unknown.size(), name.size());
     if (gap >= best_distance) continue;
     const std::size_t d = edit_distance(unknown, name);
     if (d < best_distance) {

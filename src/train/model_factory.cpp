@@ -47,9 +47,10 @@ model::BaselineSpec baseline_spec(const Config& c, const data::Multimodal& data)
 std::unique_ptr<model::Model> make_model(const Config& c, const data::Multimodal& data) {
   const std::string& kind = c.model.kind;
   if (c.model.fusion == Fusion::evidential && kind != "qmfnn")
-    throw UsageError(fmt::format("model.fusion: evidential fusion is a fusion of the qmfnn model, "
-                                 "not of '{}' (model.kind)",
-                                 kind));
+    throw UsageError(
+        fmt::format("model.fusion: evidential fusion is a fusion of the qmfnn model, "
+                    "not of '{}' (model.kind)",
+                    kind));
   if (kind == "qmfnn" && c.model.fusion == Fusion::evidential)
     return model::make_evidential(qmfnn_spec(c, data));
   if (kind == "qmfnn") return model::make_qmfnn(qmfnn_spec(c, data));

@@ -1,6 +1,5 @@
 #include "train/run.h"
 
-
 #include <cerrno>
 #include <chrono>
 #include <cmath>
@@ -31,8 +30,8 @@ namespace fs = std::filesystem;
 
 std::vector<EpochRow> rows_from(const Checkpoint& ckpt, const fs::path& source) {
   if (!ckpt.extra.contains("rows"))
-    throw Error(fmt::format("{}: checkpoint has no valid training history: no rows",
-                            source.string()));
+    throw Error(
+        fmt::format("{}: checkpoint has no valid training history: no rows", source.string()));
   std::vector<EpochRow> rows = history_from_json(ckpt.extra["rows"], source);
   if (static_cast<int>(rows.size()) != ckpt.epochs_done)
     throw Error(fmt::format("{}: checkpoint history has {} epochs, its header {}", source.string(),
@@ -103,32 +102,31 @@ bool resumable_override(std::string_view key) {
   return key == "train.epochs" || key == "train.checkpoint_every";
 }
 
-
 RunSummary summary(const Config& c, const data::Multimodal& data, const model::Model& model,
                    const std::vector<EpochRow>& rows) {
   double train_seconds = 0;
   for (const auto& r : rows) train_seconds += r.train_seconds;
   const EpochRow& last = rows.back();
-  return {.model = model.kind(),
-          .view = data.view,
-          .epochs = last.epoch,
-          .test_accuracy = last.test_acc,
-          .test_loss = last.test_loss,
-          .train_seconds = train_seconds,
-          .samples_per_second =
-              static_cast<double>(data.train.size() * rows.size()) / train_seconds,
-          .params = model.arena().counts(),
-          .qubits = model.qubits(),
-          .seed = c.train.seed,
-          .threads = resolved_threads(c),
-          .precision = std::string(name_of(c.sim.precision)),
-          .isa = std::string(sim::isa_name(sim::best_isa())),
-          .validation_accuracy = last.val_acc,
-          .validation_loss = last.val_loss,
-          .train_samples = data.train.size(),
-          .validation_samples = data.validation.size(),
-          .test_samples = data.test.size(),
-          .structure = model.describe()};
+  return {
+      .model = model.kind(),
+      .view = data.view,
+      .epochs = last.epoch,
+      .test_accuracy = last.test_acc,
+      .test_loss = last.test_loss,
+      .train_seconds = train_seconds,
+      .samples_per_second = static_cast<double>(data.train.size() * rows.size()) / train_seconds,
+      .params = model.arena().counts(),
+      .qubits = model.qubits(),
+      .seed = c.train.seed,
+      .threads = resolved_threads(c),
+      .precision = std::string(name_of(c.sim.precision)),
+      .isa = std::string(sim::isa_name(sim::best_isa())),
+      .validation_accuracy = last.val_acc,
+      .validation_loss = last.val_loss,
+      .train_samples = data.train.size(),
+      .validation_samples = data.validation.size(),
+      .test_samples = data.test.size(),
+      .structure = model.describe()};
 }
 
 // Trains epochs (done, config.train.epochs], continuing the first from `partial`, with a

@@ -102,9 +102,10 @@ std::vector<double> read_metrics_column(const fs::path& file, const std::string&
     const auto [end, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), value);
     if (cols.size() != header.size() || cell.empty() || ec != std::errc() ||
         end != cell.data() + cell.size() || !std::isfinite(value))
-      throw Error(fmt::format("{}:{}: malformed row (expected {} columns with a number in "
-                              "{}): {}",
-                              file.string(), number, header.size(), name, line));
+      throw Error(
+          fmt::format("{}:{}: malformed row (expected {} columns with a number in "
+                      "{}): {}",
+                      file.string(), number, header.size(), name, line));
     values.push_back(value);
   }
   if (values.empty()) throw Error(fmt::format("{}: no epoch rows", file.string()));
@@ -147,7 +148,8 @@ RunSummary summary_from_json(const nlohmann::json& j, const fs::path& source) {
     s.train_seconds = j.at("train_seconds").get<double>();
     s.samples_per_second = j.at("samples_per_second").get<double>();
     s.params = {j.at("params").at("classical").get<size_t>(),
-                j.at("params").at("quantum").get<size_t>(), j.at("params").at("total").get<size_t>()};
+                j.at("params").at("quantum").get<size_t>(),
+                j.at("params").at("total").get<size_t>()};
     s.qubits = j.at("qubits").get<int>();
     s.seed = j.at("seed").get<uint64_t>();
     s.threads = j.at("threads").get<int>();

@@ -16,7 +16,7 @@ namespace qmf::train {
 struct EpochRow {
   int epoch = 0;
   double train_loss = 0, train_acc = 0, test_loss = 0, test_acc = 0, seconds = 0;
-  double train_seconds = 0;  // the training part only, for samples/s
+  double train_seconds = 0;          // the training part only, for samples/s
   double val_loss = 0, val_acc = 0;  // NaN without a validation split
 };
 
@@ -46,8 +46,7 @@ std::vector<EpochRow> history_from_json(const nlohmann::json& history,
 // empty when the run holds no validation split.
 std::string metrics_csv(const std::vector<EpochRow>& rows);
 // The column `name` of every row of a metrics.csv, found by its header; errors name file:line.
-std::vector<double> read_metrics_column(const std::filesystem::path& file,
-                                        const std::string& name);
+std::vector<double> read_metrics_column(const std::filesystem::path& file, const std::string& name);
 
 nlohmann::json summary_json(const RunSummary& s);
 // Throws qmf::Error naming `source` when a key is missing or of the wrong type.

@@ -16,8 +16,8 @@ TrainedRun load_trained(const std::filesystem::path& dir, const std::vector<std:
   run.config = load_config(dir / "config.toml");
   for (const auto& s : overrides) {
     if (!s.starts_with("data.") && !s.starts_with("train.threads="))
-      throw UsageError(
-          fmt::format("--set {}: {} takes data.* keys and train.threads only", quote_value(s), command));
+      throw UsageError(fmt::format("--set {}: {} takes data.* keys and train.threads only",
+                                   quote_value(s), command));
     apply_override(run.config, s);
   }
   const auto ckpt = load_checkpoint(dir / "checkpoint.qmf");

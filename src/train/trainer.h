@@ -18,7 +18,6 @@ struct Evaluation {
   std::vector<std::vector<int64_t>> confusion;  // [true][predicted]
 };
 
-
 Evaluation evaluate(model::Model& model, const data::Split& split, int classes,
                     size_t batch = 1024);
 

@@ -11,8 +11,8 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
-#include "data/formats/idx_write.h"
 #include "data/fetch/temp_dir.h"
+#include "data/formats/idx_write.h"
 #include "support/checkpoint_bytes.h"
 #include "support/file_write.h"
 #include "support/npy_write.h"

@@ -40,12 +40,15 @@ class CompareSafety : public ::testing::Test {
     qmf::testing::write_text(
         p, "seeds = " + seeds + "\n[base]\n\"data.dir\" = \"" + shared_->path().string() +
                "\"\n\"data.classes\" = [0, 1]\n\"model.k\" = 2\n\"train.epochs\" = 1\n"
-               "\"train.batch\" = 16\n\"train.threads\" = 1\n" + base + models);
+               "\"train.batch\" = 16\n\"train.threads\" = 1\n" +
+               base + models);
     return p;
   }
   static std::string model(const std::string& name, const std::string& set = "") {
-    return "[[models]]\nname = \"" + name + "\"\nset = { \"model.kind\" = \"early\", "
-           "\"model.hidden\" = [4]" + set + " }\n";
+    return "[[models]]\nname = \"" + name +
+           "\"\nset = { \"model.kind\" = \"early\", "
+           "\"model.hidden\" = [4]" +
+           set + " }\n";
   }
 
   CommandResult compare(const fs::path& study_file, std::vector<std::string> args = {}) const {
@@ -85,8 +88,7 @@ TEST_F(CompareSafety, AStudyClaimsAnEmptyDirectoryResumesInItAndKeepsOthersOut) 
   const fs::path b = study("b.toml", model("a"));  // same models, but another study
   const CommandResult other = compare(b, {"--out", "out"});
   EXPECT_EQ(other.code, 2) << other.describe();
-  EXPECT_TRUE(contains(other.err, "holds the study of " + fs::canonical(a).string()))
-      << other.err;
+  EXPECT_TRUE(contains(other.err, "holds the study of " + fs::canonical(a).string())) << other.err;
   EXPECT_EQ(slurp(cwd_.path() / "out" / "compare.csv"), table);
 }
 
@@ -118,7 +120,10 @@ TEST_F(CompareSafety, StudiesThatWouldHideAProblemAreRefusedBeforeAnyTraining) {
       {model("a"), "[0, 1, 0]", "", {}, {"study.toml:1:", "0 is listed twice"}},
       {model("a", ", \"data.view\" = \"mnist/split-h2\"") +
            model("b", ", \"data.view\" = \"mnist/split-v2\""),
-       "[0]", "", {}, {"'a' (data.view = mnist/split-h2)", "'b' (data.view = mnist/split-v2)"}},
+       "[0]",
+       "",
+       {},
+       {"'a' (data.view = mnist/split-h2)", "'b' (data.view = mnist/split-v2)"}},
       {model("a", ", \"train.seed\" = 5"), "[0]", "", {}, {"train.seed", "seeds = [...]"}},
       {model("a"), "[0]", "\"train.seed\" = 5\n", {}, {"train.seed", "seeds = [...]"}},
       {model("a"), "[0]", "", {"--set", "train.seed=5"}, {"--set train.seed=5", "seeds = [...]"}},

@@ -1,5 +1,6 @@
-// `qmf explain` at the edges: its cost (circuit runs counted) and progress line, leftovers of a killed run, a working directory deeper than
-// PATH_MAX, an overflowing --samples, and a qmfnn run of the evidential fusion.
+// `qmf explain` at the edges: its cost (circuit runs counted) and progress line, leftovers of a
+// killed run, a working directory deeper than PATH_MAX, an overflowing --samples, and a qmfnn run
+// of the evidential fusion.
 #include <limits.h>  // PATH_MAX
 #include <sys/wait.h>
 #include <unistd.h>

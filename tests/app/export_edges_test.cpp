@@ -46,7 +46,8 @@ class ExportEdges : public ::testing::Test {
 };
 
 TEST_F(ExportEdges, OutDashIsStandardOutput) {
-  const CommandResult r = exec_qmf({"export", "--run", run("qmfnn"), "--sample", "1", "--out", "-"});
+  const CommandResult r =
+      exec_qmf({"export", "--run", run("qmfnn"), "--sample", "1", "--out", "-"});
   ASSERT_EQ(r.code, 0) << r.describe();
   EXPECT_TRUE(r.out.starts_with("OPENQASM 3.0;")) << r.out;
   EXPECT_TRUE(file_names(cwd_.path()).empty());  // no file named "-"
@@ -56,7 +57,7 @@ TEST_F(ExportEdges, OutDevNullIsWrittenIntoNotReplaced) {
   const CommandResult r =
       exec_qmf({"export", "--run", run("qmfnn"), "--sample", "1", "--out", "/dev/null"});
   ASSERT_EQ(r.code, 0) << r.describe();
-  struct stat st{};
+  struct stat st {};
   ASSERT_EQ(::stat("/dev/null", &st), 0);
   EXPECT_TRUE(S_ISCHR(st.st_mode));
 }
@@ -64,8 +65,8 @@ TEST_F(ExportEdges, OutDevNullIsWrittenIntoNotReplaced) {
 // The parents of --out are made only to write the file: an export that fails first (a sample
 // out of range) or an --out naming a directory leaves no directory behind.
 TEST_F(ExportEdges, AFailedExportLeavesNoNewDirectory) {
-  const CommandResult range = exec_qmf(
-      {"export", "--run", run("qmfnn"), "--sample", "999", "--out", "newdir/sub/s.qasm"});
+  const CommandResult range =
+      exec_qmf({"export", "--run", run("qmfnn"), "--sample", "999", "--out", "newdir/sub/s.qasm"});
   EXPECT_EQ(range.code, 2) << range.describe();
   const CommandResult slash =
       exec_qmf({"export", "--run", run("qmfnn"), "--sample", "1", "--out", "newdir/"});
@@ -92,9 +93,11 @@ TEST_F(ExportEdges, AnOverflowingSampleIsEchoedAsTyped) {
 TEST_F(ExportEdges, AnEvidentialRunIsRefusedByItsConfigNames) {
   const CommandResult r = exec_qmf({"export", "--run", run("evidential"), "--sample", "0"});
   EXPECT_EQ(r.code, 2) << r.describe();
-  EXPECT_TRUE(contains(r.err, "qmf export needs a qmfnn model with model.fusion = entangle; the "
-                              "run in " + run("evidential") +
-                              " is model.kind = qmfnn with model.fusion = evidential"))
+  EXPECT_TRUE(contains(r.err,
+                       "qmf export needs a qmfnn model with model.fusion = entangle; the "
+                       "run in " +
+                           run("evidential") +
+                           " is model.kind = qmfnn with model.fusion = evidential"))
       << r.describe();
 }
 

@@ -81,7 +81,8 @@ TEST_F(SpecialFilesCli, DevZeroAsConfigStopsAtTheCap) {
   const CommandResult r = run({"train", "--config", "/dev/zero", "--set", "nosuch.key=1"});
   ASSERT_TRUE(r.exited) << r.describe();
   EXPECT_EQ(r.code, 1) << r.describe();
-  EXPECT_TRUE(contains(r.err, fmt::format("/dev/zero: holds more than {} bytes", kMaxTextFileBytes)))
+  EXPECT_TRUE(
+      contains(r.err, fmt::format("/dev/zero: holds more than {} bytes", kMaxTextFileBytes)))
       << r.describe();
 }
 
@@ -115,8 +116,8 @@ TEST_F(SpecialFilesCli, ACheckpointThatIsADirectoryIsNamedAsOne) {
   const CommandResult r = this->run({"eval", "--run", run.string()});
   ASSERT_TRUE(r.exited) << r.describe();
   EXPECT_EQ(r.code, 1) << r.describe();
-  EXPECT_TRUE(contains(r.err, (run / "checkpoint.qmf").string() +
-                                  ": is a directory, not a regular file"))
+  EXPECT_TRUE(
+      contains(r.err, (run / "checkpoint.qmf").string() + ": is a directory, not a regular file"))
       << r.describe();
 }
 
@@ -125,8 +126,8 @@ TEST_F(SpecialFilesCli, ACheckpointThatIsAFifoIsNamedAsOne) {
   ASSERT_EQ(::mkfifo((run / "checkpoint.qmf").c_str(), 0600), 0);
   std::string log;
   EXPECT_EQ(run_guarded({"eval", "--run", run.string()}, log), 1) << log;
-  EXPECT_TRUE(
-      contains(log, (run / "checkpoint.qmf").string() + ": is a FIFO (named pipe), not a regular file"))
+  EXPECT_TRUE(contains(
+      log, (run / "checkpoint.qmf").string() + ": is a FIFO (named pipe), not a regular file"))
       << log;
 }
 

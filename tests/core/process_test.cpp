@@ -27,8 +27,8 @@ std::string message_of(const std::vector<std::string>& argv, const fs::path& cwd
 
 TEST(Process, ArgumentsReachTheProgramVerbatim) {
   const data::TempDir tmp("qmf-process");
-  const std::vector<std::string> words = {"it's",   "two words", "a;touch pwned", "$(touch pwned)",
-                                          "`touch pwned`", "\"q\"",     "*",             ""};
+  const std::vector<std::string> words = {
+      "it's", "two words", "a;touch pwned", "$(touch pwned)", "`touch pwned`", "\"q\"", "*", ""};
   std::vector<std::string> argv = {"printf", "[%s]\\n"};
   argv.insert(argv.end(), words.begin(), words.end());
   const ProcessResult r = run_process(argv, tmp.path());
@@ -75,8 +75,8 @@ TEST(Process, AMissingDirectoryIsNamed) {
 
 TEST(Process, AFailureNamesTheProgramItsStatusAndTheEndOfItsOutput) {
   const data::TempDir tmp("qmf-process");
-  const std::string msg = message_of(
-      {"sh", "-c", "echo early; echo 'E404 not found' >&2; exit 3"}, tmp.path());
+  const std::string msg =
+      message_of({"sh", "-c", "echo early; echo 'E404 not found' >&2; exit 3"}, tmp.path());
   EXPECT_NE(msg.find("`sh -c"), std::string::npos) << msg;
   EXPECT_NE(msg.find("exited with status 3"), std::string::npos) << msg;
   EXPECT_NE(msg.find("the hint"), std::string::npos) << msg;

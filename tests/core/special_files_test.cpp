@@ -22,8 +22,8 @@
 
 #include "core/atomic_file.h"
 #include "core/error.h"
-#include "data/formats/file_bytes.h"
 #include "data/fetch/temp_dir.h"
+#include "data/formats/file_bytes.h"
 #include "data/views/user_files.h"
 #include "support/file_write.h"
 #include "support/run_command.h"
@@ -41,7 +41,7 @@ using qmf::testing::error_message;
 constexpr auto kHangLimit = std::chrono::seconds(20);
 
 mode_t mode_of(const fs::path& p) {
-  struct stat st{};
+  struct stat st {};
   EXPECT_EQ(::lstat(p.c_str(), &st), 0) << p;
   return st.st_mode;
 }
@@ -143,8 +143,9 @@ TEST(SpecialFiles, ADirectoryOrSocketTargetIsRefusedNamingIt) {
   const fs::path dir = tmp.path() / "d";
   fs::create_directories(dir);
   EXPECT_EQ(error_message([&] { write_file_atomic(dir, "x"); }),
-            dir.string() + ": is a directory; qmf writes to files, FIFOs and character devices "
-                           "only");
+            dir.string() +
+                ": is a directory; qmf writes to files, FIFOs and character devices "
+                "only");
   EXPECT_TRUE(fs::is_directory(dir));
 
   const fs::path sock = tmp.path() / "s";
@@ -214,8 +215,9 @@ TEST(SpecialFiles, AFifoWithNoWriterFailsAtOnceNamingIt) {
   const data::TempDir tmp("qmf-special");
   const fs::path fifo = make_fifo(tmp.path() / "in.fifo");
   const std::string message = outcome_unless_hung(fifo, [&] { return read_file(fifo); });
-  EXPECT_EQ(message, fifo.string() + ": nothing to read: it is a FIFO (pipe) that no writer has "
-                                     "open, or whose writer wrote nothing");
+  EXPECT_EQ(message, fifo.string() +
+                         ": nothing to read: it is a FIFO (pipe) that no writer has "
+                         "open, or whose writer wrote nothing");
 }
 
 TEST(SpecialFiles, AFifoIsReadToItsWritersEnd) {
@@ -274,10 +276,11 @@ TEST(SpecialFiles, NonRegularInputsAreNamedForWhatTheyAre) {
   EXPECT_EQ(error_message([] { read_binary_file("/dev/null"); }),
             "/dev/null: is a character device, not a regular file");
   const fs::path fifo = make_fifo(tmp.path() / "data.fifo");
-  EXPECT_EQ(outcome_unless_hung(fifo, [&] {
-              const std::vector<uint8_t> bytes = data::read_file_bytes(fifo);
-              return std::string(bytes.begin(), bytes.end());
-            }),
+  EXPECT_EQ(outcome_unless_hung(fifo,
+                                [&] {
+                                  const std::vector<uint8_t> bytes = data::read_file_bytes(fifo);
+                                  return std::string(bytes.begin(), bytes.end());
+                                }),
             fifo.string() + ": is a FIFO (named pipe), not a regular file");
   fs::create_symlink("gone.qmf", tmp.path() / "checkpoint.qmf");
   EXPECT_EQ(error_message([&] { read_binary_file(tmp.path() / "checkpoint.qmf"); }),
@@ -308,8 +311,9 @@ TEST(SpecialFiles, AUserDataModalityThatIsNotARegularFileIsNamed) {
   const fs::path modality = dir / "train" / "2-b.csv";
   fs::create_symlink("2-b-moved.csv", modality);
   EXPECT_EQ(error_message([&] { data::read_user_files(dir); }),
-            modality.string() + ": is a symbolic link to '2-b-moved.csv', which does not exist; "
-                                "data.files reads regular files only");
+            modality.string() +
+                ": is a symbolic link to '2-b-moved.csv', which does not exist; "
+                "data.files reads regular files only");
   fs::remove(modality);
 
   make_fifo(modality);

@@ -69,7 +69,7 @@ struct UmaskGuard {
 };
 
 mode_t mode_of(const fs::path& p) {
-  struct stat st{};
+  struct stat st {};
   EXPECT_EQ(::stat(p.c_str(), &st), 0) << p;
   return st.st_mode & 07777;
 }

@@ -11,9 +11,9 @@
 
 #include "core/error.h"
 #include "data/fetch/fetch.h"
+#include "data/fetch/temp_dir.h"
 #include "data/formats/idx.h"
 #include "data/formats/idx_write.h"
-#include "data/fetch/temp_dir.h"
 #include "data/views/views.h"
 
 namespace qmf::data {

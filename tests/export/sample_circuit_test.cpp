@@ -1,15 +1,15 @@
 // A trained QMFNN exported for one sample, read back by our own OpenQASM reader and simulated
 // from |0...0>, gives the model's own readout distribution: for every encoding and readout, in
 // both OpenQASM versions.
-#include "data/batch.h"
 #include "export/sample_circuit.h"
+#include "data/batch.h"
 
 #include <gtest/gtest.h>
 
 #include "data/fetch/temp_dir.h"
+#include "export/export_support.h"
 #include "export/qasm_reader.h"
 #include "export/qasm_writer.h"
-#include "export/export_support.h"
 #include "support/fake_mnist.h"
 #include "support/train_support.h"
 #include "train/run.h"
@@ -68,8 +68,8 @@ TEST_P(ExportedSample, ReadsBackToTheModelsReadoutDistribution) {
     for (QasmVersion v : {QasmVersion::v3, QasmVersion::v2}) {
       const NumericCircuit back = read_qasm(write_qasm(exported, v, "test"), "sample.qasm");
       EXPECT_EQ(back.measured, probe.qmf_circuit().readout);
-      const std::vector<double> p = measured_marginal(qmf::testing::simulate(back),
-                                                      back.circuit.qubits(), back.measured);
+      const std::vector<double> p =
+          measured_marginal(qmf::testing::simulate(back), back.circuit.qubits(), back.measured);
       ASSERT_EQ(p.size(), static_cast<size_t>(marginal.cols()));
       for (size_t o = 0; o < p.size(); ++o)
         EXPECT_NEAR(p[o], marginal(0, static_cast<nn::Index>(o)), 1e-10)

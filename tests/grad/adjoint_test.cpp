@@ -24,8 +24,8 @@ void expect_design_thresholds(const std::vector<double>& got, const std::vector<
                               const std::string& what) {
   const Diff d = compare(got, fd, kElemFloor);
   EXPECT_LT(d.norm_rel, kNormTol) << what << ": normwise relative error vs finite differences";
-  EXPECT_LT(d.max_rel, kElemTol) << what << ": elementwise, worst entry " << d.worst
-                                 << " adjoint " << got[d.worst] << " fd " << fd[d.worst];
+  EXPECT_LT(d.max_rel, kElemTol) << what << ": elementwise, worst entry " << d.worst << " adjoint "
+                                 << got[d.worst] << " fd " << fd[d.worst];
 }
 
 struct Case {
@@ -40,13 +40,16 @@ struct Case {
 // Everything for one random problem: adjoint vs finite differences vs parameter shift.
 void check_case(uint64_t seed, const Case& k) {
   Rng rng(seed);
-  CircuitSpec spec{.qubits = k.n, .gates = 2 * k.n + 8, .shared = static_cast<uint32_t>(k.n + 4),
-                   .sample = 3, .sample_fraction = 0.3};
+  CircuitSpec spec{.qubits = k.n,
+                   .gates = 2 * k.n + 8,
+                   .shared = static_cast<uint32_t>(k.n + 4),
+                   .sample = 3,
+                   .sample_fraction = 0.3};
   const Problem p = random_problem(rng, spec, k.batch, 5, 3);
-  const std::string what = "n=" + std::to_string(k.n) + " batch=" + std::to_string(k.batch) +
-                           " fuse=" + std::to_string(k.fuse) + " " +
-                           std::string(sim::isa_name(k.isa)) + " threads=" +
-                           std::to_string(k.threads) + " seed=" + std::to_string(seed);
+  const std::string what =
+      "n=" + std::to_string(k.n) + " batch=" + std::to_string(k.batch) +
+      " fuse=" + std::to_string(k.fuse) + " " + std::string(sim::isa_name(k.isa)) +
+      " threads=" + std::to_string(k.threads) + " seed=" + std::to_string(seed);
   SCOPED_TRACE(what);
   // The circuit really mixes what it should.
   ASSERT_GT(p.circuit.shared_params(), 0u);
@@ -341,8 +344,8 @@ TEST(GradAdjoint, OneParameterSharedAcrossKindsAndSlots) {
       expect_design_thresholds(r.grads.theta, fd.theta, "shared theta");
       expect_design_thresholds(r.grads.sample, fd.sample, "per-sample");
       grad::Gradients ps;
-      grad::parameter_shift<double>(*prog, opt, p.input(), p.theta, p.sample, p.readout,
-                                    p.dprobs, ps);
+      grad::parameter_shift<double>(*prog, opt, p.input(), p.theta, p.sample, p.readout, p.dprobs,
+                                    ps);
       EXPECT_LE(max_abs_diff(r.grads.theta, ps.theta), kShiftTol);
       EXPECT_LE(max_abs_diff(r.grads.sample, ps.sample), kShiftTol);
     }
@@ -420,14 +423,13 @@ double norm2(const std::vector<double>& v) {
 TEST(GradFloat, AgreesWithDouble) {
   Rng rng(695);
   for (int n : {2, 5, 8, 10}) {
-    CircuitSpec spec{.qubits = n, .gates = 2 * n + 6, .shared = static_cast<uint32_t>(n + 3),
-                     .sample = 2};
+    CircuitSpec spec{
+        .qubits = n, .gates = 2 * n + 6, .shared = static_cast<uint32_t>(n + 3), .sample = 2};
     const Problem p = random_problem(rng, spec, 9);
     const auto prog = compile(p.circuit);
     const auto d = run_problem<double>(p, prog, {1, sim::best_isa()});
     const auto dreg = flatten(d.grads.registers);
-    const double scale =
-        std::sqrt(norm2(d.grads.theta) + norm2(d.grads.sample) + norm2(dreg));
+    const double scale = std::sqrt(norm2(d.grads.theta) + norm2(d.grads.sample) + norm2(dreg));
     ASSERT_GT(scale, 1e-3);
     for (sim::Isa isa : isas())
       for (int threads : {1, 2}) {
@@ -437,7 +439,8 @@ TEST(GradFloat, AgreesWithDouble) {
         const auto err = [&](const std::vector<double>& a, const std::vector<double>& b) {
           EXPECT_EQ(a.size(), b.size());
           double s = 0;
-          for (size_t i = 0; i < std::min(a.size(), b.size()); ++i) s += (a[i] - b[i]) * (a[i] - b[i]);
+          for (size_t i = 0; i < std::min(a.size(), b.size()); ++i)
+            s += (a[i] - b[i]) * (a[i] - b[i]);
           return std::sqrt(s) / scale;
         };
         EXPECT_LT(err(f.grads.theta, d.grads.theta), 1e-4) << what << " theta";

@@ -213,7 +213,8 @@ TEST(QmfnnAblation, NoQcnnHasOnlyTheFusionParameters) {
 TEST(QmfnnAblation, ClassicalReplacementMatchesTheQuantumCount) {
   for (const std::vector<int>& k : {std::vector<int>{4, 4}, std::vector<int>{2, 2},
                                     std::vector<int>{3, 3, 3}, std::vector<int>{5, 5}}) {
-    const QmfnnSpec s{.dims = std::vector<size_t>(k.size(), 20), .settings = {.k = k}, .threads = 1};
+    const QmfnnSpec s{
+        .dims = std::vector<size_t>(k.size(), 20), .settings = {.k = k}, .threads = 1};
     const size_t quantum = make_qmfnn(s)->arena().counts().quantum;
     auto model = make_qmfnn_classical(s);
     const auto counts = model->arena().counts();

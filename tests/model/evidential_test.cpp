@@ -226,11 +226,11 @@ class EvidentialGradient : public ::testing::TestWithParam<GradientCase> {};
 
 TEST_P(EvidentialGradient, MatchesFiniteDifferences) {
   const GradientCase c = GetParam();
-  auto model = make_evidential({.dims = c.dims,
-                                .classes = c.classes,
-                                .settings = {.ffn_hidden = c.hidden,
-                                             .ffn_activation = c.activation},
-                                .threads = 1});
+  auto model =
+      make_evidential({.dims = c.dims,
+                       .classes = c.classes,
+                       .settings = {.ffn_hidden = c.hidden, .ffn_activation = c.activation},
+                       .threads = 1});
   Rng rng(13);
   model->init(rng);
   const auto x = random_inputs(rng, 5, c.dims);
@@ -334,11 +334,10 @@ TEST(EvidentialModel, SizesOutsideTheLimitsAreUsageErrors) {
 
 TEST(EvidentialModel, BeliefEncodingIsForcedAndKIsIgnored) {
   // The registers must hold mass functions; model.encoding and model.k do not apply.
-  auto model = make_evidential(
-      {.dims = {4, 4},
-       .classes = 3,
-       .settings = {.k = {7}, .encoding = Encoding::angle},
-       .threads = 1});
+  auto model = make_evidential({.dims = {4, 4},
+                                .classes = 3,
+                                .settings = {.k = {7}, .encoding = Encoding::angle},
+                                .threads = 1});
   EXPECT_EQ(model->qubits(), 9);
   EXPECT_EQ(model->arena().counts().classical, 2u * (4 * 8 + 8));
 }

@@ -57,8 +57,8 @@ INSTANTIATE_TEST_SUITE_P(
         Case{Encoding::angle, Readout::expval, nn::Activation::tanh, false, ConvBlock::conv6}));
 
 TEST(QmfnnModel, ParameterCountsSplitClassicalAndQuantum) {
-  auto model = make_qmfnn(
-      {.dims = {392, 392}, .classes = 10, .settings = {.k = {4, 4}}, .threads = 1});
+  auto model =
+      make_qmfnn({.dims = {392, 392}, .classes = 10, .settings = {.k = {4, 4}}, .threads = 1});
   const auto counts = model->arena().counts();
   // FFNs 2 x (392*16 + 16); fusion 2 x (2*8 + 2*4); conv(8) 6, pool 2, conv(4) 6.
   EXPECT_EQ(counts.classical, 2u * (392 * 16 + 16));
@@ -68,10 +68,8 @@ TEST(QmfnnModel, ParameterCountsSplitClassicalAndQuantum) {
 
 TEST(QmfnnModel, ProbabilitiesAreDistributions) {
   for (Readout r : {Readout::probs, Readout::expval}) {
-    auto model = make_qmfnn({.dims = {3, 3},
-                             .classes = 3,
-                             .settings = {.k = {2, 2}, .readout = r},
-                             .threads = 1});
+    auto model = make_qmfnn(
+        {.dims = {3, 3}, .classes = 3, .settings = {.k = {2, 2}, .readout = r}, .threads = 1});
     Rng rng(3);
     model->init(rng);
     std::vector<nn::Matrix> x{nn::Matrix::Random(4, 3), nn::Matrix::Random(4, 3)};

@@ -6,9 +6,9 @@
 #include <gtest/gtest.h>
 
 #include "data/fetch/fetch.h"
+#include "data/fetch/md5.h"
 #include "data/formats/file_bytes.h"
 #include "data/formats/idx.h"
-#include "data/fetch/md5.h"
 #include "data/views/views.h"
 
 namespace qmf::data {

@@ -17,9 +17,16 @@ TEST(CsvField, QuotesOnlyWhatNeedsIt) {
 }
 
 TEST(CompareCsv, NamesAreQuotedAndRowsKeepTheirColumns) {
-  train::StudyRun run{.model = "odd,\"name\"", .family = "qmfnn", .seed = 3, .classical = 10,
-                      .quantum = 4, .total = 14, .test_acc = {0.5, 0.75}, .val_acc = 0.25,
-                      .seconds = 1.5, .epochs = 2};
+  train::StudyRun run{.model = "odd,\"name\"",
+                      .family = "qmfnn",
+                      .seed = 3,
+                      .classical = 10,
+                      .quantum = 4,
+                      .total = 14,
+                      .test_acc = {0.5, 0.75},
+                      .val_acc = 0.25,
+                      .seconds = 1.5,
+                      .epochs = 2};
   const std::string csv = compare_csv({run});
   EXPECT_EQ(csv,
             "model,family,seed,params_classical,params_quantum,params_total,test_acc_epoch1,"

@@ -5,8 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <map>
-#include <utility>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "support/sim_support.h"
@@ -45,8 +45,8 @@ void check_gate(Rng& rng, StateCache<T>& cache, int n, GateKind kind,
   sim::Circuit c(n);
   std::array<Angle, 3> angles{};
   for (int p = 0; p < sim::info(kind).params; ++p)
-    angles[static_cast<size_t>(p)] =
-        per_sample ? Angle::sample(static_cast<uint32_t>(p)) : Angle::shared(static_cast<uint32_t>(p));
+    angles[static_cast<size_t>(p)] = per_sample ? Angle::sample(static_cast<uint32_t>(p))
+                                                : Angle::shared(static_cast<uint32_t>(p));
   add_gate(c, kind, qubits, angles, rng);
   const auto prog = compile(c);
 
@@ -172,7 +172,8 @@ TYPED_TEST(SimApply, RandomCircuitsMatchTheReference) {
       double err = 0;
       for (size_t b = 0; b < cfg.batch; ++b)
         for (size_t a = 0; a < amps; ++a)
-          err = std::max(err, std::abs(r.state[b * amps + a] - ref[b](static_cast<Eigen::Index>(a))));
+          err =
+              std::max(err, std::abs(r.state[b * amps + a] - ref[b](static_cast<Eigen::Index>(a))));
       EXPECT_LE(err, 4 * kStateTol<T>) << "n=" << n << ", " << cfg.str();
     }
   }
@@ -186,7 +187,8 @@ TEST(SimReference, IndexReferenceMatchesKroneckerReference) {
       for (const auto& q : all_placements(n, k)) {
         const MatrixC g = random_unitary(rng, 1 << k);
         const auto amps = random_amplitudes(rng, size_t{1} << n);
-        const VectorC psi = Eigen::Map<const VectorC>(amps.data(), static_cast<Eigen::Index>(amps.size()));
+        const VectorC psi =
+            Eigen::Map<const VectorC>(amps.data(), static_cast<Eigen::Index>(amps.size()));
         const VectorC a = full_operator(n, g, q) * psi, b = apply_reference(n, g, q, psi);
         EXPECT_LE((a - b).cwiseAbs().maxCoeff(), 1e-14) << "n=" << n << " k=" << k;
       }

@@ -80,13 +80,16 @@ TEST(SimErrors, ForwardChecksEverySize) {
   auto st = s.make_state(2);
   const std::vector<double> theta{0.1, 0.2}, x{0.3, 0.4};
   EXPECT_NO_THROW(s.forward(f.input(), theta, x, st));
-  QMF_EXPECT_ERROR(s.forward(f.input(), std::vector<double>{0.1}, x, st), "1 parameters given, the circuit has 2");
-  QMF_EXPECT_ERROR(s.forward(f.input(), std::vector<double>{0.1, 0.2, 0.3}, x, st), "parameters given");
+  QMF_EXPECT_ERROR(s.forward(f.input(), std::vector<double>{0.1}, x, st),
+                   "1 parameters given, the circuit has 2");
+  QMF_EXPECT_ERROR(s.forward(f.input(), std::vector<double>{0.1, 0.2, 0.3}, x, st),
+                   "parameters given");
   QMF_EXPECT_ERROR(s.forward(f.input(), theta, std::vector<double>{0.3}, st), "per-sample angles");
   QMF_EXPECT_ERROR(s.forward(f.input(), theta, std::vector<double>{0.3, 0.4, 0.5}, st),
                    "per-sample angles");
   // Product input: registers not summing to n, wrong amplitude counts, mismatched lists.
-  QMF_EXPECT_ERROR(s.forward({{1, 1}, {f.r1, f.r1}}, theta, x, st), "registers hold 2 qubits, the circuit has 3");
+  QMF_EXPECT_ERROR(s.forward({{1, 1}, {f.r1, f.r1}}, theta, x, st),
+                   "registers hold 2 qubits, the circuit has 3");
   QMF_EXPECT_ERROR(s.forward({{1, 2, 1}, {f.r1, f.r2, f.r1}}, theta, x, st), "registers hold 4");
   QMF_EXPECT_ERROR(s.forward({{2, 1}, {f.r1, f.r2}}, theta, x, st), "needs 8 amplitudes, got 4");
   QMF_EXPECT_ERROR(s.forward({{1, 2}, {f.r1, std::span(f.r2).first(7)}}, theta, x, st), "needs 8");
@@ -144,9 +147,9 @@ TEST(GradErrors, AdjointChecksCotangentsAndQubits) {
                      "7 probability cotangents given, expected 8");
     QMF_EXPECT_ERROR(grad::adjoint(s, st, f.input(), q, std::vector<double>(4, 1.0), g),
                      "cotangents");
-    QMF_EXPECT_ERROR(grad::adjoint(s, st, f.input(), std::vector<int>{2, 3},
-                                   std::vector<double>(8, 1.0), g),
-                     "qubit 3 out of range");
+    QMF_EXPECT_ERROR(
+        grad::adjoint(s, st, f.input(), std::vector<int>{2, 3}, std::vector<double>(8, 1.0), g),
+        "qubit 3 out of range");
   }
   auto st = s.make_state(2);
   s.forward(f.input(), theta, x, st);
@@ -164,18 +167,19 @@ TEST(GradErrors, AdjointRejectsAStateOfAnotherShape) {
   s.forward(f.input(), theta, x, st);
   sim::BatchState<double> bigger(4, 2, 1);
   grad::Gradients g;
-  QMF_EXPECT_ERROR(grad::adjoint(s, bigger, f.input(), std::vector<int>{0},
-                                 std::vector<double>(4, 1.0), g),
-                   "the state has 4 qubits");
+  QMF_EXPECT_ERROR(
+      grad::adjoint(s, bigger, f.input(), std::vector<int>{0}, std::vector<double>(4, 1.0), g),
+      "the state has 4 qubits");
   sim::BatchState<double> three(3, 3, 1);
-  QMF_EXPECT_ERROR(grad::adjoint(s, three, f.input(), std::vector<int>{0},
-                                 std::vector<double>(6, 1.0), g),
-                   "the last forward ran 2");
+  QMF_EXPECT_ERROR(
+      grad::adjoint(s, three, f.input(), std::vector<int>{0}, std::vector<double>(6, 1.0), g),
+      "the last forward ran 2");
 }
 
 TEST(SimErrors, BadOptionsAndMisuse) {
   Fixture f;
-  QMF_EXPECT_ERROR((sim::Simulator<double>(f.prog, {-1, sim::Isa::Scalar})), "threads must be >= 0");
+  QMF_EXPECT_ERROR((sim::Simulator<double>(f.prog, {-1, sim::Isa::Scalar})),
+                   "threads must be >= 0");
   QMF_EXPECT_ERROR(sim::parse_isa("avx9"), "unknown isa 'avx9'");
   EXPECT_EQ(sim::parse_isa("scalar"), sim::Isa::Scalar);
   EXPECT_EQ(sim::parse_isa("auto"), sim::best_isa());

@@ -63,8 +63,8 @@ TEST(SimFusion, BlocksAreAValidScheduleOfTheCircuit) {
   Rng rng(301);
   for (int n = 1; n <= 10; ++n)
     for (int trial = 0; trial < 3; ++trial) {
-      CircuitSpec spec{.qubits = n, .gates = 8 * n, .shared = 10, .sample = 2,
-                       .sample_fraction = 0.15};
+      CircuitSpec spec{
+          .qubits = n, .gates = 8 * n, .shared = 10, .sample = 2, .sample_fraction = 0.15};
       const sim::Circuit c = random_circuit(rng, spec);
       for (int fuse : {0, 1, 2}) {
         SCOPED_TRACE("n=" + std::to_string(n) + " fuse=" + std::to_string(fuse));
@@ -149,8 +149,8 @@ TEST(SimFusion, BlockMatricesAndDerivativesAreProductsOfTheirGates) {
 TEST(SimFusion, FusedAndUnfusedGiveTheSameStatesAndGradients) {
   Rng rng(303);
   for (int n = 2; n <= 10; ++n) {
-    CircuitSpec spec{.qubits = n, .gates = 5 * n, .shared = static_cast<uint32_t>(2 * n),
-                     .sample = 2};
+    CircuitSpec spec{
+        .qubits = n, .gates = 5 * n, .shared = static_cast<uint32_t>(2 * n), .sample = 2};
     const Problem p = random_problem(rng, spec, n <= 6 ? 5 : 3);
     const sim::SimOptions opt{1, sim::best_isa()};
     const auto r0 = run_problem<double>(p, compile(p.circuit, 0), opt);

@@ -184,11 +184,15 @@ TEST(SimGates, ShiftRulesMatchGeneratorSpectra) {
 TEST(SimGates, ConventionsAreExactlyThoseOfTheDesign) {
   const double t = 0.731, c = std::cos(t / 2), s = std::sin(t / 2);
   const MatrixC X = m2(0, 1, 1, 0), Y = m2(0, -I, I, 0), Z = m2(1, 0, 0, -1), one = identity(2);
-  const auto mat = [](GateKind k, std::array<double, 3> a = {}) { return sim::gate_matrix(k, a.data()); };
+  const auto mat = [](GateKind k, std::array<double, 3> a = {}) {
+    return sim::gate_matrix(k, a.data());
+  };
   EXPECT_LE(max_diff(mat(GateKind::RX, {t}), c * one - I * s * X), 1e-15);
   EXPECT_LE(max_diff(mat(GateKind::RY, {t}), c * one - I * s * Y), 1e-15);
   EXPECT_LE(max_diff(mat(GateKind::RZ, {t}), c * one - I * s * Z), 1e-15);
-  EXPECT_LE(max_diff(mat(GateKind::RZ, {t}), m2(std::exp(-I * (t / 2)), 0, 0, std::exp(I * (t / 2)))), 1e-15);
+  EXPECT_LE(
+      max_diff(mat(GateKind::RZ, {t}), m2(std::exp(-I * (t / 2)), 0, 0, std::exp(I * (t / 2)))),
+      1e-15);
   EXPECT_LE(max_diff(mat(GateKind::RY, {t}), m2(c, -s, s, c)), 1e-15);
   EXPECT_LE(max_diff(mat(GateKind::Phase, {t}), m2(1, 0, 0, std::exp(I * t))), 1e-15);
   EXPECT_EQ(max_diff(mat(GateKind::X), X), 0.0);
@@ -212,8 +216,9 @@ TEST(SimGates, ConventionsAreExactlyThoseOfTheDesign) {
   MatrixC swap = MatrixC::Zero(4, 4);
   swap(0, 0) = swap(1, 2) = swap(2, 1) = swap(3, 3) = 1;
   EXPECT_EQ(max_diff(mat(GateKind::SWAP), swap), 0.0);
-  for (auto [ck, k] : {std::pair{GateKind::CRX, GateKind::RX}, std::pair{GateKind::CRY, GateKind::RY},
-                       std::pair{GateKind::CRZ, GateKind::RZ}, std::pair{GateKind::CPhase, GateKind::Phase}}) {
+  for (auto [ck, k] :
+       {std::pair{GateKind::CRX, GateKind::RX}, std::pair{GateKind::CRY, GateKind::RY},
+        std::pair{GateKind::CRZ, GateKind::RZ}, std::pair{GateKind::CPhase, GateKind::Phase}}) {
     MatrixC want = identity(4);
     want.bottomRightCorner(2, 2) = mat(k, {t});
     EXPECT_LE(max_diff(mat(ck, {t}), want), 1e-15) << kind_name(ck);
@@ -267,8 +272,9 @@ TEST(SimGates, QubitZeroIsTheMostSignificantBit) {
 TEST(SimGates, ControlledRotationsActOnlyWhenTheControlIsOne) {
   const double t = 1.1;
   for (sim::Isa isa : isas())
-    for (auto [ck, k] : {std::pair{GateKind::CRX, GateKind::RX}, std::pair{GateKind::CRY, GateKind::RY},
-                         std::pair{GateKind::CRZ, GateKind::RZ}, std::pair{GateKind::CPhase, GateKind::Phase}}) {
+    for (auto [ck, k] :
+         {std::pair{GateKind::CRX, GateKind::RX}, std::pair{GateKind::CRY, GateKind::RY},
+          std::pair{GateKind::CRZ, GateKind::RZ}, std::pair{GateKind::CPhase, GateKind::Phase}}) {
       const MatrixC r = sim::gate_matrix(k, &t);
       // n = 3, control 2, target 0: bits (q0 q1 q2).
       for (size_t basis = 0; basis < 8; ++basis) {

@@ -19,13 +19,15 @@ struct Random4 {
   sim::BatchState<double> state;
   std::vector<cplx> amps;
   explicit Random4(uint64_t seed)
-      : prog(std::make_shared<const sim::Program>(sim::Circuit(4))), sim(prog, {1}),
+      : prog(std::make_shared<const sim::Program>(sim::Circuit(4))),
+        sim(prog, {1}),
         state(sim.make_state(3)) {
     Rng rng(seed);
     amps.resize(3 * 16);
     for (size_t b = 0; b < 3; ++b) {
       double norm = 0;
-      for (size_t a = 0; a < 16; ++a) norm += std::norm(amps[b * 16 + a] = {rng.normal(), rng.normal()});
+      for (size_t a = 0; a < 16; ++a)
+        norm += std::norm(amps[b * 16 + a] = {rng.normal(), rng.normal()});
       for (size_t a = 0; a < 16; ++a) amps[b * 16 + a] /= std::sqrt(norm);
     }
     sim.forward({{4}, {amps}}, {}, {}, state);
@@ -48,7 +50,8 @@ TEST(SimMeasure, ZAndZzMatchDenseSums) {
     for (size_t p = 0; p < pairs.size(); ++p) {
       double want = 0;
       for (size_t a = 0; a < 16; ++a)
-        want += r.bit(a, pairs[p].first) * r.bit(a, pairs[p].second) * std::norm(r.amps[b * 16 + a]);
+        want +=
+            r.bit(a, pairs[p].first) * r.bit(a, pairs[p].second) * std::norm(r.amps[b * 16 + a]);
       EXPECT_NEAR(zz[b * pairs.size() + p], want, 1e-12);
     }
   }

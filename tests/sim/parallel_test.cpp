@@ -18,7 +18,8 @@ void expect_identical(const RunResult& a, const RunResult& b, const std::string&
   for (size_t i = 0; i < a.state.size(); ++i) bad += a.state[i] != b.state[i];
   EXPECT_EQ(bad, 0u) << what << ": amplitudes differ";
   ASSERT_EQ(a.probs.size(), b.probs.size());
-  for (size_t i = 0; i < a.probs.size(); ++i) EXPECT_EQ(a.probs[i], b.probs[i]) << what << " prob " << i;
+  for (size_t i = 0; i < a.probs.size(); ++i)
+    EXPECT_EQ(a.probs[i], b.probs[i]) << what << " prob " << i;
   ASSERT_EQ(a.grads.theta.size(), b.grads.theta.size());
   for (size_t i = 0; i < a.grads.theta.size(); ++i)
     EXPECT_EQ(a.grads.theta[i], b.grads.theta[i]) << what << " theta " << i;
@@ -76,7 +77,8 @@ TYPED_TEST(SimParallel, AmplitudeSplitIsBitIdenticalAndCorrect) {
       sim::Simulator<T> s1(prog, {1, isa}), s2(prog, {2, isa});
       const auto st = s2.make_state(1);
       EXPECT_FALSE(s1.traversal(st).splits_amplitudes());
-      EXPECT_TRUE(s2.traversal(st).splits_amplitudes()) << "n=14, batch 1, 2 threads must split amplitudes";
+      EXPECT_TRUE(s2.traversal(st).splits_amplitudes())
+          << "n=14, batch 1, 2 threads must split amplitudes";
     }
     const auto serial = run_problem<T>(p, prog, {1, isa});
     const auto parallel = run_problem<T>(p, prog, {2, isa});
@@ -120,7 +122,8 @@ TYPED_TEST(SimParallel, AmplitudeSplitWithPacksAndSeveralChunks) {
       const VectorC ref = reference_state(p, b);
       double err = 0;
       for (size_t a = 0; a < amps; ++a)
-        err = std::max(err, std::abs(parallel.state[b * amps + a] - ref(static_cast<Eigen::Index>(a))));
+        err = std::max(err,
+                       std::abs(parallel.state[b * amps + a] - ref(static_cast<Eigen::Index>(a))));
       EXPECT_LE(err, kStateTol<T>) << "sample " << b;
     }
   }

@@ -52,7 +52,8 @@ TEST(EngineSmoke, AdjointMatchesFiniteDifferences) {
   c.add(sim::GateKind::RZ, 2, sim::Angle::shared(5));
   c.add(sim::GateKind::CNOT, 2, 1);
   c.add(sim::GateKind::RX, 1, sim::Angle::sample(0));
-  c.add(sim::GateKind::U3, {3, 0, 0}, {sim::Angle::shared(6), sim::Angle::shared(0), sim::Angle::shared(7)});
+  c.add(sim::GateKind::U3, {3, 0, 0},
+        {sim::Angle::shared(6), sim::Angle::shared(0), sim::Angle::shared(7)});
   auto prog = std::make_shared<const sim::Program>(c);
   std::vector<double> theta(8);
   for (auto& t : theta) t = rng.uniform(-3, 3);

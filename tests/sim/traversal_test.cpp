@@ -48,9 +48,9 @@ TEST(SimTraversal, BothWalksVisitEverySegmentOnceAndReduceAlike) {
       });
       walk->reduce_segments(range, width, sum.data() + ch * width,
                             [&](size_t begin, size_t end, double* into) {
-        into[0] += 1.0 / static_cast<double>(begin + 3);
-        into[1] += 1e-17 * static_cast<double>(end) + 1.0 / 3.0;
-      });
+                              into[0] += 1.0 / static_cast<double>(begin + 3);
+                              into[1] += 1e-17 * static_cast<double>(end) + 1.0 / 3.0;
+                            });
     });
     for (size_t i = 0; i < visits.size(); ++i) ASSERT_EQ(visits[i].load(), 1) << "index " << i;
     sums.push_back(sum);

@@ -37,8 +37,7 @@ inline void write_fake_split(const std::filesystem::path& mnist_dir, const char*
     const int c = static_cast<int>(i % 10);  // balanced classes
     labels[i] = c;
     uint8_t* img = images.pixels.data() + i * kFakeSide * kFakeSide;
-    for (size_t p = 0; p < kFakeSide * kFakeSide; ++p)
-      img[p] = static_cast<uint8_t>(rng.below(70));
+    for (size_t p = 0; p < kFakeSide * kFakeSide; ++p) img[p] = static_cast<uint8_t>(rng.below(70));
     size_t lr = 0, lc = 0, rr = 0, rc = 0;
     fake_blocks(c, lr, lc, rr, rc);
     const auto bright = static_cast<uint8_t>(170 + rng.below(86));

@@ -58,8 +58,8 @@ inline std::string error_message(const std::function<void()>& f) {
   return "";
 }
 
-#define QMF_EXPECT_ERROR(statement, needle)                                               \
-  EXPECT_PRED_FORMAT2(::testing::IsSubstring, needle,                                     \
+#define QMF_EXPECT_ERROR(statement, needle)           \
+  EXPECT_PRED_FORMAT2(::testing::IsSubstring, needle, \
                       ::qmf::testing::error_message([&] { statement; }))
 
 // ---------------------------------------------------------------------------------------------
@@ -177,8 +177,7 @@ inline sim::Circuit random_circuit(Rng& rng, const CircuitSpec& spec) {
     return a;
   };
   const auto emit = [&](GateKind k, int force) {
-    add_gate(c, k, random_qubits(rng, spec.qubits, sim::info(k).qubits), angles_for(k, force),
-             rng);
+    add_gate(c, k, random_qubits(rng, spec.qubits, sim::info(k).qubits), angles_for(k, force), rng);
   };
   if (spec.cover)
     for (GateKind k : kinds) {
@@ -215,7 +214,8 @@ struct Problem {
 
 // Random register sizes summing to n, at most `max_registers` of them.
 inline std::vector<int> random_partition(Rng& rng, int n, int max_registers) {
-  const int regs = 1 + static_cast<int>(rng.below(static_cast<uint64_t>(std::min(n, max_registers))));
+  const int regs =
+      1 + static_cast<int>(rng.below(static_cast<uint64_t>(std::min(n, max_registers))));
   std::vector<int> cuts = random_qubits(rng, n - 1, regs - 1);  // cut after qubit cuts[i]
   for (int& x : cuts) x += 1;
   std::sort(cuts.begin(), cuts.end());
@@ -251,8 +251,8 @@ inline void fill_problem(Rng& rng, Problem& p, size_t batch, int max_readout = 4
   for (auto& d : p.dprobs) d = rng.normal();
 }
 
-inline Problem random_problem(Rng& rng, const CircuitSpec& spec, size_t batch,
-                              int max_readout = 4, int max_registers = 3) {
+inline Problem random_problem(Rng& rng, const CircuitSpec& spec, size_t batch, int max_readout = 4,
+                              int max_registers = 3) {
   Problem p;
   p.circuit = random_circuit(rng, spec);
   fill_problem(rng, p, batch, max_readout, max_registers);
@@ -299,7 +299,8 @@ inline VectorC apply_reference(int n, const MatrixC& g, const std::vector<int>& 
     for (int c = 0; c < (1 << k); ++c) {
       Eigen::Index src = base;
       for (int t = 0; t < k; ++t)
-        if ((c >> (k - 1 - t)) & 1) src |= Eigen::Index{1} << (n - 1 - qubits[static_cast<size_t>(t)]);
+        if ((c >> (k - 1 - t)) & 1)
+          src |= Eigen::Index{1} << (n - 1 - qubits[static_cast<size_t>(t)]);
       acc += g(r, c) * psi(src);
     }
     out(a) = acc;
@@ -319,8 +320,7 @@ inline VectorC run_reference(const sim::Circuit& c, VectorC psi, const double* t
 
 // Reference final state of sample b of a problem.
 inline VectorC reference_state(const Problem& p, size_t b) {
-  return run_reference(p.circuit, input_vector(p, b), p.theta.data(),
-                       p.sample.data() + b * p.sp());
+  return run_reference(p.circuit, input_vector(p, b), p.theta.data(), p.sample.data() + b * p.sp());
 }
 
 // Marginal probabilities of `qubits` (big-endian over the list) from a dense state.
@@ -405,8 +405,7 @@ inline std::vector<double> central_difference(const std::function<std::vector<do
                                               double h = 1e-3) {
   const auto p1 = f(h), m1 = f(-h), p2 = f(2 * h), m2 = f(-2 * h);
   std::vector<double> d(p1.size());
-  for (size_t i = 0; i < d.size(); ++i)
-    d[i] = (8 * (p1[i] - m1[i]) - (p2[i] - m2[i])) / (12 * h);
+  for (size_t i = 0; i < d.size(); ++i) d[i] = (8 * (p1[i] - m1[i]) - (p2[i] - m2[i])) / (12 * h);
   return d;
 }
 
@@ -432,9 +431,8 @@ struct FiniteDifferences {
 // per-sample angle, and `register_probes` random register amplitudes (real and imaginary parts).
 template <typename T>
 FiniteDifferences finite_differences(Rng& rng, const Problem& p,
-                                     std::shared_ptr<const sim::Program> prog,
-                                     sim::SimOptions opt, size_t register_probes,
-                                     double h = 1e-3) {
+                                     std::shared_ptr<const sim::Program> prog, sim::SimOptions opt,
+                                     size_t register_probes, double h = 1e-3) {
   // The differences need many tiny runs: one thread (no OpenMP team wake-ups); thread-count
   // invariance is tested on its own.
   opt.threads = 1;
@@ -488,7 +486,7 @@ struct Diff {
   double norm_rel = 0;  // ||got - want|| / ||want|| (absolute when want is 0)
   double max_rel = 0;   // max |got - want| / |want| over entries with |want| > floor
   double max_abs = 0;
-  size_t worst = 0;     // index of max_rel
+  size_t worst = 0;  // index of max_rel
 };
 
 inline Diff compare(const std::vector<double>& got, const std::vector<double>& want,

@@ -31,7 +31,8 @@ class CompareStudy : public ::testing::Test {
            "\"\n\"data.classes\" = [0, 1, 2, 3]\n\"data.validation\" = 0.2\n\"model.k\" = 3\n"
            "\"train.threads\" = 1\n\"train.batch\" = 16\n"
            "[[models]]\nname = \"qmfnn\"\nset = { \"model.kind\" = \"qmfnn\" }\n"
-           "[[models]]\nname = \"early-8\"\nset = { \"model.kind\" = \"early\", \"model.hidden\" = [8] }\n";
+           "[[models]]\nname = \"early-8\"\nset = { \"model.kind\" = \"early\", \"model.hidden\" = "
+           "[8] }\n";
   }
   data::TempDir tmp_{"qmf-compare-test"};
 };
@@ -92,12 +93,14 @@ TEST_F(CompareStudy, BadStudyFilesNameTheProblem) {
   EXPECT_NE(message("seeds = [0]\n").find("models"), std::string::npos);
   EXPECT_NE(message("seeds = [0]\nepochs = 3\n[[models]]\nname = \"a\"\n").find("epochs"),
             std::string::npos);
-  EXPECT_NE(message("seeds = [0]\n[[models]]\nname = \"a\"\n[[models]]\nname = \"a\"\n").find("twice"),
-            std::string::npos);
+  EXPECT_NE(
+      message("seeds = [0]\n[[models]]\nname = \"a\"\n[[models]]\nname = \"a\"\n").find("twice"),
+      std::string::npos);
   EXPECT_NE(message("seeds = [0]\n[[models]]\nname = \"a\"\nset = { \"model.nosuch\" = 1 }\n")
                 .find("model.nosuch"),
             std::string::npos);
-  EXPECT_NE(message("seeds = [0]\n[base]\n\"train.lr\" = -1\n[[models]]\nname = \"a\"\n").find("train.lr"),
+  EXPECT_NE(message("seeds = [0]\n[base]\n\"train.lr\" = -1\n[[models]]\nname = \"a\"\n")
+                .find("train.lr"),
             std::string::npos);
   EXPECT_NE(message("seeds = [-1]\n[[models]]\nname = \"a\"\n").find("seeds"), std::string::npos);
   EXPECT_NE(message("seeds = [0\n").find("study.toml"), std::string::npos);

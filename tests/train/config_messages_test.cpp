@@ -34,8 +34,7 @@ TEST(QuoteValue, ShortValuesAreQuotedWhole) {
 
 TEST(QuoteValue, LongValuesAreCutAndTheirSizeGiven) {
   EXPECT_EQ(quote_value(std::string(61, 'x')), std::string(60, 'x') + "... (61 bytes)");
-  EXPECT_EQ(quote_value(std::string(kHuge, 'x')),
-            std::string(60, 'x') + "... (10485760 bytes)");
+  EXPECT_EQ(quote_value(std::string(kHuge, 'x')), std::string(60, 'x') + "... (10485760 bytes)");
 }
 
 TEST(QuoteValue, ACutNeverSplitsAUtf8Character) {
@@ -71,7 +70,8 @@ TEST(ConfigMessages, AHugeUnknownNameHasNoSuggestion) {
   const std::string huge(kHuge, 'k');
   const std::string_view names[] = {"model.kind", "model.k", "train.lr"};
   EXPECT_FALSE(config_detail::closest_name(huge, names).has_value());
-  EXPECT_EQ(config_detail::closest_name("model.knd", names), std::optional<std::string_view>("model.kind"));
+  EXPECT_EQ(config_detail::closest_name("model.knd", names),
+            std::optional<std::string_view>("model.kind"));
 }
 
 }  // namespace

@@ -13,8 +13,14 @@ namespace qmf::train {
 namespace {
 
 EpochRow row(int epoch, double val) {
-  return {.epoch = epoch, .train_loss = 0.5 + epoch, .train_acc = 0.25, .test_loss = 0.125,
-          .test_acc = 0.875, .seconds = 1.5, .train_seconds = 1.25, .val_loss = val,
+  return {.epoch = epoch,
+          .train_loss = 0.5 + epoch,
+          .train_acc = 0.25,
+          .test_loss = 0.125,
+          .test_acc = 0.875,
+          .seconds = 1.5,
+          .train_seconds = 1.25,
+          .val_loss = val,
           .val_acc = val};
 }
 
@@ -77,12 +83,24 @@ TEST(RunRecord, MetricsColumnsAreFoundByName) {
 }
 
 TEST(RunRecord, SummaryRoundTripsEveryField) {
-  const RunSummary s{.model = "qmfnn", .view = "mnist/split-h2", .epochs = 3,
-                     .test_accuracy = 0.9, .test_loss = 0.3, .train_seconds = 12.5,
-                     .samples_per_second = 400, .params = {100, 20, 120}, .qubits = 8,
-                     .seed = 18446744073709551615ULL, .threads = 2, .precision = "double",
-                     .isa = "avx2", .validation_accuracy = std::nan(""), .validation_loss = 0.5,
-                     .train_samples = 1000, .validation_samples = 0, .test_samples = 200,
+  const RunSummary s{.model = "qmfnn",
+                     .view = "mnist/split-h2",
+                     .epochs = 3,
+                     .test_accuracy = 0.9,
+                     .test_loss = 0.3,
+                     .train_seconds = 12.5,
+                     .samples_per_second = 400,
+                     .params = {100, 20, 120},
+                     .qubits = 8,
+                     .seed = 18446744073709551615ULL,
+                     .threads = 2,
+                     .precision = "double",
+                     .isa = "avx2",
+                     .validation_accuracy = std::nan(""),
+                     .validation_loss = 0.5,
+                     .train_samples = 1000,
+                     .validation_samples = 0,
+                     .test_samples = 200,
                      .structure = "ffn 392-8"};
   const nlohmann::json j = summary_json(s);
   EXPECT_TRUE(j.at("validation_accuracy").is_null());

@@ -69,8 +69,8 @@ std::vector<EpochRow> rows_of(const fs::path& run) {
 std::vector<std::vector<double>> untimed(const std::vector<EpochRow>& rows) {
   std::vector<std::vector<double>> out;
   for (const EpochRow& r : rows)
-    out.push_back({static_cast<double>(r.epoch), r.train_loss, r.train_acc, r.test_loss,
-                   r.test_acc});
+    out.push_back(
+        {static_cast<double>(r.epoch), r.train_loss, r.train_acc, r.test_loss, r.test_acc});
   return out;
 }
 
@@ -173,9 +173,9 @@ TEST_F(TrainRunDir, HoldsConfigMetricsSummaryAndCheckpoint) {
   const fs::path run = run_dir("run");
 
   // Exactly the four files: no temporary file left behind by the atomic writes.
-  EXPECT_EQ(qmf::testing::file_names(run),
-            (std::vector<std::string>{"checkpoint.qmf", "config.toml", "metrics.csv",
-                                      "summary.json"}));
+  EXPECT_EQ(
+      qmf::testing::file_names(run),
+      (std::vector<std::string>{"checkpoint.qmf", "config.toml", "metrics.csv", "summary.json"}));
 
   EXPECT_TRUE(load_config(run / "config.toml") == c) << qmf::testing::slurp(run / "config.toml");
 
@@ -202,8 +202,7 @@ TEST_F(TrainRunDir, HoldsConfigMetricsSummaryAndCheckpoint) {
   const nlohmann::json s = nlohmann::json::parse(qmf::testing::slurp(run / "summary.json"));
   EXPECT_EQ(s, returned);
   for (const char* key : {"model", "view", "epochs", "test_accuracy", "test_loss", "train_seconds",
-                          "samples_per_second", "params", "qubits", "seed", "threads",
-                          "precision"})
+                          "samples_per_second", "params", "qubits", "seed", "threads", "precision"})
     EXPECT_TRUE(s.contains(key)) << key << " missing from " << s.dump();
   EXPECT_EQ(s.at("model"), "qmfnn");
   EXPECT_EQ(s.at("view"), "mnist/split-h2");
@@ -276,8 +275,8 @@ TEST_F(TrainResume, TakesOnlyTrainEpochs) {
   const Config c = small_config(data_dir(), 1);
   train(c, "run");
   const std::string config_before = qmf::testing::slurp(run_dir("run") / "config.toml");
-  for (const std::string set : {"train.lr=0.1", "train.seed=3", "data.train_limit=10",
-                                "model.k=2", "train.epochs_x=3"}) {
+  for (const std::string set :
+       {"train.lr=0.1", "train.seed=3", "data.train_limit=10", "model.k=2", "train.epochs_x=3"}) {
     QuietProgress progress;
     EXPECT_THROW(train_resume(run_dir("run"), {set}, progress), UsageError) << set;
   }

@@ -58,8 +58,7 @@ TEST_F(StudyResults, AMalformedMetricsFileIsNamedWithItsLine) {
   const std::string file = metrics().string();
   EXPECT_NE(error_after("epoch,test_acc\n1,0.5\n2,zero\n").find(file + ":3: malformed row"),
             std::string::npos);
-  EXPECT_NE(error_after("epoch,test_acc\n1\n").find(file + ":2: malformed row"),
-            std::string::npos);
+  EXPECT_NE(error_after("epoch,test_acc\n1\n").find(file + ":2: malformed row"), std::string::npos);
   EXPECT_NE(error_after("epoch,loss\n1,0.5\n").find(file + ":1: no test_acc column"),
             std::string::npos);
   EXPECT_NE(error_after("epoch,test_acc\n").find(file + ": no epoch rows"), std::string::npos);

@@ -82,8 +82,8 @@ class ThreadDeterminism : public ::testing::Test {
     std::vector<std::string> args{"train", "--out", out.string()};
     for (const std::string& set :
          {"data.dir=" + data_->path().string(), std::string("data.classes=[0,1,2,3]"),
-          std::string("train.epochs=2"), std::string("train.batch=16"),
-          std::string("train.seed=5"), "train.threads=" + std::to_string(threads)}) {
+          std::string("train.epochs=2"), std::string("train.batch=16"), std::string("train.seed=5"),
+          "train.threads=" + std::to_string(threads)}) {
       args.push_back("--set");
       args.push_back(set);
     }

@@ -12,8 +12,8 @@ namespace qmf::data {
 size_t corrupt(Split& split, const Corruption& c, uint64_t seed) {
   if (!c.active()) return 0;
   if (c.modality > split.x.size()) {
-    throw UsageError(fmt::format("data.corrupt.modality: {} is outside [1, {}]", c.modality,
-                                 split.x.size()));
+    throw UsageError(
+        fmt::format("data.corrupt.modality: {} is outside [1, {}]", c.modality, split.x.size()));
   }
   const size_t n = split.size();
   const auto count = static_cast<size_t>(std::llround(c.fraction * static_cast<double>(n)));

@@ -28,8 +28,9 @@ Features mix_channels(const Images& images, const std::vector<size_t>& samples,
     const uint8_t* in = images.image(samples[i]);
     float* out = x.data() + i * plane;
     for (size_t p = 0; p < plane; ++p) {
-      out[p] = offset + (weights[0] * in[p] + weights[1] * in[plane + p] +
-                         weights[2] * in[2 * plane + p]) / kMaxPixel;
+      out[p] = offset +
+               (weights[0] * in[p] + weights[1] * in[plane + p] + weights[2] * in[2 * plane + p]) /
+                   kMaxPixel;
     }
   }
   return x;
@@ -50,7 +51,8 @@ Features crop(const Images& images, const std::vector<size_t>& samples, const Re
       const uint8_t* in = images.image(samples[i]) + c * plane;
       for (size_t r = 0; r < region.rows; ++r) {
         const uint8_t* row = in + (region.row0 + r) * images.cols + region.col0;
-        for (size_t col = 0; col < region.cols; ++col) *out++ = static_cast<float>(row[col]) / kMaxPixel;
+        for (size_t col = 0; col < region.cols; ++col)
+          *out++ = static_cast<float>(row[col]) / kMaxPixel;
       }
     }
   }
@@ -94,7 +96,8 @@ Features pool2x2(const Features& x, const ImageShape& shape) {
         const float* top = in + 2 * r * shape.cols;
         const float* bottom = top + shape.cols;
         for (size_t col = 0; col < cols; ++col) {
-          *out++ = 0.25f * (top[2 * col] + top[2 * col + 1] + bottom[2 * col] + bottom[2 * col + 1]);
+          *out++ =
+              0.25f * (top[2 * col] + top[2 * col + 1] + bottom[2 * col] + bottom[2 * col + 1]);
         }
       }
     }

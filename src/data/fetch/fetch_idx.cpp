@@ -11,9 +11,9 @@
 #include "core/error.h"
 #include "data/fetch/fetch_sources.h"
 #include "data/fetch/fetch_support.h"
+#include "data/fetch/temp_dir.h"
 #include "data/formats/file_bytes.h"
 #include "data/formats/idx.h"
-#include "data/fetch/temp_dir.h"
 
 namespace qmf::data {
 namespace {

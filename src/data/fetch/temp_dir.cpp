@@ -33,8 +33,7 @@ pid_t owner_pid(const std::string& name, const std::string& prefix) {
   if (!name.starts_with(start)) return 0;
   const size_t digits = start.size(), dash = name.find('-', digits);
   if (dash == std::string::npos || dash == digits || dash - digits > 9 ||
-      name.size() - dash - 1 != 6 ||
-      name.find_first_not_of("0123456789", digits) != dash)
+      name.size() - dash - 1 != 6 || name.find_first_not_of("0123456789", digits) != dash)
     return 0;
   return static_cast<pid_t>(std::stol(name.substr(digits, dash - digits)));
 }

@@ -42,7 +42,8 @@ class Inflater {
 // into whatever buffers the caller hands over.
 class GzipReader {
  public:
-  GzipReader(const std::string& file, std::span<const uint8_t> in) : file_(file), in_(in), zs_(file) {}
+  GzipReader(const std::string& file, std::span<const uint8_t> in)
+      : file_(file), in_(in), zs_(file) {}
 
   // Fills out[0, n) and returns how many bytes it wrote: fewer than n only at the end of the data.
   size_t read(uint8_t* out, size_t n) {
@@ -96,8 +97,8 @@ size_t first_estimate(std::span<const uint8_t> in, size_t max_inflated) {
   if (in.size() < 4) return 0;
   const uint8_t* t = in.data() + in.size() - 4;
   const size_t isize = t[0] | size_t{t[1]} << 8 | size_t{t[2]} << 16 | size_t{t[3]} << 24;
-  const size_t plausible = in.size() > SIZE_MAX / kMaxDeflateRatio ? SIZE_MAX
-                                                                   : in.size() * kMaxDeflateRatio;
+  const size_t plausible =
+      in.size() > SIZE_MAX / kMaxDeflateRatio ? SIZE_MAX : in.size() * kMaxDeflateRatio;
   return std::min({isize, max_inflated, plausible});
 }
 

@@ -97,9 +97,9 @@ std::vector<int> read_idx_labels(const std::filesystem::path& file, int max_labe
 }
 
 LabelledImages read_idx_dataset(const std::filesystem::path& images_file,
-                            const std::filesystem::path& labels_file, int max_label) {
+                                const std::filesystem::path& labels_file, int max_label) {
   LabelledImages data{.images = read_idx_images(images_file),
-                  .labels = read_idx_labels(labels_file, max_label)};
+                      .labels = read_idx_labels(labels_file, max_label)};
   if (data.images.count != data.labels.size()) {
     throw Error(fmt::format("count mismatch: {} holds {} images but {} holds {} labels",
                             images_file.string(), data.images.count, labels_file.string(),

@@ -29,7 +29,7 @@ std::vector<int> parse_idx_labels(std::span<const uint8_t> bytes, const std::str
                                   int max_label);
 
 LabelledImages read_idx_dataset(const std::filesystem::path& images_file,
-                            const std::filesystem::path& labels_file, int max_label);
+                                const std::filesystem::path& labels_file, int max_label);
 
 // dir/name if it exists, else dir/name.gz if that exists; otherwise throws naming both paths.
 std::filesystem::path find_data_file(const std::filesystem::path& dir, const std::string& name);

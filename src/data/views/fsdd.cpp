@@ -13,8 +13,8 @@
 #include <archive_entry.h>
 
 #include "core/error.h"
-#include "data/formats/file_bytes.h"
 #include "data/features/spectrogram.h"
+#include "data/formats/file_bytes.h"
 #include "data/formats/wav.h"
 
 namespace qmf::data {

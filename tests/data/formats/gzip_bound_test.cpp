@@ -17,8 +17,8 @@
 
 #include "core/atomic_file.h"
 #include "core/error.h"
-#include "data/formats/file_bytes.h"
 #include "data/fetch/temp_dir.h"
+#include "data/formats/file_bytes.h"
 #include "support/file_write.h"
 #include "support/run_command.h"
 #include "support/sanitizers.h"
@@ -101,8 +101,9 @@ TEST(GzipBound, ABombFailsHoldingNoMoreThanTheCapAndOneChunk) {
   const fs::path file = tmp.path() / "bomb.npy.gz";
   qmf::testing::write_bytes(file, bomb);
   const Outcome o = decode_in_child(file, kCap);
-  EXPECT_EQ(o.message, file.string() + ": gzip data inflates past 33554432 bytes, the limit for a "
-                                       "compressed data file; store it uncompressed");
+  EXPECT_EQ(o.message, file.string() +
+                           ": gzip data inflates past 33554432 bytes, the limit for a "
+                           "compressed data file; store it uncompressed");
   // The input, the output up to the cap and one chunk of counting. Growing the output by
   // doubling held up to 1.5 times the cap while copying. AddressSanitizer's shadow memory and
   // quarantine change what a process holds, so the bound is measured in the plain build only.

@@ -6,9 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include "data/fetch/temp_dir.h"
 #include "data/formats/file_bytes.h"
 #include "data/formats/idx_write.h"
-#include "data/fetch/temp_dir.h"
 
 namespace qmf::data {
 namespace {

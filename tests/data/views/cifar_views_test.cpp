@@ -1,8 +1,8 @@
 // The CIFAR-10 views on tiny generated batches whose pixels encode image, channel and position.
 #include <gtest/gtest.h>
 
-#include "data/formats/cifar.h"
 #include "data/fetch/temp_dir.h"
+#include "data/formats/cifar.h"
 #include "data/views/views.h"
 #include "support/cifar_write.h"
 

@@ -17,18 +17,12 @@ using enum DataSet;
 
 TEST(ViewCatalog, EveryViewListsTheDataSetsItIsCutFrom) {
   const std::map<std::string, std::vector<DataSet>> expected = {
-      {"mnist/split-h2", {mnist}},
-      {"mnist/split-v2", {mnist}},
-      {"mnist/split-q4", {mnist}},
-      {"fashion/split-h2", {fashion}},
-      {"fashion/split-v2", {fashion}},
-      {"fashion/split-q4", {fashion}},
-      {"mnist+fashion", {mnist, fashion}},
-      {"mnist+fsdd", {mnist, fsdd}},
-      {"cifar10/split-h2", {cifar10}},
-      {"cifar10/channels", {cifar10}},
-      {"cifar10/gray+color", {cifar10}},
-      {"files", {}},
+      {"mnist/split-h2", {mnist}},         {"mnist/split-v2", {mnist}},
+      {"mnist/split-q4", {mnist}},         {"fashion/split-h2", {fashion}},
+      {"fashion/split-v2", {fashion}},     {"fashion/split-q4", {fashion}},
+      {"mnist+fashion", {mnist, fashion}}, {"mnist+fsdd", {mnist, fsdd}},
+      {"cifar10/split-h2", {cifar10}},     {"cifar10/channels", {cifar10}},
+      {"cifar10/gray+color", {cifar10}},   {"files", {}},
   };
   ASSERT_EQ(view_catalog().size(), expected.size());
   for (const ViewDescription& view : view_catalog()) {

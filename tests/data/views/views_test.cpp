@@ -8,8 +8,8 @@
 #include <gtest/gtest.h>
 
 #include "core/error.h"
-#include "data/formats/idx_write.h"
 #include "data/fetch/temp_dir.h"
+#include "data/formats/idx_write.h"
 
 namespace qmf::data {
 namespace {
