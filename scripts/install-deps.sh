@@ -8,9 +8,10 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   gnuplot-nox
 )
-# clang with libFuzzer and the sanitizer runtimes, for scripts/fuzz.sh only: about 50 MB to
-# download and 280 MB installed, so only when asked for with QMF_FUZZ_DEPS=1.
-fuzz_packages=(clang libclang-rt-dev)
+# clang with libFuzzer and the sanitizer runtimes (the `sanitize` preset, scripts/fuzz.sh), and
+# clang-format and clang-tidy (scripts/lint.sh): what CI needs beyond a build, about 60 MB to
+# download and 300 MB installed, so only when asked for with QMF_FUZZ_DEPS=1.
+fuzz_packages=(clang libclang-rt-dev clang-format clang-tidy)
 if [ "${QMF_FUZZ_DEPS:-0}" = 1 ]; then packages+=("${fuzz_packages[@]}"); fi
 missing=()
 # The data fetcher needs npm; an npm already on the PATH (from any source) is good enough.

@@ -18,7 +18,7 @@ namespace qmf {
 namespace {
 
 // Enough for any tool's closing complaint; a chatty tool cannot fill the memory.
-constexpr size_t kKeptOutput = 64 * 1024;
+constexpr size_t kKeptOutput = size_t{64} * 1024;
 
 // Closes the descriptors it holds however the caller leaves.
 struct Pipe {
@@ -97,6 +97,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::files
   posix_spawn_file_actions_adddup2(&spawn.actions, out.fd[1], STDOUT_FILENO);
   posix_spawn_file_actions_adddup2(&spawn.actions, out.fd[1], STDERR_FILENO);
   std::vector<char*> args;
+  args.reserve(argv.size() + 1);
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   pid_t pid = -1;

@@ -38,7 +38,7 @@ fs::path make_sibling_dir(const fs::path& target, const char* tag) {
   static std::atomic<unsigned> next{0};
   const std::string prefix = sibling_prefix(target, tag) + std::to_string(::getpid()) + "-";
   for (;;) {
-    const fs::path dir = target.parent_path() / (prefix + std::to_string(next++));
+    fs::path dir = target.parent_path() / (prefix + std::to_string(next++));
     if (::mkdir(dir.c_str(), 0777) == 0) return dir;
     if (errno != EEXIST) fail(dir, "create a directory", errno);
   }

@@ -174,13 +174,13 @@ MatrixC gate_generator(GateKind kind, const double* a, int p) {
   QMF_CHECK(p >= 0 && p < info(kind).params, "gate {} has no parameter {}", info(kind).name, p);
   if (kind == GateKind::U3) {
     // U3 = RZ(phi) RY(theta) RZ(lambda); move each factor's generator to the left.
-    const MatrixC gz = 0.5 * pauli_z();
+    MatrixC gz = 0.5 * pauli_z();
     if (p == 1) return gz;
     const MatrixC left = p == 0 ? rz(a[1]) : MatrixC(rz(a[1]) * ry(a[0]));
     const MatrixC g = p == 0 ? MatrixC(0.5 * pauli_y()) : gz;
     return left * g * left.adjoint();
   }
-  const MatrixC g = rotation_generator(kind);
+  MatrixC g = rotation_generator(kind);
   if (info(kind).qubits == 1) return g;
   MatrixC full = MatrixC::Zero(4, 4);
   full.bottomRightCorner(2, 2) = g;

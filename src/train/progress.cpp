@@ -2,13 +2,15 @@
 
 #include <unistd.h>
 
+#include <cmath>
+
 #include <fmt/format.h>
 
 namespace qmf::train {
 namespace {
 
 std::string clock_text(double seconds) {
-  const auto s = static_cast<long>(seconds + 0.5);
+  const long s = std::lround(seconds);
   return fmt::format("{}:{:02}", s / 60, s % 60);
 }
 

@@ -34,6 +34,7 @@ struct Case {
   const char* encoding;
   const char* readout;
 };
+void PrintTo(const Case& c, std::ostream* os) { *os << c.encoding << ' ' << c.readout; }
 
 class ExportedSample : public ::testing::TestWithParam<Case> {
  protected:

@@ -76,6 +76,7 @@ struct GradientCase {
   size_t kind;  // index into tiny_kinds()
   std::vector<size_t> dims;
 };
+void PrintTo(const GradientCase& c, std::ostream* os);
 
 class BaselineGradient : public ::testing::TestWithParam<GradientCase> {};
 
@@ -87,6 +88,11 @@ TEST_P(BaselineGradient, MatchesFiniteDifferences) {
   const auto x = random_inputs(rng, 5, c.dims);
   const std::vector<int> y{0, 2, 1, 1, 2};
   testing::expect_model_gradients_match(*model, x, y);
+}
+
+void PrintTo(const GradientCase& c, std::ostream* os) {
+  *os << tiny_kinds()[c.kind].name << " dims";
+  for (size_t d : c.dims) *os << ' ' << d;
 }
 
 std::vector<GradientCase> gradient_cases() {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "core/error.h"
 #include "core/rng.h"
@@ -222,6 +223,17 @@ struct GradientCase {
   nn::Activation activation;
 };
 
+// "M2_C3_hidden4_tanh": the name ctest and --gtest_filter see.
+std::string case_name(const GradientCase& c) {
+  return fmt::format("M{}_C{}_hidden{}_{}", c.dims.size(), c.classes,
+                     c.hidden.empty() ? "none" : fmt::format("{}", fmt::join(c.hidden, "x")),
+                     name_of(c.activation));
+}
+void PrintTo(const GradientCase& c, std::ostream* os) {
+  *os << fmt::format("dims {} classes {} hidden [{}] {}", fmt::join(c.dims, ","), c.classes,
+                     fmt::join(c.hidden, ","), name_of(c.activation));
+}
+
 class EvidentialGradient : public ::testing::TestWithParam<GradientCase> {};
 
 TEST_P(EvidentialGradient, MatchesFiniteDifferences) {
@@ -243,7 +255,8 @@ INSTANTIATE_TEST_SUITE_P(TwoAndThreeSources, EvidentialGradient,
                          ::testing::Values(GradientCase{{6, 5}, 3, {4}, nn::Activation::tanh},
                                            GradientCase{{6, 5}, 2, {}, nn::Activation::relu},
                                            GradientCase{{4, 3}, 4, {}, nn::Activation::relu},
-                                           GradientCase{{4, 5, 3}, 2, {3}, nn::Activation::tanh}));
+                                           GradientCase{{4, 5, 3}, 2, {3}, nn::Activation::tanh}),
+                         [](const auto& info) { return case_name(info.param); });
 
 TEST(EvidentialModel, EveryParameterIsClassicalAndProbabilitiesAreDistributions) {
   auto model = make_evidential({.dims = {10, 7}, .classes = 4, .threads = 1});

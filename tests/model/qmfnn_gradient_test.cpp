@@ -5,7 +5,10 @@
 #include "support/model_gradient.h"
 
 #include <cmath>
+#include <string>
 #include <tuple>
+
+#include <fmt/format.h>
 
 #include "core/error.h"
 #include "core/rng.h"
@@ -21,6 +24,13 @@ struct Case {
   bool share;
   ConvBlock conv;
 };
+
+// "amplitude_probs_relu_shared_conv6".
+std::string case_name(const Case& c) {
+  return fmt::format("{}_{}_{}_{}_{}", name_of(c.encoding), name_of(c.readout),
+                     name_of(c.activation), c.share ? "shared" : "unshared", name_of(c.conv));
+}
+void PrintTo(const Case& c, std::ostream* os) { *os << case_name(c); }
 
 class QmfnnGradient : public ::testing::TestWithParam<Case> {};
 
@@ -54,7 +64,8 @@ INSTANTIATE_TEST_SUITE_P(
         Case{Encoding::belief, Readout::probs, nn::Activation::tanh, false, ConvBlock::conv6},
         Case{Encoding::belief, Readout::expval, nn::Activation::relu, true, ConvBlock::su4},
         Case{Encoding::angle, Readout::probs, nn::Activation::tanh, true, ConvBlock::su4},
-        Case{Encoding::angle, Readout::expval, nn::Activation::tanh, false, ConvBlock::conv6}));
+        Case{Encoding::angle, Readout::expval, nn::Activation::tanh, false, ConvBlock::conv6}),
+    [](const auto& info) { return case_name(info.param); });
 
 TEST(QmfnnModel, ParameterCountsSplitClassicalAndQuantum) {
   auto model =

@@ -5,7 +5,10 @@
 
 #include <cmath>
 #include <memory>
+#include <string>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include "model/qmf_circuit.h"
 #include "model/quantum_head.h"
@@ -18,6 +21,12 @@ struct Case {
   Encoding encoding;
   int ancilla_qubits;
 };
+
+std::string case_name(const Case& c) {
+  const std::string encoding(name_of(c.encoding));
+  return c.ancilla_qubits ? fmt::format("{}_{}ancillas", encoding, c.ancilla_qubits) : encoding;
+}
+void PrintTo(const Case& c, std::ostream* os) { *os << case_name(c); }
 
 class QuantumHeadGradient : public ::testing::TestWithParam<Case> {};
 
@@ -80,7 +89,8 @@ TEST_P(QuantumHeadGradient, MatchesFiniteDifferences) {
 
 INSTANTIATE_TEST_SUITE_P(EveryEncoding, QuantumHeadGradient,
                          ::testing::Values(Case{Encoding::amplitude, 0}, Case{Encoding::belief, 0},
-                                           Case{Encoding::angle, 0}, Case{Encoding::belief, 2}));
+                                           Case{Encoding::angle, 0}, Case{Encoding::belief, 2}),
+                         [](const auto& info) { return case_name(info.param); });
 
 }  // namespace
 }  // namespace qmf::model

@@ -1,6 +1,7 @@
 #include "data/views/views.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include <fmt/ranges.h>
 
@@ -82,8 +83,8 @@ SourceSplit fsdd_split(FsddSplit&& split) {
 // recordings or one holding fsdd_recordings.tar.gz).
 fs::path fsdd_path(const ViewOptions& options) {
   if (!options.fsdd.empty()) return options.fsdd;
-  const fs::path dir = options.dir / "fsdd";
-  const fs::path archive = dir / "fsdd_recordings.tar.gz";
+  fs::path dir = options.dir / "fsdd";
+  fs::path archive = dir / "fsdd_recordings.tar.gz";
   std::error_code ec;
   if (fs::exists(archive, ec)) return archive;
   if (fs::is_directory(dir, ec)) return dir;
@@ -272,7 +273,7 @@ void hold_out(Multimodal& data, double fraction, uint64_t seed) {
   if (fraction <= 0) return;
   if (fraction >= 1) throw UsageError(fmt::format("data.validation: {} must be below 1", fraction));
   const size_t n = data.train.size();
-  const auto held = static_cast<size_t>(static_cast<double>(n) * fraction + 0.5);
+  const auto held = static_cast<size_t>(std::llround(static_cast<double>(n) * fraction));
   if (held == 0 || held == n)
     throw UsageError(fmt::format("data.validation: {} of {} training samples leaves an empty split",
                                  fraction, n));
