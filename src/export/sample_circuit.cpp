@@ -21,6 +21,7 @@ std::vector<double> unit_amplitudes(const std::vector<std::complex<double>>& reg
                     m + 1));
   }
   std::vector<double> unit;
+  unit.reserve(reg.size());
   for (const auto& a : reg) unit.push_back(a.real() / std::sqrt(norm2));
   return unit;
 }
