@@ -1,6 +1,8 @@
-// `qmf export --run DIR --sample I [--format qasm3|qasm2] [--out FILE]`: the trained circuit of
-// a QMFNN run for one test sample (its input's state preparation, the fusion block and QCNN
-// with the trained angles, the readout measurements) as OpenQASM text.
+// `qmf export --run DIR --sample I [--format qasm3|qasm2] [--bit-order big-endian|qiskit]
+// [--out FILE] [--sidecar FILE]`: the trained circuit of a QMFNN run for one test sample (its
+// input's state preparation, the fusion block and QCNN with the trained angles, the readout
+// measurements) as OpenQASM text, and beside it a JSON file with what turns measured counts into
+// the model's class probabilities (export/sidecar.h).
 #include <charconv>
 #include <cstdio>
 #include <filesystem>
@@ -18,6 +20,7 @@
 #include "explain/require_probe.h"
 #include "export/qasm_writer.h"
 #include "export/sample_circuit.h"
+#include "export/sidecar.h"
 #include "model/qmfnn_probe.h"
 #include "train/trained_run.h"
 
@@ -27,7 +30,7 @@ namespace {
 namespace fs = std::filesystem;
 
 struct ExportOptions {
-  std::string run, out, format = "qasm3";
+  std::string run, out, sidecar, format = "qasm3", bit_order = "big-endian";
   std::string sample;  // as typed: parsed by sample_index, echoed as given in messages
   std::vector<std::string> sets;
 };
@@ -49,14 +52,19 @@ std::optional<size_t> sample_index(const std::string& text) {
 std::string header(const ExportOptions& opt, const train::TrainedRun& run, model::QmfnnProbe& probe,
                    size_t sample, int label, const nn::Matrix& marginal, const nn::Matrix& probs) {
   const model::QmfnnSpec& spec = probe.spec();
-  std::string readout =
+  const std::string index = opt.bit_order == "qiskit"
+                                ? "the count string (c[r-1] first) read as a binary number"
+                                : "c[0]c[1]...c[r-1] read as a binary number";
+  const std::string readout =
       spec.settings.readout == Readout::probs
           ? fmt::format(
                 "class c (c < {}) has probability P(c) / sum_{{c' < {}}} P(c'), where c is "
-                "the measured bits c[0..{}] read as a big-endian integer",
-                spec.classes, spec.classes, probe.qmf_circuit().readout.size() - 1)
-          : "the <Z> of each measured qubit feeds the run's classical linear head (not in this "
-            "file) and a softmax";
+                "the outcome index, {}",
+                spec.classes, spec.classes, index)
+          : fmt::format(
+                "the <Z> of each measured qubit feeds the run's classical linear head and "
+                "a softmax (the head's weights are in the JSON sidecar); outcome index: {}",
+                index);
   std::vector<std::string> p, q;
   for (nn::Index i = 0; i < marginal.cols(); ++i)
     p.push_back(fmt::format("{:.6f}", marginal(0, i)));
@@ -65,7 +73,7 @@ std::string header(const ExportOptions& opt, const train::TrainedRun& run, model
       "QMF export of run {}, test sample {} (true class {}) of {}\n{}\n"
       "encoding: {}; every register is prepared from |0...0> at the start\n"
       "readout: {}\n"
-      "expected distribution of c (outcome 0, 1, ...): {}\n"
+      "expected distribution of the outcome index 0, 1, ...: {}\n"
       "class probabilities of the model: {}",
       opt.run, sample, label, run.data.view, run.model->describe(), name_of(spec.settings.encoding),
       readout, fmt::join(p, " "), fmt::join(q, " "));
@@ -117,10 +125,20 @@ void write_out(const fs::path& out, std::string_view text) {
   }
 }
 
+// The sidecar goes beside a circuit written to a file (FILE.json), or where --sidecar says.
+fs::path sidecar_path(const ExportOptions& opt, const fs::path& out) {
+  if (!opt.sidecar.empty()) return opt.sidecar;
+  return out == "-" ? fs::path() : fs::path(out.string() + ".json");
+}
+
 void run_export(const ExportOptions& opt) {
   const std::optional<size_t> sample = sample_index(opt.sample);
   const fs::path out = opt.out.empty() ? fs::path("-") : fs::path(opt.out);
+  const fs::path sidecar = sidecar_path(opt, out);
   if (out != "-") check_out_file(out);
+  if (!sidecar.empty() && sidecar != "-") check_out_file(sidecar);
+  if (sidecar == out)
+    throw UsageError(fmt::format("--sidecar {}: the circuit goes there too", sidecar.string()));
   const auto run = train::load_trained(opt.run, opt.sets, "export");
   model::QmfnnProbe& probe = explain::require_probe(run, opt.run, "export");
   const data::Split& test = run.data.test;
@@ -134,16 +152,30 @@ void run_export(const ExportOptions& opt) {
   data::gather(test, {&*sample, 1}, x, y);
   nn::Matrix marginal, probs;
   probe.run_from(probe.registers(x), marginal, probs);
-  const exporter::NumericCircuit circuit = exporter::sample_circuit(probe, x);
+  const exporter::BitOrder order =
+      opt.bit_order == "qiskit" ? exporter::BitOrder::qiskit : exporter::BitOrder::big_endian;
+  const exporter::NumericCircuit circuit = exporter::sample_circuit(probe, x, order);
   const auto version =
       opt.format == "qasm2" ? exporter::QasmVersion::v2 : exporter::QasmVersion::v3;
   const std::string text = exporter::write_qasm(
       circuit, version, header(opt, run, probe, *sample, y[0], marginal, probs));
+  if (!sidecar.empty()) {
+    nlohmann::json side = exporter::readout_sidecar(probe, run.model->arena(), circuit, order,
+                                                    {marginal.data(), size_t(marginal.size())},
+                                                    {probs.data(), size_t(probs.size())});
+    side["run"] = opt.run;
+    side["sample"] = *sample;
+    side["true_class"] = y[0];
+    side["view"] = run.data.view;
+    write_out(sidecar, side.dump(2) + "\n");
+  }
   write_out(out, text);
   if (out == "-") return;
-  std::fprintf(stderr, "wrote %s: %zu qubits, %zu gates, %zu measured\n", opt.out.c_str(),
-               static_cast<size_t>(circuit.circuit.qubits()), circuit.circuit.gates().size(),
-               circuit.measured.size());
+  std::fprintf(
+      stderr, "wrote %s: %zu qubits, %zu gates, %zu measured%s\n", opt.out.c_str(),
+      static_cast<size_t>(circuit.circuit.qubits()), circuit.circuit.gates().size(),
+      circuit.measured.size(),
+      sidecar.empty() || sidecar == "-" ? "" : fmt::format("; {}", sidecar.string()).c_str());
 }
 
 }  // namespace
@@ -156,7 +188,14 @@ void add_export(CLI::App& app) {
   cmd->add_option("--sample", opt->sample, "index of the test sample (0, 1, ...)")->required();
   cmd->add_option("--format", opt->format, "qasm3 (default) or qasm2")
       ->check(CLI::IsMember({"qasm3", "qasm2"}));
+  cmd->add_option("--bit-order", opt->bit_order,
+                  "big-endian (default: c[0] is the outcome index's top bit) or qiskit "
+                  "(Qiskit's count strings read as binary numbers are the index)")
+      ->check(CLI::IsMember({"big-endian", "qiskit"}));
   cmd->add_option("--out", opt->out, "output file; - or none: standard output");
+  cmd->add_option("--sidecar", opt->sidecar,
+                  "JSON with the expected distribution and the readout's rule and weights "
+                  "(default: the --out file's name + .json; none when writing to standard output)");
   cmd->add_option("--set", opt->sets, "override a data key or train.threads");
   cmd->callback([opt] { run_export(*opt); });
 }

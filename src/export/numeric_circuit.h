@@ -4,16 +4,26 @@
 // qubits measured at the end are listed in the order of the classical bits they land in.
 #include <array>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "sim/circuit.h"
 
 namespace qmf::exporter {
 
+// A comment the writer puts before gate `before` (gates().size(): before the measurements),
+// naming the part of the model the gates from there on belong to.
+struct StageNote {
+  size_t before = 0;
+  std::string text;
+  bool operator==(const StageNote&) const = default;
+};
+
 struct NumericCircuit {
   sim::Circuit circuit;
-  std::vector<double> theta;  // one value per angle slot of every gate
-  std::vector<int> measured;  // classical bit i receives qubit measured[i]
+  std::vector<double> theta;      // one value per angle slot of every gate
+  std::vector<int> measured;      // classical bit i receives qubit measured[i]
+  std::vector<StageNote> stages;  // in gate order; readers leave it empty
 };
 
 // Appends `kind` on `qubits` (controls first, target last) with the concrete `angles`

@@ -88,7 +88,12 @@ std::string write_qasm(const NumericCircuit& c, QasmVersion v, std::string_view 
   out += fmt::format("include \"{}\";\n", include_file(v));
   write_declarations(out, c.circuit.qubits(), c.measured.size(), v);
   const auto& gates = c.circuit.gates();
+  auto note = c.stages.begin();
+  const auto write_notes_before = [&](size_t gate) {
+    for (; note != c.stages.end() && note->before <= gate; ++note) write_comment(out, note->text);
+  };
   for (size_t i = 0; i < gates.size(); ++i) {
+    write_notes_before(i);
     const sim::Gate& g = gates[i];
     if (g.kind == sim::GateKind::Unitary1 || g.kind == sim::GateKind::Unitary2)
       throw Error(
@@ -98,6 +103,7 @@ std::string write_qasm(const NumericCircuit& c, QasmVersion v, std::string_view 
     const auto angles = gate_angles(c, i);
     for (const QasmOp& op : spell(g.kind, g.qubits, angles.data(), v)) write_op(out, op);
   }
+  write_notes_before(gates.size());
   write_measurements(out, c.measured, v);
   return out;
 }

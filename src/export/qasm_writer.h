@@ -13,8 +13,9 @@
 namespace qmf::exporter {
 
 // `header_comment` (may be empty or span several lines) becomes `//` lines after the version
-// line. Throws qmf::Error, naming the gate, for a fixed unitary, a per-sample angle, a missing
-// or non-finite angle value, and for a measured qubit out of range or listed twice.
+// line; each of c.stages becomes `//` lines before its gate. Throws qmf::Error, naming the gate,
+// for a fixed unitary, a per-sample angle, a missing or non-finite angle value, and for a measured
+// qubit out of range or listed twice.
 std::string write_qasm(const NumericCircuit& c, QasmVersion v, std::string_view header_comment);
 
 }  // namespace qmf::exporter

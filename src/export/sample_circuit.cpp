@@ -1,6 +1,10 @@
 #include "export/sample_circuit.h"
 
+#include <algorithm>
 #include <cmath>
+#include <string>
+
+#include <fmt/ranges.h>
 
 #include "core/error.h"
 #include "export/state_prep.h"
@@ -34,9 +38,35 @@ void append(NumericCircuit& to, const NumericCircuit& from) {
   }
 }
 
+// The measurements and how their bits make the model's outcome index.
+std::string readout_note(const std::vector<int>& measured, BitOrder order) {
+  std::vector<std::string> pairs;
+  for (size_t i = 0; i < measured.size(); ++i)
+    pairs.push_back(fmt::format("q[{}] -> c[{}]", measured[i], i));
+  return fmt::format(
+      "readout: {}; the outcome index is {} read as a binary number", fmt::join(pairs, ", "),
+      order == BitOrder::qiskit ? "the count string c[r-1]...c[0] (Qiskit's order)"
+                                : "c[0]c[1]...c[r-1] (c[0] the most significant bit)");
+}
+
+// Where each part of the model begins: the encoding (state preparation, or the angle
+// encoding's RY gates, which lead the model's circuit), the fusion block, the QCNN, and the
+// readout before the measurements. `offset` is where the model's circuit starts in `c`.
+void mark_stages(NumericCircuit& c, const model::QmfCircuit& qc, size_t offset,
+                 const std::string& readout) {
+  const size_t end = c.circuit.gates().size();
+  c.stages = {{0, "encoding: each modality's register prepared from |0...0>"},
+              {offset + qc.encoding_gates, "fusion block: the registers entangled"}};
+  if (offset + qc.fusion_end < end)
+    c.stages.push_back(
+        {offset + qc.fusion_end, fmt::format("QCNN: {}", fmt::join(qc.schedule, " "))});
+  c.stages.push_back({end, readout});
+}
+
 }  // namespace
 
-NumericCircuit sample_circuit(model::QmfnnProbe& probe, const std::vector<nn::Matrix>& x) {
+NumericCircuit sample_circuit(model::QmfnnProbe& probe, const std::vector<nn::Matrix>& x,
+                              BitOrder order) {
   QMF_CHECK(!x.empty() && x[0].rows() == 1, "one sample expected");
   const model::QmfnnSpec& spec = probe.spec();
   const model::QmfCircuit& qc = probe.qmf_circuit();
@@ -51,7 +81,10 @@ NumericCircuit sample_circuit(model::QmfnnProbe& probe, const std::vector<nn::Ma
     for (size_t m = 0; m < regs.size(); ++m)
       append_state_prep(out, starts[m], spec.settings.k[m], unit_amplitudes(regs[m], m));
   }
+  const size_t offset = out.circuit.gates().size();
   append(out, to_numeric(qc.circuit, probe.angles(), sample_row));
+  if (order == BitOrder::qiskit) std::reverse(out.measured.begin(), out.measured.end());
+  mark_stages(out, qc, offset, readout_note(out.measured, order));
   return out;
 }
 

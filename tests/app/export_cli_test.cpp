@@ -1,10 +1,12 @@
 // `qmf export` run as a separate process: the OpenQASM it writes (to stdout or a file) reads
 // back with our reader, and its usage errors exit 2.
+#include <algorithm>
 #include <filesystem>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "data/fetch/temp_dir.h"
 #include "export/qasm_reader.h"
@@ -68,6 +70,39 @@ TEST_F(CliExport, UsageErrorsExit2) {
   EXPECT_EQ(exec_qmf({"export", "--run", "missing", "--sample", "0"}).code, 2);
   EXPECT_EQ(exec_qmf({"export", "--run", "qmfnn"}).code, 2);
   EXPECT_EQ(exec_qmf({"export", "--run", "qmfnn", "--sample", "0", "--set", "model.k=2"}).code, 2);
+  EXPECT_EQ(exec_qmf({"export", "--run", "qmfnn", "--sample", "0", "--bit-order", "le"}).code, 2);
+  EXPECT_EQ(exec_qmf({"export", "--run", "qmfnn", "--sample", "0", "--out", "same.qasm",
+                      "--sidecar", "same.qasm"})
+                .code,
+            2);
+}
+
+// A circuit written to a file gets its JSON sidecar beside it (FILE.json); --bit-order qiskit
+// reverses which classical bit holds which readout qubit and says so in both files.
+TEST_F(CliExport, QiskitBitOrderAndTheSidecarBesideTheFile) {
+  const CommandResult big =
+      exec_qmf({"export", "--run", "qmfnn", "--sample", "1", "--out", "b.qasm"});
+  ASSERT_EQ(big.code, 0) << big.describe();
+  const CommandResult qk = exec_qmf(
+      {"export", "--run", "qmfnn", "--sample", "1", "--bit-order", "qiskit", "--out", "q.qasm"});
+  ASSERT_EQ(qk.code, 0) << qk.describe();
+  std::vector<int> reversed = exporter::read_qasm(slurp(shared_->path() / "b.qasm"), "b").measured;
+  std::reverse(reversed.begin(), reversed.end());
+  EXPECT_EQ(exporter::read_qasm(slurp(shared_->path() / "q.qasm"), "q").measured, reversed);
+  const auto big_side = nlohmann::json::parse(slurp(shared_->path() / "b.qasm.json"));
+  const auto qk_side = nlohmann::json::parse(slurp(shared_->path() / "q.qasm.json"));
+  EXPECT_EQ(big_side.at("bit_order"), "big-endian");
+  EXPECT_EQ(qk_side.at("bit_order"), "qiskit");
+  EXPECT_EQ(qk_side.at("sample"), 1);
+  // The outcome index's distribution is the model's, whichever way the bits are laid out.
+  EXPECT_EQ(big_side.at("expected_distribution"), qk_side.at("expected_distribution"));
+  EXPECT_EQ(qk_side.at("readout").at("kind"), "expval");  // the default readout
+  EXPECT_TRUE(contains(slurp(shared_->path() / "q.qasm"), "Qiskit's order"));
+  // To standard output: no sidecar unless one is named.
+  const CommandResult out =
+      exec_qmf({"export", "--run", "qmfnn", "--sample", "1", "--sidecar", "stdout-side.json"});
+  ASSERT_EQ(out.code, 0) << out.describe();
+  EXPECT_TRUE(fs::exists(shared_->path() / "stdout-side.json"));
 }
 
 }  // namespace

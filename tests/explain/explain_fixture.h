@@ -31,6 +31,7 @@ class ExplainFixture : public ::testing::Test {
     // outcomes, so averaging class probabilities would differ from reading out averaged
     // distributions, and the mixed-state tests can tell which one is computed.
     c.data.classes = {0, 1, 2};
+    c.model.readout = Readout::probs;
     train::train_new(c, dir_->path() / "run", progress);
     run_ = new train::TrainedRun(train::load_trained(dir_->path() / "run", {}, "explain"));
     explanation_ = new explain::Explanation(explain::explain(probe(), test()));

@@ -71,8 +71,9 @@ TEST(QmfnnModel, ParameterCountsSplitClassicalAndQuantum) {
   auto model =
       make_qmfnn({.dims = {392, 392}, .classes = 10, .settings = {.k = {4, 4}}, .threads = 1});
   const auto counts = model->arena().counts();
-  // FFNs 2 x (392*16 + 16); fusion 2 x (2*8 + 2*4); conv(8) 6, pool 2, conv(4) 6.
-  EXPECT_EQ(counts.classical, 2u * (392 * 16 + 16));
+  // FFNs 2 x (392*16 + 16) and the expval head (4 -> 10); fusion 2 x (2*8 + 2*4); conv(8) 6,
+  // pool 2, conv(4) 6.
+  EXPECT_EQ(counts.classical, 2u * (392 * 16 + 16) + (4 * 10 + 10));
   EXPECT_EQ(counts.quantum, 2u * (16 + 8) + 6 + 2 + 6);
   EXPECT_EQ(model->qubits(), 8);
 }

@@ -78,7 +78,7 @@ Config with(std::initializer_list<std::string_view> assignments) {
 
 // ---- defaults ----
 
-TEST(ConfigDefaults, MatchTheDesign) {
+TEST(ConfigDefaults, AreTheDocumentedOnes) {
   const Config c;
   EXPECT_EQ(c.data.dir, "");
   EXPECT_EQ(c.data.view, "mnist/split-h2");
@@ -95,7 +95,7 @@ TEST(ConfigDefaults, MatchTheDesign) {
   EXPECT_EQ(c.model.fusion_layers, 2);
   EXPECT_TRUE(c.model.qcnn_share);
   EXPECT_EQ(c.model.conv_block, ConvBlock::conv6);
-  EXPECT_EQ(c.model.readout, Readout::probs);
+  EXPECT_EQ(c.model.readout, Readout::expval);
   EXPECT_EQ(c.train.epochs, 1);
   EXPECT_EQ(c.train.batch, 64);
   EXPECT_EQ(c.train.lr, 0.01);
