@@ -156,6 +156,7 @@ void write_compare_report(const std::filesystem::path& dir,
   // One data block and one legend entry per model (names in the plot would overlap where models
   // have about the same size and accuracy), coloured by family, families in legend order.
   std::vector<const ModelSummary*> order;
+  order.reserve(models.size());
   for (const auto& m : models) order.push_back(&m);
   std::stable_sort(order.begin(), order.end(),
                    [](const auto* a, const auto* b) { return a->family < b->family; });

@@ -1,6 +1,7 @@
 // The figures of `qmf explain`, drawn by gnuplot from data files written beside them: one script
 // (plot.gp) draws each figure twice, as PNG and as SVG.
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 
 #include <fmt/format.h>
@@ -53,7 +54,7 @@ std::string image_block(const ExplainReport& r, size_t i, size_t m) {
   const size_t plane = s.rows * s.cols;
   const auto level = [&](size_t channel, size_t pixel) {
     const float v = row(static_cast<Eigen::Index>(channel * plane + pixel));
-    return span > 0 ? static_cast<int>(255 * (v - lo) / span + 0.5f) : 0;
+    return span > 0 ? static_cast<int>(std::lround(255 * (v - lo) / span)) : 0;
   };
   std::string block;
   for (size_t y = 0; y < s.rows; ++y) {
@@ -221,7 +222,7 @@ std::string attribution_figure(const std::filesystem::path& dir, const ExplainRe
       "reset\nset style data histograms\nset style histogram clustered gap 1\n"
       "set style fill solid 0.8 border -1\nset grid y\nset xzeroaxis\nset key outside right\n"
       "set yrange [*<0:0<*]\n"  // always show the zero line
-      "set xlabel 'true class'\nset ylabel 'log p(y) - log p_ablated(y)'\n"
+      "set xlabel 'true class'\nset ylabel 'log p(y) - log p_ablated(y) (nats)'\n"
       "set multiplot layout 2,1 title 'mean attribution per true class (positive: the modality "
       "supported the true class)'\n"
       "set title 'register replaced by the uniform superposition'\n" +
@@ -257,7 +258,8 @@ std::string entropy_figure(const std::filesystem::path& dir, const ExplainReport
     return p + "\n";
   };
   const std::string body = fmt::format(
-      "reset\nset grid\nset xrange [0:{}]\nset yrange [0:*]\nset xlabel 'register entropy "
+      "reset\nset grid\nset key top left box opaque\nset xrange [0:{}]\nset yrange [0:*]\nset "
+      "xlabel 'register entropy "
       "(bits)'\nset ylabel 'fraction of test samples'\nset multiplot layout 1,2 title "
       "'entanglement between each register and the rest'\nset title 'after the fusion "
       "block'\n{}set title 'after the whole circuit'\n{}unset multiplot\n",
