@@ -8,6 +8,7 @@ void register_commands(CLI::App& app) {
   add_explain(app);
   add_export(app);
   add_compare(app);
+  add_config(app);
   add_data(app);
   add_bench(app);
 }

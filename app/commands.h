@@ -3,8 +3,11 @@
 
 #include <cmath>
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
+
+#include "train/config.h"
 
 namespace qmf::app {
 
@@ -29,10 +32,19 @@ inline CLI::Validator within(double lo, double hi) {
 
 void add_bench(CLI::App& app);
 void add_compare(CLI::App& app);
+void add_config(CLI::App& app);
 void add_data(CLI::App& app);
 void add_eval(CLI::App& app);
 void add_explain(CLI::App& app);
 void add_export(CLI::App& app);
 void add_train(CLI::App& app);
+
+// The run configuration of `--config FILE` (none: the defaults) and `--set` overrides, for
+// `qmf train` and `qmf config`. A study file given as FILE is a UsageError that names the command
+// it is for.
+Config load_run_config(const std::string& file);
+Config resolve_config(const std::string& file, const std::vector<std::string>& sets);
+// `qmf config`'s listing (format "text") or commented TOML (format "toml") on stdout.
+void print_config(const Config& config, const std::string& format);
 
 }  // namespace qmf::app

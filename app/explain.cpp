@@ -79,7 +79,9 @@ void run_explain(const ExplainOptions& opt) {
                                       .view = run.data.view,
                                       .modality_names = run.data.modality_names,
                                       .encoding = probe.spec().settings.encoding,
-                                      .overrides = opt.sets});
+                                      .overrides = opt.sets,
+                                      .image_shapes = run.data.image_shapes,
+                                      .inputs = report::leading_inputs(run.data.test, examples)});
   report::write_explain_report(staged.path(), r);
   staged.commit();
 

@@ -15,10 +15,12 @@ void add_train(CLI::App& app) {
   struct Options {
     std::string config, out, resume;
     std::vector<std::string> sets;
+    bool print_config = false;
   };
   auto opt = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand("train", "Train a model and write a run directory");
-  cmd->add_option("--config", opt->config, "TOML config file")->check(CLI::ExistingFile);
+  cmd->add_option("--config", opt->config, "TOML config file (`qmf config` lists every key)")
+      ->check(CLI::ExistingFile);
   cmd->add_option("--set", opt->sets, "override a key: --set train.epochs=5 (repeatable)");
   cmd->add_option("--out", opt->out, "run directory (default: runs/<time>-<model>-<view>)");
   cmd->add_option("--resume", opt->resume,
@@ -27,7 +29,13 @@ void add_train(CLI::App& app) {
       ->check(CLI::ExistingDirectory)
       ->excludes("--config")
       ->excludes("--out");
+  cmd->add_flag("--print-config", opt->print_config,
+                "print every key's resolved value, default and meaning (as `qmf config`) and "
+                "exit without training")
+      ->excludes("--resume");
+  cmd->footer("Every key --config and --set take, with defaults and meanings: qmf config");
   cmd->callback([opt] {
+    if (opt->print_config) return print_config(resolve_config(opt->config, opt->sets), "text");
     // Ctrl-C or kill: the run saves its place and says how to continue (run.h, "Stopping").
     const InterruptHandlers stop_on_request;
     train::Progress progress(stderr);
@@ -36,8 +44,7 @@ void add_train(CLI::App& app) {
     if (!opt->resume.empty()) {
       summary = train::train_resume(opt->resume, opt->sets, progress);
     } else {
-      Config config = opt->config.empty() ? Config{} : load_config(opt->config);
-      for (const auto& s : opt->sets) apply_override(config, s);
+      const Config config = resolve_config(opt->config, opt->sets);
       if (opt->out.empty()) {
         auto run = train::train_new_under_runs(config, progress);
         dir = run.dir.string();

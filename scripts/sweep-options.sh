@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The option sweep of docs/RESULTS.md: each configuration of DESIGN §2's options trained on
-# mnist/split-h2 for a fixed budget (EPOCHS epochs) with SEEDS seeds; prints a Markdown table of
-# parameters and test accuracy (mean and spread over the seeds).
+# The option sweep of docs/RESULTS.md: each configuration of the model's options (docs/MODEL.md)
+# trained on mnist/split-h2 for a fixed budget (EPOCHS epochs) with SEEDS seeds; prints a Markdown
+# table of parameters and test accuracy (mean and spread over the seeds).
 # Usage: scripts/sweep-options.sh [OUT_DIR]   (env: EPOCHS=3 SEEDS="0 1 2" QMF=build/qmf)
 set -euo pipefail
 out=${1:-runs/sweep}

@@ -17,7 +17,7 @@ struct Spelling {
 // Model kinds stay names rather than an enum: the model factory maps a name to a builder, so a
 // new kind is one line here and one registration there. qmfnn is the quantum model; early, late,
 // tfn and lmf are the classical fusion baselines; qmfnn-classical is the QMFNN with its quantum
-// part replaced by a classical head of about the same parameter count (DESIGN §4).
+// part replaced by a classical head of about the same parameter count (docs/MODEL.md).
 inline constexpr std::string_view kModelKinds[] = {"qmfnn", "early", "late",
                                                    "tfn",   "lmf",   "qmfnn-classical"};
 
@@ -39,7 +39,7 @@ inline constexpr Spelling<Readout> kReadouts[] = {{Readout::probs, "probs"},
                                                   {Readout::expval, "expval"}};
 
 // entangle: the feature-entanglement fusion block and QCNN; evidential: registers of C qubits
-// holding mass functions, combined by Toffoli ANDs (Dempster-Shafer, DESIGN §2).
+// holding mass functions, combined by Toffoli ANDs (Dempster-Shafer, docs/MODEL.md).
 enum class Fusion { entangle, evidential };
 inline constexpr Spelling<Fusion> kFusions[] = {{Fusion::entangle, "entangle"},
                                                 {Fusion::evidential, "evidential"}};

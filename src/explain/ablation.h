@@ -1,5 +1,5 @@
 #pragma once
-// Register states for ablating one modality (DESIGN §5, `qmf explain`). Registers hold, per
+// Register states for ablating one modality (`qmf explain`). Registers hold, per
 // modality m, B rows of 2^k_m amplitudes (QmfnnProbe::Registers); these helpers build copies in
 // which register m carries no information about the sample:
 //  * the uniform superposition, every amplitude 2^{-k/2} (a pure state, the same for all samples);

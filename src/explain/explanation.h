@@ -1,5 +1,5 @@
 #pragma once
-// `qmf explain` (DESIGN §5): what a trained QMFNN does with each test sample, through its probe.
+// `qmf explain` (README): what a trained QMFNN does with each test sample, through its probe.
 //  * each modality's own distribution over its register before fusion, |<j|psi_m>|^2 (for the
 //    belief encoding the first C entries are the modality's class belief);
 //  * the fused class probabilities p and the prediction;

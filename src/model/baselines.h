@@ -1,6 +1,6 @@
 #pragma once
-// Classical fusion baselines and the classical ablation of the QMFNN (DESIGN §4). All train with
-// softmax cross-entropy on C logits and report every parameter as classical.
+// Classical fusion baselines and the classical ablation of the QMFNN (docs/MODEL.md). All train
+// with softmax cross-entropy on C logits and report every parameter as classical.
 //   early: concat(x_1..x_M) -> MLP(hidden, ReLU) -> C.
 //   late:  MLP_m(x_m) -> C logits each; fused logits = sum_m log_softmax(logits_m).
 //   tfn:   z_m = ReLU(Linear(x_m -> f)); Z = [z_1;1] (x) ... (x) [z_M;1] -> Linear -> C.

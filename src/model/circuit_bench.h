@@ -1,5 +1,5 @@
 #pragma once
-// Throughput of the default QMFNN circuit (DESIGN §2) for `qmf bench`: forward (prepare, run,
+// Throughput of the default QMFNN circuit (docs/MODEL.md) for `qmf bench`: forward (prepare, run,
 // marginal) and forward + adjoint gradient, on random inputs, timed over at least `seconds`.
 #include <cstddef>
 #include <memory>
@@ -11,7 +11,7 @@
 
 namespace qmf::model {
 
-// The default QMFNN circuit of DESIGN §2 (M = 2, k = 4, n = 8, two fusion layers,
+// The default QMFNN circuit of docs/MODEL.md (M = 2, k = 4, n = 8, two fusion layers,
 // conv(8) pool(8->4) conv(4), probs readout) with random angles, register inputs and
 // dLoss/dP for a batch: what `qmf bench` and the simulator benchmarks (bench/) time.
 struct DefaultCircuitWorkload {

@@ -1,5 +1,5 @@
 #pragma once
-// Encodings of a modality's features h (B x d) into its register (DESIGN §2) and the way back
+// Encodings of a modality's features h (B x d) into its register (docs/MODEL.md) and the way back
 // for gradients. Amplitudes are real, so dL/dh only needs Re(g) of the register gradient.
 #include <complex>
 #include <vector>

@@ -1,5 +1,5 @@
 #pragma once
-// Evidential quantum fusion (DESIGN §2 "Evidential fusion"; model.kind = qmfnn with
+// Evidential quantum fusion (docs/MODEL.md, "Evidential fusion"; model.kind = qmfnn with
 // model.fusion = evidential), after arXiv:2410.08949 and 2401.01392:
 //
 //   h_m = FFN_m(x_m)                 B x 2^C, one score per subset F of the C classes

@@ -1,5 +1,5 @@
 #pragma once
-// The quantum part of the QMFNN (DESIGN §2): the feature-entanglement fusion block followed by
+// The quantum part of the QMFNN (docs/MODEL.md): the feature-entanglement fusion block followed by
 // the QCNN, as one circuit over n = sum k_m qubits, register R_1 the most significant.
 #include <string>
 #include <vector>

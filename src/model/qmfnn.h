@@ -1,5 +1,5 @@
 #pragma once
-// The feature-entanglement quantum multimodal fusion network (DESIGN §2):
+// The feature-entanglement quantum multimodal fusion network (docs/MODEL.md):
 //   h_m = FFN_m(x_m) -> register R_m (amplitude | belief | angle encoding)
 //   -> fusion block (entangling the registers) -> QCNN -> marginal on r qubits -> readout.
 // Gradients: softmax/probs readout -> dL/dP -> adjoint through the circuit -> dL/d(register

@@ -1,5 +1,5 @@
 #pragma once
-// Readouts on the marginal P over the r readout qubits (B x 2^r), DESIGN §2.
+// Readouts on the marginal P over the r readout qubits (B x 2^r), docs/MODEL.md.
 //  probs:  p_c = P(c) / sum_{c' < C} P(c'), loss -log(p_y + 1e-10).
 //  expval: z_j = <Z_j> = sum_c P(c) (1 - 2 bit_j(c)), then a Linear layer and softmax CE (the
 //          layer lives in the model; these helpers map between P and z).

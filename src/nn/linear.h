@@ -14,7 +14,7 @@ class Linear {
  public:
   Linear(ParameterArena& arena, const std::string& name, Index in, Index out);
 
-  // Weights and biases uniform in (-1/sqrt(in), 1/sqrt(in)) (DESIGN §2), weight first, row by
+  // Weights and biases uniform in (-1/sqrt(in), 1/sqrt(in)) (docs/MODEL.md), weight first, row by
   // row, then bias: the draw order is part of the seed's meaning.
   void init(Rng& rng);
 

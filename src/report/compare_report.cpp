@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <map>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -13,6 +15,59 @@ namespace qmf::report {
 namespace {
 
 std::string percent(double v) { return std::isnan(v) ? "-" : fmt::format("{:.2f}", 100 * v); }
+
+// One colour per model family, so a reader tells the quantum models from each baseline at a
+// glance (colour-blind safe, after Paul Tol's "bright" and "vibrant" sets); the models of a
+// family differ by marker.
+std::string family_colour(const std::string& family) {
+  static const std::map<std::string, std::string, std::less<>> colours = {
+      {"qmfnn", "#cc3311"}, {"qmfnn-classical", "#aa3377"},
+      {"early", "#0077bb"}, {"late", "#33bbee"},
+      {"lmf", "#ee7733"},   {"tfn", "#009988"}};
+  const auto it = colours.find(family);
+  return it == colours.end() ? "#555555" : it->second;
+}
+
+// Filled markers of gnuplot's default point types: square, circle, triangles, diamond, pentagon.
+constexpr int kMarkers[] = {5, 7, 9, 11, 13, 15};
+
+// The accuracy axis: the data with its error bars and a margin, in steps of 5 %, never outside
+// 0-100 %.
+std::pair<double, double> accuracy_range(const std::vector<ModelSummary>& models) {
+  double lo = 100, hi = 0;
+  for (const auto& m : models) {
+    lo = std::min(lo, 100 * (m.mean - m.std));
+    hi = std::max(hi, 100 * (m.mean + m.std));
+  }
+  if (lo > hi) return {0, 100};
+  lo = std::max(0.0, 5 * std::floor((lo - 2) / 5));
+  hi = std::min(100.0, 5 * std::ceil((hi + 2) / 5));
+  return {lo, std::max(hi, lo + 5)};
+}
+
+// The parameter axis (log scale): a little beyond the data, labelled at 1-2-5 steps ("20k",
+// "1M") so that even a range inside one decade has several labels.
+std::string parameter_axis(const std::vector<ModelSummary>& models) {
+  double lo = 0, hi = 0;
+  for (const auto& m : models) {
+    const auto total = static_cast<double>(std::max<size_t>(m.total, 1));
+    lo = lo == 0 ? total : std::min(lo, total);
+    hi = std::max(hi, total);
+  }
+  if (lo == 0) return "";
+  lo /= 1.25, hi *= 1.25;
+  std::string tics;
+  for (double decade = std::pow(10.0, std::floor(std::log10(lo))); decade <= hi; decade *= 10)
+    for (double step : {1.0, 2.0, 5.0}) {
+      const double at = step * decade;
+      if (at < lo || at > hi) continue;
+      const std::string label = at >= 1e6   ? fmt::format("{:g}M", at / 1e6)
+                                : at >= 1e3 ? fmt::format("{:g}k", at / 1e3)
+                                            : fmt::format("{:g}", at);
+      tics += fmt::format("{}'{}' {:.0f}", tics.empty() ? "" : ", ", label, at);
+    }
+  return fmt::format("set xrange [{:.6g}:{:.6g}]\nset xtics ({})\n", lo, hi, tics);
+}
 
 }  // namespace
 
@@ -98,33 +153,41 @@ void write_compare_report(const std::filesystem::path& dir,
   const auto models = summarise(runs);
   write_file_atomic(dir / "compare.csv", compare_csv(runs));
   write_file_atomic(dir / "compare.md", compare_markdown(models, title));
-  // One data block per family: gnuplot draws each with its own marker.
-  std::map<std::string, std::string> blocks;
-  for (const auto& m : models)
-    blocks[m.family] +=
-        fmt::format("{} {:.6f} {:.6f} \"{}\"\n", m.total, 100 * m.mean, 100 * m.std, m.model);
+  // One data block and one legend entry per model (names in the plot would overlap where models
+  // have about the same size and accuracy), coloured by family, families in legend order.
+  std::vector<const ModelSummary*> order;
+  order.reserve(models.size());
+  for (const auto& m : models) order.push_back(&m);
+  std::stable_sort(order.begin(), order.end(),
+                   [](const auto* a, const auto* b) { return a->family < b->family; });
+  std::map<std::string, int> in_family;
   std::string data, plots;
-  int index = 0;
-  for (const auto& [family, rows] : blocks) {
-    data += fmt::format("# {}\n{}\n\n", family, rows);
+  for (size_t index = 0; index < order.size(); ++index) {
+    const ModelSummary& m = *order[index];
+    data += fmt::format("# {} ({})\n{} {:.6f} {:.6f}\n\n\n", m.model, m.family, m.total,
+                        100 * m.mean, 100 * m.std);
+    const int marker = kMarkers[in_family[m.family]++ % std::size(kMarkers)];
     plots += fmt::format(
-        "{}'accuracy_vs_params.dat' index {} using 1:2:3 with yerrorbars "
-        "pt {} ps 1.5 lw 1.5 title {}, '' index {} using 1:2:4 with labels "
-        "offset 0,1 font ',8' notitle",
-        index ? ", " : "", index, 5 + 2 * index, gnuplot_quoted(family), index);
-    ++index;
+        "{}'accuracy_vs_params.dat' index {} using 1:2:3 with yerrorbars lc rgb '{}' pt {} ps 1.6 "
+        "lw 2 title {}",
+        index ? ", \\\n     " : "", index, family_colour(m.family), marker,
+        gnuplot_quoted(m.model.starts_with(m.family) ? m.model
+                                                     : fmt::format("{} ({})", m.model, m.family)));
   }
   write_file_atomic(dir / "accuracy_vs_params.dat", data);
+  const auto [lo, hi] = accuracy_range(models);
   const std::string body = fmt::format(
-      "set logscale x\nset xlabel 'parameters (total, log scale)'\n"
-      "set ylabel 'test accuracy (%), mean ± std over seeds'\nset title {}\nset key bottom "
-      "right\nset grid\nset offsets graph 0.05, graph 0.05, graph 0.08, graph 0.05\nplot {}\n",
-      gnuplot_quoted(title), plots);
+      "set logscale x\n{}set xlabel 'parameters (total count, log scale)'\n"
+      "set ylabel 'test accuracy (%), mean ± std over seeds'\nset yrange [{}:{}]\n"
+      "set title {}\nset key outside right top Left reverse width -2 samplen 1.5\nset grid\n"
+      "set bars 2\nplot {}\n",
+      parameter_axis(models), lo, hi, gnuplot_quoted(title + ": test accuracy against model size"),
+      plots);
   // noenhanced: an '_' or '^' in a name or view is text, not a subscript or superscript.
   run_gnuplot(
-      dir, "set terminal pngcairo noenhanced size 900,600\nset output 'accuracy_vs_params.png'\n" +
+      dir, "set terminal pngcairo noenhanced size 1100,600\nset output 'accuracy_vs_params.png'\n" +
                body +
-               "set terminal svg noenhanced size 900,600\nset output 'accuracy_vs_params.svg'\n"
+               "set terminal svg noenhanced size 1100,600\nset output 'accuracy_vs_params.svg'\n"
                "replot\n");
 }
 

@@ -1,6 +1,7 @@
 // The figures of `qmf explain`, drawn by gnuplot from data files written beside them: one script
 // (plot.gp) draws each figure twice, as PNG and as SVG.
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 
 #include <fmt/format.h>
@@ -30,13 +31,82 @@ std::string both_formats(const std::string& name, int width, int height, const s
       name, width, height, body);
 }
 
-// --- samples: one row of panels per example, one panel per register, then the fused decision.
+// --- samples: one row of panels per example: each modality's input, each register's
+// distribution, then the fused decision.
 
 struct Panel {
   std::string title;
   std::vector<double> values;
   std::vector<int> colours;
+  std::string xlabel;
+  bool fused = false;
 };
+
+// Example i's input of modality m as an image block ("col row r g b", 0-255, scaled to the
+// sample's own range so standardised features show too), or "" when it is no image.
+std::string image_block(const ExplainReport& r, size_t i, size_t m) {
+  const auto& shapes = r.context.image_shapes;
+  const data::Features& x = r.context.inputs[m];
+  if (m >= shapes.size() || shapes[m].size() != static_cast<size_t>(x.cols())) return "";
+  const data::ImageShape& s = shapes[m];
+  const auto row = x.row(static_cast<Eigen::Index>(i));
+  const float lo = row.minCoeff(), span = row.maxCoeff() - lo;
+  const size_t plane = s.rows * s.cols;
+  const auto level = [&](size_t channel, size_t pixel) {
+    const float v = row(static_cast<Eigen::Index>(channel * plane + pixel));
+    return span > 0 ? static_cast<int>(std::lround(255 * (v - lo) / span)) : 0;
+  };
+  std::string block;
+  for (size_t y = 0; y < s.rows; ++y) {
+    for (size_t c = 0; c < s.cols; ++c) {
+      const size_t p = y * s.cols + c;
+      // Three channels are red, green, blue; any other count is shown as their mean, in grey.
+      int rgb[3];
+      if (s.channels == 3) {
+        for (size_t k = 0; k < 3; ++k) rgb[k] = level(k, p);
+      } else {
+        int sum = 0;
+        for (size_t k = 0; k < s.channels; ++k) sum += level(k, p);
+        rgb[0] = rgb[1] = rgb[2] = sum / static_cast<int>(s.channels);
+      }
+      block += fmt::format("{} {} {} {} {}\n", c, y, rgb[0], rgb[1], rgb[2]);
+    }
+    block += '\n';
+  }
+  return block;
+}
+
+// The input panels of example i: the data blocks (appended to `data`) and their plot commands.
+std::string input_panels(const ExplainReport& r, size_t i, std::string& data, size_t& block) {
+  std::string body;
+  for (size_t m = 0; m < r.context.inputs.size(); ++m) {
+    const std::string& name = r.context.modality_names[m];
+    const std::string image = image_block(r, i, m);
+    if (!image.empty()) {
+      const data::ImageShape& s = r.context.image_shapes[m];
+      data += image + "\n\n";
+      body += fmt::format(
+          "set title {}\nunset xtics\nunset ytics\nunset grid\nunset key\nunset xlabel\n"
+          "unset ylabel\nset size ratio -1\nset xrange [-0.5:{}]\nset yrange [{}:-0.5]\n"
+          "plot 'samples.dat' index {} using 1:2:3:4:5 with rgbimage notitle\n"
+          "set size noratio\nset xtics\nset ytics\nset grid y\n",
+          quoted(fmt::format("{}: input {}x{}", name, s.rows, s.cols)),
+          static_cast<double>(s.cols) - 0.5, static_cast<double>(s.rows) - 0.5, block);
+    } else {
+      const auto row = r.context.inputs[m].row(static_cast<Eigen::Index>(i));
+      for (Eigen::Index f = 0; f < row.size(); ++f) data += fmt::format("{} {:.6g}\n", f, row(f));
+      data += "\n\n";
+      body += fmt::format(
+          "set title {}\nunset key\nset xlabel 'feature'\nset ylabel 'value'\n"
+          "set xrange [-0.5:{}]\nset yrange [*:*]\nset xtics autofreq\n"
+          "plot 'samples.dat' index {} using 1:2 with impulses lc rgb '#4477aa' notitle\n",
+          quoted(fmt::format("{}: input ({} features)", name, row.size())),
+          static_cast<double>(row.size()) - 0.5, block);
+    }
+    ++block;
+  }
+  return body;
+}
 
 std::vector<Panel> example_panels(const ExplainReport& r, size_t i) {
   const explain::Explanation& e = r.explanation;
@@ -58,15 +128,18 @@ std::vector<Panel> example_panels(const ExplainReport& r, size_t i) {
                                                  r.context.modality_names[m], classes - 1);
       for (size_t c = 0; c < p.values.size(); ++c)
         p.colours.push_back(static_cast<int>(c) == label ? kTrue : kNeutral);
+      p.xlabel = "class";
     } else {
       p.values = d;
       p.title =
           fmt::format("{}: |amplitude|² over {} states", r.context.modality_names[m], d.size());
       p.colours.assign(d.size(), kNeutral);
+      p.xlabel = "basis state of the register";
     }
     panels.push_back(std::move(p));
   }
-  Panel fused{fmt::format("sample {}: true {}, predicted {}", i, label, pred), {}, {}};
+  Panel fused{
+      fmt::format("sample {}: true {}, predicted {}", i, label, pred), {}, {}, "class", true};
   for (int c = 0; c < e.classes; ++c) {
     fused.values.push_back(e.probs(static_cast<nn::Index>(i), c));
     fused.colours.push_back(c == label ? kTrue : c == pred ? kWrong : kNeutral);
@@ -81,25 +154,36 @@ std::string tic_step(size_t bars) { return bars <= 10 ? "1" : fmt::format("0,{}"
 // samples.dat holds one data block per panel (gnuplot `index`), in drawing order.
 std::string samples_figure(const std::filesystem::path& dir, const ExplainReport& r) {
   const explain::Explanation& e = r.explanation;
-  const size_t columns = e.modalities() + 1, rows = e.distributions.size();
+  const size_t inputs = r.context.inputs.size() == e.modalities() ? e.modalities() : 0;
+  const size_t columns = inputs + e.modalities() + 1, rows = e.distributions.size();
   std::string data,
       body = fmt::format(
           "reset\nset style fill solid 0.8 border -1\nset boxwidth 0.8\nset grid y\n"
-          "set multiplot layout {},{} title 'register distributions before fusion and the fused "
-          "class probabilities'\n",
-          rows, columns);
+          "set multiplot layout {},{} title '{}each register''s distribution before fusion and "
+          "the fused class probabilities, per test sample'\n",
+          rows, columns, inputs ? "each modality''s input, " : "");
   size_t block = 0;
   for (size_t i = 0; i < rows; ++i) {
+    if (inputs) body += input_panels(r, i, data, block);
     for (const Panel& p : example_panels(r, i)) {
       for (size_t x = 0; x < p.values.size(); ++x)
         data += fmt::format("{} {:.9g} {}\n", x, p.values[x], p.colours[x]);
       data += "\n\n";
+      // The fused panel: probabilities on a fixed axis, and the legend of the bar colours
+      // (which the belief panels share).
+      const std::string legend = fmt::format(
+          ", NaN with boxes lc rgb '#{:06x}' title 'true class', NaN with boxes lc rgb '#{:06x}' "
+          "title 'wrong prediction', NaN with boxes lc rgb '#{:06x}' title 'other'",
+          kTrue, kWrong, kNeutral);
       body += fmt::format(
-          "set title {}\nset xrange [-0.5:{}]\nset xtics {}\nset yrange [0:{}]\n"
-          "plot 'samples.dat' index {} using 1:2:3 with boxes lc rgb variable notitle\n",
-          quoted(p.title), static_cast<double>(p.values.size()) - 0.5, tic_step(p.values.size()),
-          block % columns == columns - 1 ? "1" : "*",  // the fused panel: probabilities
-          block);
+          "set title {}\nset xlabel {}\nset ylabel 'probability'\nset xrange [-0.5:{}]\n"
+          "set xtics {}\nset yrange [0:{}]\n{}"
+          "plot 'samples.dat' index {} using 1:2:3 with boxes lc rgb variable notitle{}\n",
+          quoted(p.title), quoted(p.xlabel), static_cast<double>(p.values.size()) - 0.5,
+          tic_step(p.values.size()), p.fused ? "1.45" : "*",
+          p.fused ? "set ytics 0,0.25,1\nset key top right font ',7' samplen 1 spacing 0.9\n"
+                  : "set ytics autofreq\nunset key\n",
+          block, p.fused ? legend : "");
       ++block;
     }
   }
@@ -107,7 +191,7 @@ std::string samples_figure(const std::filesystem::path& dir, const ExplainReport
   write_file_atomic(dir / "samples.dat", data);
   return rows == 0 ? std::string()
                    : both_formats("samples", 330 * static_cast<int>(columns),
-                                  230 * static_cast<int>(rows) + 40, body);
+                                  270 * static_cast<int>(rows) + 50, body);
 }
 
 // --- attribution: mean attribution per true class (and over all), grouped by class.
@@ -138,7 +222,7 @@ std::string attribution_figure(const std::filesystem::path& dir, const ExplainRe
       "reset\nset style data histograms\nset style histogram clustered gap 1\n"
       "set style fill solid 0.8 border -1\nset grid y\nset xzeroaxis\nset key outside right\n"
       "set yrange [*<0:0<*]\n"  // always show the zero line
-      "set xlabel 'true class'\nset ylabel 'log p(y) - log p_ablated(y)'\n"
+      "set xlabel 'true class'\nset ylabel 'log p(y) - log p_ablated(y) (nats)'\n"
       "set multiplot layout 2,1 title 'mean attribution per true class (positive: the modality "
       "supported the true class)'\n"
       "set title 'register replaced by the uniform superposition'\n" +
@@ -174,7 +258,8 @@ std::string entropy_figure(const std::filesystem::path& dir, const ExplainReport
     return p + "\n";
   };
   const std::string body = fmt::format(
-      "reset\nset grid\nset xrange [0:{}]\nset yrange [0:*]\nset xlabel 'register entropy "
+      "reset\nset grid\nset key top left box opaque\nset xrange [0:{}]\nset yrange [0:*]\nset "
+      "xlabel 'register entropy "
       "(bits)'\nset ylabel 'fraction of test samples'\nset multiplot layout 1,2 title "
       "'entanglement between each register and the rest'\nset title 'after the fusion "
       "block'\n{}set title 'after the whole circuit'\n{}unset multiplot\n",

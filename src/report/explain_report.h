@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/options.h"
+#include "data/dataset.h"
 #include "explain/explanation.h"
 #include "explain/summary.h"
 
@@ -29,7 +30,16 @@ struct ExplainContext {
   std::vector<std::string> modality_names;
   Encoding encoding = Encoding::amplitude;
   std::vector<std::string> overrides;  // --set assignments applied to the run's config
+  // What samples.png draws beside each example's beliefs: each modality's input, as an image
+  // when image_shapes (per modality, as data::Multimodal has them; empty when the inputs are not
+  // images) says it is one, else as its feature values. inputs[m] holds the first examples'
+  // rows of modality m (leading_inputs); empty: no input panels.
+  std::vector<data::ImageShape> image_shapes;
+  std::vector<data::Features> inputs;
 };
+
+// The first `count` rows of every modality of `split`, for ExplainContext::inputs.
+std::vector<data::Features> leading_inputs(const data::Split& split, size_t count);
 
 struct ExplainReport {
   const explain::Explanation& explanation;

@@ -2,7 +2,7 @@
 // Circuits as data: a list of gates whose angles are either shared trainable parameters (an index
 // into the parameter vector theta, which several gates may share: weight sharing) or per-sample
 // inputs (an index into each sample's row of input angles, as in angle encoding).
-// Qubit 0 is the most significant bit of an amplitude index (DESIGN §2).
+// Qubit 0 is the most significant bit of an amplitude index (docs/MODEL.md).
 #include <array>
 #include <cstdint>
 #include <string>

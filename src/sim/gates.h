@@ -1,6 +1,6 @@
 #pragma once
 // Gates as data: an enum, a compile-time table of metadata, and matrix / derivative / generator
-// factories. Conventions (DESIGN §2): RX(t) = exp(-i t X/2), RY(t) = exp(-i t Y/2),
+// factories. Conventions (docs/MODEL.md): RX(t) = exp(-i t X/2), RY(t) = exp(-i t Y/2),
 // RZ(t) = diag(e^{-it/2}, e^{it/2}), Phase(p) = diag(1, e^{ip}), U3(t, p, l) = RZ(p) RY(t) RZ(l).
 // Controlled gates list their controls first, the target last. A gate's matrix is written in the
 // big-endian order of its own qubit list: local index i has bit (k-1-j) set when qubit j is 1.
@@ -46,7 +46,7 @@ struct GateInfo {
   int qubits;  // 1..3
   int params;  // trainable or per-sample angles, 0..3
   bool real;   // matrix has no imaginary part for every angle
-  // Shift rule for the parameter-shift gradient (DESIGN §2):
+  // Shift rule for the parameter-shift gradient (docs/MODEL.md):
   //  TwoTerm:  generator eigenvalues differ by 1  -> [f(t+pi/2) - f(t-pi/2)] / 2
   //  FourTerm: eigenvalues {0, +-1/2} (controlled rotations) -> four evaluations
   enum class Shift : uint8_t { None, TwoTerm, FourTerm } shift;

@@ -44,7 +44,7 @@ class BatchState {
   std::unique_ptr<T[], Free> data_;
 };
 
-// Per-sample product input (DESIGN §2): register m holds `qubits[m]` qubits, R_1 the most
+// Per-sample product input (docs/MODEL.md): register m holds `qubits[m]` qubits, R_1 the most
 // significant; `amplitudes[m]` has batch * 2^qubits[m] values, one row per sample.
 struct ProductInput {
   std::vector<int> qubits;

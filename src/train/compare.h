@@ -29,7 +29,7 @@ struct Study {
   std::vector<StudyModel> models;
 };
 
-// Reads the study file (DESIGN §5 / README): `seeds`, `[base]`, `[[models]]` with `name` and
+// Reads the study file (README, `qmf compare`): `seeds`, `[base]`, `[[models]]` with `name` and
 // `set`, and checks it as check_study does. Model names become directory names and cells of
 // compare.csv: letters, digits and - _ . + only, not starting with '.' or '-', at most 64
 // bytes. Every problem is a UsageError naming the file.

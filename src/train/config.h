@@ -1,8 +1,8 @@
 #pragma once
-// The run configuration: typed settings with the defaults of DESIGN.md, read from a TOML file and
-// `--set key=value` overrides, written back as TOML for the run directory. Keys are addressed as
-// "section.name" (data.view, model.k, train.lr, sim.precision). Bad keys or values throw
-// qmf::UsageError naming the key; unreadable files throw qmf::Error.
+// The run configuration: typed settings with the defaults that `qmf config` lists, read from a
+// TOML file and `--set key=value` overrides, written back as TOML for the run directory. Keys are
+// addressed as "section.name" (data.view, model.k, train.lr, sim.precision). Bad keys or values
+// throw qmf::UsageError naming the key; unreadable files throw qmf::Error.
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>

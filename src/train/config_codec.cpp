@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <deque>
+#include <mutex>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -112,8 +114,16 @@ Codec<std::string> nonempty_text() {
   return codec;
 }
 
+std::string_view one_of_text(std::span<const std::string_view> allowed) {
+  static std::mutex lock;
+  static std::deque<std::string> texts;  // a deque never moves what it holds
+  const std::lock_guard hold(lock);
+  return texts.emplace_back(fmt::format("one of {}", fmt::join(allowed, ", ")));
+}
+
 Codec<std::string> one_of(std::span<const std::string_view> allowed) {
   Codec<std::string> codec = text();
+  codec.expected = one_of_text(allowed);
   codec.check = [allowed](const std::string& v, std::string_view key) {
     if (std::find(allowed.begin(), allowed.end(), v) == allowed.end()) not_one_of(key, v, allowed);
   };

@@ -93,10 +93,14 @@ Codec<std::vector<int>> int_list(ListRule rule);
 [[noreturn]] void not_one_of(std::string_view key, std::string_view value,
                              std::span<const std::string_view> allowed);
 
+// "one of a, b, c", kept for the life of the program (Field::expected is a view of it).
+std::string_view one_of_text(std::span<const std::string_view> allowed);
+
 template <Spelled E>
 Codec<E> choice() {
   const Codec<std::string> name = text();
-  return {name.expected, true,
+  static const std::vector<std::string_view> names = names_of<E>();
+  return {one_of_text(names), true,
           [name](const toml::node& node, std::string_view key) {
             const std::string s = name.read(node, key);
             if (const auto e = parse_choice<E>(s)) return *e;

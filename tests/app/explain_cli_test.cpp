@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "data/fetch/temp_dir.h"
+#include "support/png_check.h"
 #include "support/run_command.h"
 #include "support/train_support.h"
 #include "support/trained_runs.h"
@@ -79,6 +80,36 @@ TEST_F(CliExplain, WritesTheReportIntoRunExplainAndPrintsTheSummary) {
             summary.at("test_samples").get<size_t>() + 1);
   // Nothing else appeared in the run directory (no staging directory left behind).
   for (const auto& name : file_names(run)) EXPECT_FALSE(name.starts_with(".")) << name;
+}
+
+// samples.png: each example's two MNIST halves drawn as 28x14 images beside the register
+// distributions and the fused probabilities, every panel with axis labels, a legend of the bar
+// colours; every figure a complete PNG.
+TEST_F(CliExplain, SamplesFigureShowsTheInputsWithLabelsAndLegend) {
+  const fs::path run = copy_run("qmfnn");
+  const CommandResult r = exec_qmf({"explain", "--run", "run", "--samples", "2"});
+  ASSERT_EQ(r.code, 0) << r.describe();
+  for (const char* figure : {"samples.png", "attribution.png", "entropy.png"})
+    EXPECT_TRUE(qmf::testing::is_complete_png(run / "explain" / figure)) << figure;
+  const std::string script = slurp(run / "explain" / "plot.gp");
+  const auto count = [&](const std::string& part) {
+    size_t n = 0;
+    for (size_t at = script.find(part); at != std::string::npos; at = script.find(part, at + 1))
+      ++n;
+    return n;
+  };
+  // Two examples, two modalities each: four input images, drawn once as PNG and once as SVG.
+  EXPECT_EQ(count("with rgbimage"), 2 * 4u) << script;
+  EXPECT_EQ(count("input 28x14"), 2 * 4u) << script;
+  EXPECT_NE(script.find("title 'true class'"), std::string::npos) << script;
+  EXPECT_NE(script.find("title 'wrong prediction'"), std::string::npos) << script;
+  // 2 examples x (2 registers + fused), twice.
+  EXPECT_EQ(count("set ylabel 'probability'"), 2 * 6u) << script;
+  EXPECT_NE(script.find("set xlabel 'class'"), std::string::npos) << script;
+  // The images' data, a line "column row r g b" per pixel: 28 rows of 14 columns.
+  const std::string data = slurp(run / "explain" / "samples.dat");
+  EXPECT_NE(data.find("\n13 27 "), std::string::npos);  // the last pixel of an image
+  EXPECT_EQ(data.find("\n14 27 "), std::string::npos);  // no 15th column
 }
 
 TEST_F(CliExplain, OutReplacesAnEarlierExplanationWholeAndSetReachesTheData) {

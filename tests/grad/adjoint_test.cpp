@@ -1,9 +1,9 @@
-// Adjoint gradients (DESIGN §2 thresholds, double): against central finite differences (normwise
-// relative error < 1e-7, elementwise < 1e-5 where |g| > 1e-5) and against the parameter-shift
-// rule (1e-10 for every rotation angle, shared and per sample), on random circuits of 2..10
-// qubits mixing every parametric kind, weight sharing, per-sample angles, several registers,
-// marginals over random ordered qubit subsets and random dprobs. Register-amplitude gradients
-// (dL = Re(conj(g) dpsi)) against finite differences of real and imaginary parts. Float
+// Adjoint gradients (thresholds of docs/MODEL.md, double): against central finite differences
+// (normwise relative error < 1e-7, elementwise < 1e-5 where |g| > 1e-5) and against the
+// parameter-shift rule (1e-10 for every rotation angle, shared and per sample), on random circuits
+// of 2..10 qubits mixing every parametric kind, weight sharing, per-sample angles, several
+// registers, marginals over random ordered qubit subsets and random dprobs. Register-amplitude
+// gradients (dL = Re(conj(g) dpsi)) against finite differences of real and imaginary parts. Float
 // gradients agree with double ones to ~1e-4.
 #include <gtest/gtest.h>
 

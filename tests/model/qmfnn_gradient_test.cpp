@@ -1,5 +1,5 @@
 // Whole-model gradients (FFN + encoding + circuit + readout) against central finite
-// differences, for every encoding x readout (DESIGN §2 thresholds).
+// differences, for every encoding x readout (thresholds of docs/MODEL.md).
 #include <gtest/gtest.h>
 
 #include "support/model_gradient.h"

@@ -41,8 +41,8 @@ TEST(RealData, MnistLoads) { expect_real_view("mnist", "mnist/split-h2"); }
 
 TEST(RealData, FashionLoads) { expect_real_view("fashion", "fashion/split-h2"); }
 
-// The fetch checks the MD5 of every converted batch against DESIGN.md §3 before writing it;
-// this recomputes them from the files on disk, whoever wrote them.
+// The fetch checks the MD5 of every converted batch against the official release's (docs/DATA.md)
+// before writing it; this recomputes them from the files on disk, whoever wrote them.
 TEST(RealData, Cifar10MatchesThePublishedMd5AndLoads) {
   const std::filesystem::path dir = default_data_dir();
   fetch("cifar10", dir);

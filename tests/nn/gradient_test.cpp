@@ -1,5 +1,5 @@
 // Analytic gradients of the classical layers against central finite differences, with respect
-// to every parameter and to the inputs (DESIGN §2: normwise relative error below 1e-7).
+// to every parameter and to the inputs (docs/MODEL.md: normwise relative error below 1e-7).
 #include <gtest/gtest.h>
 
 #include <algorithm>

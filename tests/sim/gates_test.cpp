@@ -1,4 +1,4 @@
-// Gate identities and conventions (DESIGN §2): unitarity, inverses, generators against finite
+// Gate identities and conventions (docs/MODEL.md): unitarity, inverses, generators against finite
 // differences of the matrices, the rotation conventions written out, the shift-rule metadata
 // against the generators' spectra, and, through the simulator, control semantics and qubit order.
 #include <gtest/gtest.h>
@@ -180,7 +180,8 @@ TEST(SimGates, ShiftRulesMatchGeneratorSpectra) {
   }
 }
 
-// DESIGN §2, written out: RX(t) = exp(-i t X/2) = cos(t/2) 1 - i sin(t/2) X, and so on.
+// The conventions of docs/MODEL.md, written out:
+// RX(t) = exp(-i t X/2) = cos(t/2) 1 - i sin(t/2) X, and so on.
 TEST(SimGates, ConventionsAreExactlyThoseOfTheDesign) {
   const double t = 0.731, c = std::cos(t / 2), s = std::sin(t / 2);
   const MatrixC X = m2(0, 1, 1, 0), Y = m2(0, -I, I, 0), Z = m2(1, 0, 0, -1), one = identity(2);

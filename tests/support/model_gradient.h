@@ -1,6 +1,6 @@
 #pragma once
 // Whole-model gradient check: every parameter's analytic gradient against a central finite
-// difference of the batch loss, with DESIGN §2's thresholds (normwise relative error below
+// difference of the batch loss, with the thresholds of docs/MODEL.md (normwise relative error below
 // 1e-7; elementwise below 1e-5 wherever the gradient exceeds 1e-5).
 #include <gtest/gtest.h>
 

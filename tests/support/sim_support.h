@@ -3,7 +3,7 @@
 // problems (circuit + parameters + product input + readout + loss weights), an index-arithmetic
 // dense reference for sizes where the Kronecker one (dense_reference.h) is too slow, a runner
 // that collects states, marginals and adjoint gradients, per-sample losses for finite
-// differences, and the comparisons the DESIGN §2 thresholds are stated in.
+// differences, and the comparisons the thresholds of docs/MODEL.md are stated in.
 #include <gtest/gtest.h>
 
 #include <Eigen/Dense>

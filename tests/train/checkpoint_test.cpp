@@ -1,4 +1,4 @@
-// Checkpoints (DESIGN.md §5: versioned, checksummed, written atomically): the round trip, and
+// Checkpoints (versioned, checksummed, written atomically): the round trip, and
 // every way a file can be wrong giving a qmf::Error that names the file and the problem.
 #include "train/checkpoint.h"
 

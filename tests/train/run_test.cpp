@@ -1,5 +1,5 @@
 // Training runs end to end on generated IDX data: learning, determinism, the run directory and
-// resuming (DESIGN.md §2 "same seed and thread count, same result", §5 run directories).
+// resuming ("same seed and thread count, same result", docs/MODEL.md; run directories).
 #include "train/run.h"
 
 #include <cmath>

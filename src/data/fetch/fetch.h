@@ -1,5 +1,5 @@
 #pragma once
-// Downloading the real datasets into the data directory (DESIGN.md §3). Only missing files are
+// Downloading the real datasets into the data directory (docs/DATA.md). Only missing files are
 // fetched; a file already present is never overwritten, and a bad one is reported by the
 // reader when it is loaded.
 #include <filesystem>

@@ -27,7 +27,7 @@ struct Batch {
   const char* sheet;   // its PNG in the package
   const char* labels;  // the package's label file
   size_t first_label;  // offset of this batch in the label file
-  const char* md5;     // of the official, uncompressed file (DESIGN.md §3)
+  const char* md5;     // of the official, uncompressed file (docs/DATA.md)
 };
 
 constexpr Batch kBatches[] = {

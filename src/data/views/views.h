@@ -1,5 +1,5 @@
 #pragma once
-// Loading the multimodal views of view_catalog.h (DESIGN.md §3) from a data directory that
+// Loading the multimodal views of view_catalog.h (docs/DATA.md) from a data directory that
 // fetch() has filled (dir/mnist, dir/fashion: IDX files; dir/cifar10: binary batches; plain or
 // .gz) and, for mnist+fsdd, the spoken-digit recordings.
 #include <cstddef>

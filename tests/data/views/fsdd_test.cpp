@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <functional>
 #include <memory>
 #include <numbers>
@@ -360,10 +361,20 @@ TEST(FsddErrors, OversizedRecordings) {
 // ---------------------------------------------------------------------------------------------
 // The published dataset.
 
+// The real recordings are not part of the repository (docs/DATA.md says where to get them):
+// $QMF_FSDD names the archive or directory, else the copy beside the checkout is used.
+fs::path published_fsdd() {
+  if (const char* env = std::getenv("QMF_FSDD"); env && *env) return env;
+  return fs::path(QMF_SOURCE_DIR) / ".." / "shared" / "data" / "fsdd" / "fsdd_recordings.tar.gz";
+}
+
 TEST(FsddRealData, LoadsThePublishedArchive) {
-  const fs::path archive =
-      fs::path(QMF_SOURCE_DIR) / ".." / "shared" / "data" / "fsdd" / "fsdd_recordings.tar.gz";
-  if (!fs::exists(archive)) GTEST_SKIP() << "no " << archive;
+  const fs::path archive = published_fsdd();
+  if (!fs::exists(archive)) {
+    GTEST_SKIP() << "the Free Spoken Digit Dataset is not at " << archive
+                 << ": set QMF_FSDD to its release .tar.gz or a directory of its recordings "
+                    "(https://github.com/Jakobovski/free-spoken-digit-dataset; see docs/DATA.md)";
+  }
   const Fsdd fsdd = load_fsdd(archive);
   ASSERT_EQ(fsdd.train.size(), 2700u);
   ASSERT_EQ(fsdd.test.size(), 300u);
