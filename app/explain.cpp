@@ -79,7 +79,8 @@ void run_explain(const ExplainOptions& opt) {
                                       .view = run.data.view,
                                       .modality_names = run.data.modality_names,
                                       .encoding = probe.spec().settings.encoding,
-                                      .overrides = opt.sets});
+                                      .overrides = opt.sets,
+                                      .class_names = run.data.class_names});
   report::write_explain_report(staged.path(), r);
   staged.commit();
 

@@ -28,7 +28,8 @@ struct ExplainContext {
   std::string view;
   std::vector<std::string> modality_names;
   Encoding encoding = Encoding::amplitude;
-  std::vector<std::string> overrides;  // --set assignments applied to the run's config
+  std::vector<std::string> overrides;    // --set assignments applied to the run's config
+  std::vector<std::string> class_names;  // data::Multimodal::class_names; empty: the numbers
 };
 
 struct ExplainReport {
