@@ -288,12 +288,19 @@ TEST_F(ResultsCli, WithoutGnuplotTheRunSucceedsWithAOneLineNote) {
   qmf::testing::write_feature_dataset(project / "data", 3);
   fs::create_directories(project / "empty-path");
   // PATH holds no gnuplot; the run must still finish whole.
-  std::string cmd = "cd " + qmf::testing::shell_quote(project.string()) + " && exec env PATH=" +
-                    qmf::testing::shell_quote((project / "empty-path").string()) + " " +
-                    qmf::testing::shell_quote(QMF_BINARY);
-  for (const std::string& a : train_args("late", "data", "run", 1))
-    cmd += " " + qmf::testing::shell_quote(a);
-  cmd += " >/dev/null 2>" + qmf::testing::shell_quote((project / "err.txt").string());
+  // Appended piece by piece: GCC 12 warns falsely (-Wrestrict) on "literal" + std::string&&.
+  std::string cmd = "cd ";
+  cmd += qmf::testing::shell_quote(project.string());
+  cmd += " && exec env PATH=";
+  cmd += qmf::testing::shell_quote((project / "empty-path").string());
+  cmd += ' ';
+  cmd += qmf::testing::shell_quote(QMF_BINARY);
+  for (const std::string& a : train_args("late", "data", "run", 1)) {
+    cmd += ' ';
+    cmd += qmf::testing::shell_quote(a);
+  }
+  cmd += " >/dev/null 2>";
+  cmd += qmf::testing::shell_quote((project / "err.txt").string());
   const int status = std::system(cmd.c_str());
   const std::string err = slurp(project / "err.txt");
   ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << err;
