@@ -11,6 +11,7 @@ namespace qmf::report {
 std::vector<std::string> class_labels(const std::vector<std::string>& names, int classes) {
   if (static_cast<int>(names.size()) == classes) return names;
   std::vector<std::string> numbers;
+  numbers.reserve(static_cast<size_t>(std::max(classes, 0)));
   for (int c = 0; c < classes; ++c) numbers.push_back(std::to_string(c));
   return numbers;
 }

@@ -1,11 +1,13 @@
 #include "report/run_figures.h"
 
 #include <algorithm>
+#include <string_view>
 
 #include <fmt/format.h>
 
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "data/fetch/temp_dir.h"
 #include "report/eval_report.h"
 #include "report/gnuplot.h"
 
@@ -94,6 +96,19 @@ std::string confusion_script(const train::RunSummary& s) {
   return script;
 }
 
+// What a copy killed mid-way left: "NAME.tmp-<pid>" (or gnuplot's ".NAME.tmp-<pid>" from a
+// drawing in the run directory itself), its writer dead. Nothing reads them.
+void remove_stale_figure_temporaries(const fs::path& dir) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    std::string_view bare = name;
+    if (bare.starts_with('.')) bare.remove_prefix(1);
+    for (const std::string_view file : {"curves.png.tmp-", "confusion.png.tmp-", "figures.gp.tmp-"})
+      if (bare.starts_with(file) && is_stale_temporary(entry.path())) fs::remove(entry.path(), ec);
+  }
+}
+
 }  // namespace
 
 std::string run_figures_script(const fs::path& metrics_csv, const train::RunSummary& summary) {
@@ -109,7 +124,13 @@ void write_run_figures(const fs::path& dir) {
     throw Error(fmt::format("{}: {}", summary_file.string(), e.what()));
   }
   const train::RunSummary summary = train::summary_from_json(j, summary_file);
-  run_gnuplot(dir, run_figures_script(dir / "metrics.csv", summary), "figures.gp");
+  remove_stale_figure_temporaries(dir);
+  // gnuplot draws in a scratch directory and the finished files are copied in atomically: a run
+  // killed while gnuplot draws leaves gnuplot running on, and it must not write into the run.
+  const data::TempDir scratch("qmf-figures");
+  run_gnuplot(scratch.path(), run_figures_script(dir / "metrics.csv", summary), "figures.gp");
+  for (const char* file : {"curves.png", "confusion.png", "figures.gp"})
+    write_file_atomic(dir / file, read_file(scratch.path() / file));
 }
 
 }  // namespace qmf::report

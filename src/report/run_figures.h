@@ -6,6 +6,7 @@
 //   confusion.png  the final model's test confusion matrix (summary.json's test_confusion), with
 //                  the counts in the cells and the class names on the axes
 //   figures.gp     the gnuplot script that drew them (the data is inside it)
+// gnuplot draws them in a temporary directory; each is then written into the run atomically.
 #include <filesystem>
 #include <string>
 
@@ -17,7 +18,8 @@ namespace qmf::report {
 std::string run_figures_script(const std::filesystem::path& metrics_csv,
                                const train::RunSummary& summary);
 
-// Draws both figures into `dir` from dir/metrics.csv and dir/summary.json. Throws qmf::Error
+// Draws both figures into `dir` from dir/metrics.csv and dir/summary.json, first removing what a
+// drawing killed mid-way left there (temporaries whose writer is dead). Throws qmf::Error
 // (naming the file) when they are missing or malformed, or gnuplot fails (report/gnuplot.h).
 void write_run_figures(const std::filesystem::path& dir);
 

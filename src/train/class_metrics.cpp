@@ -22,6 +22,7 @@ Metrics class_metrics(const Confusion& confusion) {
     QMF_CHECK(row.size() == c, "confusion matrix is not square ({} rows, a row of {})", c,
               row.size());
   Metrics m;
+  m.per_class.reserve(c);
   int64_t correct = 0, total = 0;
   for (size_t k = 0; k < c; ++k) {
     int64_t predicted_k = 0, true_k = 0;
@@ -77,7 +78,10 @@ Predictions predict(model::Model& model, const data::Split& split, size_t batch)
     std::iota(idx.begin(), idx.end(), start);
     data::gather(split, idx, x, y);
     p.loss += model.forward(x, y, probs) * static_cast<double>(idx.size());
-    if (p.probs.size() == 0) p.probs.resize(static_cast<Eigen::Index>(split.size()), probs.cols());
+    if (p.probs.size() == 0) {
+      p.predicted.reserve(split.size());
+      p.probs.resize(static_cast<Eigen::Index>(split.size()), probs.cols());
+    }
     p.probs.middleRows(static_cast<Eigen::Index>(start), probs.rows()) = probs;
     for (Eigen::Index r = 0; r < probs.rows(); ++r) p.predicted.push_back(nn::argmax(probs, r));
   }

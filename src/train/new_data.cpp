@@ -33,6 +33,7 @@ std::vector<size_t> model_order(const data::UserSplit& input, const TrainedRun& 
         dir.string(), fmt::join(input.modality_names, ", "), input.modality_names.size(),
         fmt::join(trained, ", "), trained.size()));
   std::vector<size_t> order;
+  order.reserve(trained.size());
   if (keep.empty()) {
     for (size_t m = 0; m < trained.size(); ++m) order.push_back(m);
   } else {
@@ -45,6 +46,7 @@ std::vector<int> relabel(const std::vector<int>& labels, const TrainedRun& run,
                          const fs::path& file) {
   const auto& keep = run.config.data.classes;
   std::vector<int> y;
+  y.reserve(labels.size());
   for (size_t i = 0; i < labels.size(); ++i) {
     int label = labels[i];
     if (!keep.empty()) {
@@ -76,6 +78,7 @@ NewData load_new_data(const TrainedRun& run, const fs::path& input) {
   data::UserSplit in = data::read_user_split(input);
   const std::vector<size_t> order = model_order(in, run, input);
   NewData out;
+  out.split.x.reserve(order.size());
   const std::vector<size_t> widths = run.data.dims();
   for (size_t m = 0; m < order.size(); ++m) {
     data::Features& x = in.split.x[order[m]];

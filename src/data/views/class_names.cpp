@@ -28,6 +28,7 @@ const std::vector<std::string>& data_set_class_names(DataSet set) {
 
 std::vector<std::string> numbered_class_names(int classes) {
   std::vector<std::string> names;
+  names.reserve(static_cast<size_t>(std::max(classes, 0)));
   for (int c = 0; c < classes; ++c) names.push_back(std::to_string(c));
   return names;
 }
@@ -73,6 +74,7 @@ std::vector<std::string> keep_class_names(const std::vector<std::string>& names,
                                           const std::vector<int>& keep) {
   if (keep.empty()) return names;
   std::vector<std::string> kept;
+  kept.reserve(keep.size());
   for (const int c : keep) kept.push_back(names.at(static_cast<size_t>(c)));
   return kept;
 }

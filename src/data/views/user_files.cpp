@@ -212,6 +212,8 @@ UserSplit read_user_split(const fs::path& dir) {
   require_directory(dir, "the input data");
   LoadedSplit loaded = load_split(dir, false);
   UserSplit out;
+  out.modality_names.reserve(loaded.modalities.size());
+  out.files.reserve(loaded.modalities.size());
   for (const DataFile& f : loaded.modalities) {
     out.modality_names.push_back(f.name);
     out.files.push_back(f.path);
