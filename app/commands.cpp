@@ -5,6 +5,7 @@ namespace qmf::app {
 void register_commands(CLI::App& app) {
   add_train(app);
   add_eval(app);
+  add_predict(app);
   add_explain(app);
   add_export(app);
   add_compare(app);

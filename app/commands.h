@@ -37,6 +37,7 @@ void add_data(CLI::App& app);
 void add_eval(CLI::App& app);
 void add_explain(CLI::App& app);
 void add_export(CLI::App& app);
+void add_predict(CLI::App& app);
 void add_train(CLI::App& app);
 
 // The run configuration of `--config FILE` (none: the defaults) and `--set` overrides, for

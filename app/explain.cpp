@@ -80,6 +80,7 @@ void run_explain(const ExplainOptions& opt) {
                                       .modality_names = run.data.modality_names,
                                       .encoding = probe.spec().settings.encoding,
                                       .overrides = opt.sets,
+                                      .class_names = run.data.class_names,
                                       .image_shapes = run.data.image_shapes,
                                       .inputs = report::leading_inputs(run.data.test, examples)});
   report::write_explain_report(staged.path(), r);

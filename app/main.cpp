@@ -15,6 +15,7 @@
 #include "commands.h"
 #include "core/error.h"
 #include "core/interrupt.h"
+#include "core/version.h"
 #include "sim/parallel.h"
 #include "train/config_suggest.h"
 
@@ -53,7 +54,7 @@ int main(int argc, char** argv) {
   qmf::sim::reexec_with_passive_waiting(argv);
   CLI::App app{"qmf: train, evaluate, explain and export quantum multimodal fusion networks"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "qmf 0.1.0");
+  app.set_version_flag("--version", qmf::version_line());
   qmf::app::register_commands(app);
   // Subcommands run in their callbacks, inside parse(): one handler covers both.
   try {

@@ -5,11 +5,28 @@
 #include <utility>
 
 #include "commands.h"
+#include "core/error.h"
 #include "core/interrupt.h"
+#include "report/run_figures.h"
 #include "train/config.h"
 #include "train/run.h"
 
 namespace qmf::app {
+namespace {
+
+// The figures are a view of the run, not part of it: a missing gnuplot or a failed figure is a
+// note, never a failed run.
+void draw_run_figures(const std::string& dir) {
+  try {
+    report::write_run_figures(dir);
+  } catch (const Error& e) {
+    const std::string why = e.what();
+    std::fprintf(stderr, "qmf: note: no figures (curves.png, confusion.png): %s\n",
+                 why.substr(0, why.find('\n')).c_str());
+  }
+}
+
+}  // namespace
 
 void add_train(CLI::App& app) {
   struct Options {
@@ -53,6 +70,7 @@ void add_train(CLI::App& app) {
         summary = train::train_new(config, dir, progress);
       }
     }
+    draw_run_figures(dir);
     std::printf("%s\nrun directory: %s\n", summary.dump(2).c_str(), dir.c_str());
   });
 }

@@ -36,6 +36,13 @@ struct Multimodal {
   Split train, test;
   Split validation;  // held out of the training data (data.validation); may be empty
   int classes = 0;
+  // What each label means, classes entries in label order: the digits for MNIST, Fashion-MNIST's
+  // and CIFAR-10's names, the kept original labels after data.classes ("3", "5", "8"), or a
+  // `files` view's classes.txt. Outputs show these; the model only ever sees 0..classes-1.
+  std::vector<std::string> class_names;
+  // What the loader found questionable but not wrong (a class without training samples);
+  // whoever loads the data shows them.
+  std::vector<std::string> warnings;
 
   // Feature count of each modality.
   std::vector<size_t> dims() const {

@@ -1,6 +1,7 @@
 // explain.md and the terminal summary.
 #include <fmt/format.h>
 
+#include "report/eval_report.h"
 #include "report/explain_report.h"
 
 namespace qmf::report {
@@ -27,6 +28,31 @@ std::string modality_table(const ExplainReport& r) {
                      stats[m].attribution_mixed, percent(stats[m].accuracy_ablated),
                      percent(stats[m].accuracy_mixed), stats[m].entropy_fusion,
                      stats[m].entropy_circuit);
+  return s;
+}
+
+// What labels 0..C-1 are called in the report.
+std::vector<std::string> class_names(const ExplainReport& r) {
+  return class_labels(r.context.class_names, static_cast<int>(r.summary.per_class.size()));
+}
+
+std::string class_table(const ExplainReport& r) {
+  const auto names = class_names(r);
+  std::string s = "| class | samples | accuracy |";
+  std::string rule = "|---|---|---|";
+  for (const std::string& m : r.context.modality_names) {
+    s += fmt::format(" attribution {} |", m);
+    rule += "---|";
+  }
+  s += "\n" + rule + "\n";
+  for (size_t c = 0; c < r.summary.per_class.size(); ++c) {
+    const explain::GroupStats& g = r.summary.per_class[c];
+    s += fmt::format("| {} | {} | {} |", names[c], g.count,
+                     g.count > 0 ? percent(g.accuracy) : std::string("-"));
+    for (const explain::ModalityStats& m : g.modalities)
+      s += fmt::format(" {:+.4f} |", m.attribution);
+    s += '\n';
+  }
   return s;
 }
 
@@ -65,8 +91,8 @@ std::string explain_markdown(const ExplainReport& r) {
   s += fmt::format(
       "## Attribution per class\n\n![mean attribution per true class](attribution.png)\n\nFor "
       "each true class, the mean attribution of each modality ({}): a tall bar means that "
-      "modality carried the decision for that class.\n\n",
-      fmt::join(names, ", "));
+      "modality carried the decision for that class (uniform ablation):\n\n{}\n",
+      fmt::join(names, ", "), class_table(r));
   s += "## Entanglement\n\n![register entropies](entropy.png)\n\nHow many samples leave each "
        "register with a given entropy: near 0 the fusion kept the modalities apart, towards k "
        "bits it entangled them.";
@@ -91,6 +117,16 @@ std::string explain_table(const ExplainReport& r) {
                      stats[m].entropy_fusion, stats[m].entropy_circuit);
   s += "(attribution: drop of log p(true class) with the modality's register replaced by the "
        "uniform superposition or the maximally mixed state; S: register entropy in bits)\n";
+  const auto names = class_names(r);
+  s += "per true class (samples, accuracy, attribution of each modality):\n";
+  for (size_t c = 0; c < r.summary.per_class.size(); ++c) {
+    const explain::GroupStats& g = r.summary.per_class[c];
+    s += fmt::format("  {:<14} {:>6} {:>8}", names[c], g.count,
+                     g.count > 0 ? percent(g.accuracy) : std::string("-"));
+    for (size_t m = 0; m < g.modalities.size(); ++m)
+      s += fmt::format("  {} {:+.4f}", r.context.modality_names[m], g.modalities[m].attribution);
+    s += '\n';
+  }
   return s;
 }
 

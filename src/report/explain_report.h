@@ -29,7 +29,8 @@ struct ExplainContext {
   std::string view;
   std::vector<std::string> modality_names;
   Encoding encoding = Encoding::amplitude;
-  std::vector<std::string> overrides;  // --set assignments applied to the run's config
+  std::vector<std::string> overrides;    // --set assignments applied to the run's config
+  std::vector<std::string> class_names;  // data::Multimodal::class_names; empty: the numbers
   // What samples.png draws beside each example's beliefs: each modality's input, as an image
   // when image_shapes (per modality, as data::Multimodal has them; empty when the inputs are not
   // images) says it is one, else as its feature values. inputs[m] holds the first examples'

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "report/eval_report.h"
 #include "report/explain_report.h"
 
 namespace qmf::report {
@@ -38,7 +39,7 @@ json histograms_json(const ExplainReport& r) {
   return {{"edges", r.histograms.edges}, {"modalities", std::move(modalities)}};
 }
 
-json examples_json(const explain::Explanation& e) {
+json examples_json(const explain::Explanation& e, const std::vector<std::string>& names) {
   json out = json::array();
   for (size_t i = 0; i < e.distributions.size(); ++i) {
     const auto row = static_cast<nn::Index>(i);
@@ -46,6 +47,8 @@ json examples_json(const explain::Explanation& e) {
     out.push_back({{"index", i},
                    {"label", e.label[i]},
                    {"prediction", e.prediction[i]},
+                   {"label_name", names.at(static_cast<size_t>(e.label[i]))},
+                   {"prediction_name", names.at(static_cast<size_t>(e.prediction[i]))},
                    {"probs", probs},
                    {"register_distributions", e.distributions[i]}});
   }
@@ -66,10 +69,12 @@ json explain_json(const ExplainReport& r) {
   const explain::Explanation& e = r.explanation;
   json summary = group_json(r.summary.overall, r.context, e.k);
   summary.erase("count");
+  const auto names = class_labels(r.context.class_names, e.classes);
   json per_class = json::array();
   for (size_t c = 0; c < r.summary.per_class.size(); ++c) {
     json g = group_json(r.summary.per_class[c], r.context, e.k);
     g["class"] = c;
+    g["name"] = names.at(c);
     per_class.push_back(std::move(g));
   }
   return {{"run", r.context.run},
@@ -79,10 +84,11 @@ json explain_json(const ExplainReport& r) {
           {"overrides", r.context.overrides},
           {"samples", e.samples()},
           {"classes", e.classes},
+          {"class_names", names},
           {"summary", std::move(summary)},
           {"per_class", std::move(per_class)},
           {"entropy_histograms", histograms_json(r)},
-          {"examples", examples_json(e)}};
+          {"examples", examples_json(e, names)}};
 }
 
 std::string explain_csv(const ExplainReport& r) {

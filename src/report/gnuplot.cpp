@@ -115,13 +115,13 @@ void install_figure(const fs::path& dir, const Figure& f) {
 
 // gnuplot's messages name the script and figures it was given: put back the names the user sees.
 std::string in_user_terms(std::string output, const std::string& script_name,
-                          const std::vector<Figure>& figures) {
+                          const std::string& script_file, const std::vector<Figure>& figures) {
   const auto replace_all = [&](const std::string& from, const std::string& to) {
     for (size_t at = output.find(from); at != std::string::npos;
          at = output.find(from, at + to.size()))
       output.replace(at, from.size(), to);
   };
-  replace_all(script_name, "plot.gp");
+  replace_all(script_name, script_file);
   for (const Figure& f : figures) replace_all(f.temporary, f.name);
   return output;
 }
@@ -142,10 +142,14 @@ std::string gnuplot_quoted(const std::string& text) {
 }
 
 void run_gnuplot(const fs::path& dir, const std::string& script) {
-  write_file_atomic(dir / "plot.gp", script);
+  run_gnuplot(dir, script, "plot.gp");
+}
+
+void run_gnuplot(const fs::path& dir, const std::string& script, const std::string& script_file) {
+  write_file_atomic(dir / script_file, script);
   std::vector<Figure> figures;
   const std::string drawing = with_temporary_outputs(script, figures);
-  const std::string script_name = fmt::format(".plot.gp.tmp-{}", ::getpid());
+  const std::string script_name = fmt::format(".{}.tmp-{}", script_file, ::getpid());
   Leftovers leftovers{{dir / script_name}};
   for (const Figure& f : figures) leftovers.paths.push_back(dir / f.temporary);
   write_file_atomic(dir / script_name, drawing);
@@ -154,10 +158,11 @@ void run_gnuplot(const fs::path& dir, const std::string& script) {
   const ProcessResult r = run_process({"gnuplot", script_name}, dir);
   const bool exited_0 = WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0;
   if (!exited_0 || reports_error(r.output))
-    throw Error(fmt::format("gnuplot {} drawing the figures of {} (script {}):\n{}",
-                            exited_0 ? "reported an error" : describe_status(r.status),
-                            dir.string(), (dir / "plot.gp").string(),
-                            output_tail(in_user_terms(r.output, script_name, figures))));
+    throw Error(
+        fmt::format("gnuplot {} drawing the figures of {} (script {}):\n{}",
+                    exited_0 ? "reported an error" : describe_status(r.status), dir.string(),
+                    (dir / script_file).string(),
+                    output_tail(in_user_terms(r.output, script_name, script_file, figures))));
   for (const Figure& f : figures) check_figure(dir, f);
   for (const Figure& f : figures) install_figure(dir, f);
   sync_directory(dir);

@@ -13,6 +13,9 @@ namespace qmf::report {
 // The script refers to files in `dir` by plain relative names and names each figure it draws
 // with a line of its own, `set output 'NAME'` (NAME without quotes or '/').
 void run_gnuplot(const std::filesystem::path& dir, const std::string& script);
+// The same, keeping the script as dir/`script_file` (a plain file name).
+void run_gnuplot(const std::filesystem::path& dir, const std::string& script,
+                 const std::string& script_file);
 
 // `text` as a gnuplot single-quoted string: any quote inside is doubled.
 std::string gnuplot_quoted(const std::string& text);

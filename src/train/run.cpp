@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <string_view>
@@ -14,6 +15,7 @@
 #include "core/error.h"
 #include "core/interrupt.h"
 #include "core/run_lock.h"
+#include "core/version.h"
 #include "data/fetch/fetch.h"
 #include "data/views/views.h"
 #include "sim/isa.h"
@@ -102,7 +104,9 @@ bool resumable_override(std::string_view key) {
   return key == "train.epochs" || key == "train.checkpoint_every";
 }
 
-RunSummary summary(const Config& c, const data::Multimodal& data, const model::Model& model,
+// The final model is evaluated on the test split once more for its confusion matrix, which the
+// epoch rows do not keep (confusion.png draws it).
+RunSummary summary(const Config& c, const data::Multimodal& data, model::Model& model,
                    const std::vector<EpochRow>& rows) {
   double train_seconds = 0;
   for (const auto& r : rows) train_seconds += r.train_seconds;
@@ -126,7 +130,11 @@ RunSummary summary(const Config& c, const data::Multimodal& data, const model::M
       .train_samples = data.train.size(),
       .validation_samples = data.validation.size(),
       .test_samples = data.test.size(),
-      .structure = model.describe()};
+      .structure = model.describe(),
+      .qmf_version = version(),
+      .commit = build_commit(),
+      .class_names = data.class_names,
+      .test_confusion = evaluate(model, data.test, data.classes).confusion};
 }
 
 // Trains epochs (done, config.train.epochs], continuing the first from `partial`, with a
@@ -178,22 +186,31 @@ nlohmann::json run_epochs(const Config& c, const fs::path& dir, const data::Mult
 data::Multimodal load_data(const Config& c) {
   const fs::path dir = c.data.dir.empty() ? data::default_data_dir() : fs::path(c.data.dir);
   data::fetch(data::describe_view(c.data.view).sources, dir);
-  return data::load_view({.dir = dir,
-                          .fsdd = c.data.fsdd,
-                          .files = c.data.files,
-                          .view = c.data.view,
-                          .train_limit = c.data.train_limit,
-                          .test_limit = c.data.test_limit,
-                          .pool = c.data.pool,
-                          .standardize = c.data.standardize,
-                          .validation = c.data.validation,
-                          .classes = c.data.classes,
-                          .modalities = c.data.modalities,
-                          .corrupt = {.modality = c.data.corrupt_modality,
-                                      .kind = c.data.corrupt_kind,
-                                      .fraction = c.data.corrupt_fraction,
-                                      .sigma = c.data.corrupt_sigma},
-                          .seed = c.train.seed});
+  data::Multimodal data = data::load_view({.dir = dir,
+                                           .fsdd = c.data.fsdd,
+                                           .files = c.data.files,
+                                           .view = c.data.view,
+                                           .train_limit = c.data.train_limit,
+                                           .test_limit = c.data.test_limit,
+                                           .pool = c.data.pool,
+                                           .standardize = c.data.standardize,
+                                           .validation = c.data.validation,
+                                           .classes = c.data.classes,
+                                           .modalities = c.data.modalities,
+                                           .corrupt = {.modality = c.data.corrupt_modality,
+                                                       .kind = c.data.corrupt_kind,
+                                                       .fraction = c.data.corrupt_fraction,
+                                                       .sigma = c.data.corrupt_sigma},
+                                           .seed = c.train.seed});
+  for (const std::string& warning : data.warnings)
+    std::fprintf(stderr, "qmf: warning: %s\n", warning.c_str());
+  return data;
+}
+
+Config with_absolute_data_paths(Config c) {
+  for (std::string* path : {&c.data.dir, &c.data.fsdd, &c.data.files})
+    if (!path->empty()) *path = fs::absolute(*path).lexically_normal().string();
+  return c;
 }
 
 namespace {
@@ -281,7 +298,7 @@ nlohmann::json start_run(const Config& c, const fs::path& dir, Progress& progres
 // run stays the same. A directory created for a run that fails before writing anything (bad
 // data, a signal while loading) is removed again.
 nlohmann::json train_claimed(const Config& config, Claim& claim, Progress& progress) {
-  Config c = config;
+  Config c = with_absolute_data_paths(config);
   c.train.threads = resolved_threads(config);
   try {
     return start_run(c, claim.dir, progress);

@@ -1,6 +1,6 @@
 #pragma once
 // A training run and its directory:
-//   config.toml     the resolved configuration
+//   config.toml     the resolved configuration (data paths made absolute)
 //   metrics.csv     epoch, train_loss, train_acc, test_loss, test_acc, seconds
 //   checkpoint.qmf  parameters, optimiser state and metrics after the last finished epoch, or
 //                   after step N of the next one (train.checkpoint_every)
@@ -42,8 +42,13 @@
 
 namespace qmf::train {
 
-// Loads the config's data view, fetching the data set first if its files are missing.
+// Loads the config's data view, fetching the data set first if its files are missing. The data's
+// warnings (a class without training samples) go to stderr, one line each.
 data::Multimodal load_data(const Config& config);
+
+// data.dir, data.fsdd and data.files made absolute against the working directory, as a new run
+// stores them in config.toml: eval, explain and --resume then work from any directory.
+Config with_absolute_data_paths(Config config);
 
 // A new run in `dir` (--out): a new directory or an existing empty one.
 nlohmann::json train_new(const Config& config, const std::filesystem::path& dir,

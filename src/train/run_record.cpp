@@ -134,7 +134,11 @@ nlohmann::json summary_json(const RunSummary& s) {
           {"train_samples", s.train_samples},
           {"validation_samples", s.validation_samples},
           {"test_samples", s.test_samples},
-          {"structure", s.structure}};
+          {"structure", s.structure},
+          {"qmf_version", s.qmf_version},
+          {"commit", s.commit},
+          {"class_names", s.class_names},
+          {"test_confusion", s.test_confusion}};
 }
 
 RunSummary summary_from_json(const nlohmann::json& j, const fs::path& source) {
@@ -161,6 +165,12 @@ RunSummary summary_from_json(const nlohmann::json& j, const fs::path& source) {
     s.validation_samples = j.at("validation_samples").get<size_t>();
     s.test_samples = j.at("test_samples").get<size_t>();
     s.structure = j.at("structure").get<std::string>();
+    s.qmf_version = j.value("qmf_version", std::string("unknown"));
+    s.commit = j.value("commit", std::string("unknown"));
+    if (j.contains("class_names"))
+      s.class_names = j.at("class_names").get<std::vector<std::string>>();
+    if (j.contains("test_confusion"))
+      s.test_confusion = j.at("test_confusion").get<std::vector<std::vector<int64_t>>>();
   } catch (const nlohmann::json::exception& e) {
     throw Error(fmt::format("{}: {}", source.string(), e.what()));
   }

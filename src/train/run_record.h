@@ -33,6 +33,10 @@ struct RunSummary {
   double validation_accuracy = 0, validation_loss = 0;  // NaN without a validation split
   size_t train_samples = 0, validation_samples = 0, test_samples = 0;
   std::string structure;
+  // Absent from summaries written before they were recorded (read back as "unknown" / empty).
+  std::string qmf_version, commit;                   // the build that trained the run
+  std::vector<std::string> class_names;              // what labels 0..C-1 mean
+  std::vector<std::vector<int64_t>> test_confusion;  // final model, test split, [true][predicted]
 };
 
 // The checkpoint's history: one JSON object per epoch, keyed by field name. Checkpoints written

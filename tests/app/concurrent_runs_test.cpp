@@ -81,8 +81,9 @@ void expect_one_consistent_run(const fs::path& run) {
   EXPECT_TRUE(parse_config(ckpt.extra.at("config").get<std::string>()) ==
               load_config(run / "config.toml"))
       << run;
-  EXPECT_EQ(testing::file_names(run), (std::vector<std::string>{"checkpoint.qmf", "config.toml",
-                                                                "metrics.csv", "summary.json"}));
+  EXPECT_EQ(testing::file_names(run),
+            (std::vector<std::string>{"checkpoint.qmf", "config.toml", "confusion.png",
+                                      "curves.png", "figures.gp", "metrics.csv", "summary.json"}));
 }
 
 TEST_F(ConcurrentRuns, OneOutForThreeRunsTrainsOneAndTheOthersNameIt) {

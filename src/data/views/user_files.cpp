@@ -9,6 +9,7 @@
 #include "core/error.h"
 #include "data/formats/csv_matrix.h"
 #include "data/formats/npy.h"
+#include "data/views/class_names.h"
 
 namespace qmf::data {
 namespace {
@@ -122,25 +123,38 @@ std::vector<int> to_labels(const NumericArray& a, const fs::path& file) {
 struct LoadedSplit {
   std::vector<DataFile> modalities;
   Split split;
+  fs::path labels_file;
 };
 
-LoadedSplit load_split(const fs::path& dir) {
+// The split's data files (labels, when there, set apart) and their contents; without a labels
+// file, y stays empty unless `labels_required`.
+LoadedSplit load_split(const fs::path& dir, bool labels_required = true) {
   require_directory(dir, "data.files needs train/ and test/ subdirectories");
   std::vector<DataFile> files = list_data_files(dir);
   const auto labels_it =
       std::find_if(files.begin(), files.end(), [](const DataFile& f) { return f.name == kLabels; });
-  if (labels_it == files.end()) fail(dir, "no labels file (labels.npy or labels.csv)");
-  const fs::path labels_file = labels_it->path;
-  files.erase(labels_it);
+  fs::path labels_file;
+  if (labels_it != files.end()) {
+    labels_file = labels_it->path;
+    files.erase(labels_it);
+  } else if (labels_required) {
+    fail(dir, "no labels file (labels.npy or labels.csv)");
+  }
   if (files.empty()) fail(dir, "no modality files (.npy or .csv) besides the labels");
 
-  LoadedSplit loaded{.modalities = std::move(files), .split = {}};
-  loaded.split.y = to_labels(read_array(labels_file), labels_file);
+  LoadedSplit loaded{.modalities = std::move(files), .split = {}, .labels_file = labels_file};
+  if (!labels_file.empty()) loaded.split.y = to_labels(read_array(labels_file), labels_file);
   for (const DataFile& f : loaded.modalities) {
     Features x = to_features(read_array(f.path), f.path);
-    if (static_cast<size_t>(x.rows()) != loaded.split.y.size()) {
+    const size_t rows = loaded.split.x.empty() ? static_cast<size_t>(x.rows())
+                                               : static_cast<size_t>(loaded.split.x[0].rows());
+    if (!labels_file.empty() && static_cast<size_t>(x.rows()) != loaded.split.y.size()) {
       fail(f.path, fmt::format("{} rows, but {} holds {} labels", x.rows(), labels_file.string(),
                                loaded.split.y.size()));
+    }
+    if (static_cast<size_t>(x.rows()) != rows) {
+      fail(f.path, fmt::format("{} rows, but {} has {}", x.rows(),
+                               loaded.modalities[0].path.string(), rows));
     }
     loaded.split.x.push_back(std::move(x));
   }
@@ -175,7 +189,40 @@ int max_label(const std::vector<int>& labels) {
   return *std::max_element(labels.begin(), labels.end());
 }
 
+// A class no training sample has cannot be learnt: usually labels that start at 1, or a
+// classes.txt longer than the labels.
+std::optional<std::string> empty_classes_warning(const LoadedSplit& train, int classes) {
+  std::vector<int64_t> counts(static_cast<size_t>(classes), 0);
+  for (const int y : train.split.y) ++counts[static_cast<size_t>(y)];
+  std::vector<int> empty;
+  for (int c = 0; c < classes; ++c)
+    if (counts[static_cast<size_t>(c)] == 0) empty.push_back(c);
+  if (empty.empty()) return std::nullopt;
+  std::string list;
+  for (const int c : empty) list += (list.empty() ? "" : ", ") + std::to_string(c);
+  return fmt::format(
+      "{}: no training sample of class{} {} (of 0..{}); the model has an output for every class "
+      "up to the largest label, so labels should start at 0 and use every class",
+      train.labels_file.string(), empty.size() == 1 ? "" : "es", list, classes - 1);
+}
+
 }  // namespace
+
+UserSplit read_user_split(const fs::path& dir) {
+  require_directory(dir, "the input data");
+  LoadedSplit loaded = load_split(dir, false);
+  UserSplit out;
+  out.modality_names.reserve(loaded.modalities.size());
+  out.files.reserve(loaded.modalities.size());
+  for (const DataFile& f : loaded.modalities) {
+    out.modality_names.push_back(f.name);
+    out.files.push_back(f.path);
+  }
+  out.labels_file = loaded.labels_file;
+  out.samples = static_cast<size_t>(loaded.split.x[0].rows());
+  out.split = std::move(loaded.split);
+  return out;
+}
 
 UserFiles read_user_files(const fs::path& dir) {
   require_directory(dir, "data.files");
@@ -184,10 +231,18 @@ UserFiles read_user_files(const fs::path& dir) {
   check_same_modalities(train, test, dir / "test");
   UserFiles out;
   for (const DataFile& f : train.modalities) out.modality_names.push_back(f.name);
-  out.classes = std::max(max_label(train.split.y), max_label(test.split.y)) + 1;
-  if (out.classes < 2) {
-    fail(dir, "every label is 0; classification needs at least 2 classes");
+  const int largest = std::max(max_label(train.split.y), max_label(test.split.y));
+  std::error_code ec;
+  if (fs::exists(dir / kClassNamesFile, ec)) {
+    out.class_names = read_class_names(dir / kClassNamesFile, largest);
+    out.classes = static_cast<int>(out.class_names.size());
+  } else {
+    out.classes = largest + 1;
+    if (out.classes < 2) fail(dir, "every label is 0; classification needs at least 2 classes");
+    out.class_names = numbered_class_names(out.classes);
   }
+  if (auto warning = empty_classes_warning(train, out.classes))
+    out.warnings.push_back(std::move(*warning));
   out.train = std::move(train.split);
   out.test = std::move(test.split);
   return out;

@@ -10,7 +10,10 @@
 // extension, and modalities come in file-name order, so a numeric prefix sets the order. Each
 // modality file is a 2-D array, one row per sample and one column per feature (a 1-D array is
 // one feature per sample). `labels` holds one integer >= 0 per sample (a float array of whole
-// numbers will do); the class count is the largest label in train or test, plus 1.
+// numbers will do); the class count is the largest label in train or test, plus 1, unless
+// DIR/classes.txt names the classes (class_names.h): then it is the number of names.
+// A class with no training sample (labels that start at 1, a name in classes.txt that no label
+// uses) is allowed, with a warning naming the training labels file and the empty classes.
 //
 // Files with other extensions (a README, notes, hidden files) are ignored, so the directory can
 // carry its own documentation, and so are directories, whatever their names. A name with a data
@@ -37,8 +40,23 @@ constexpr int kMaxUserClasses = 10000;
 struct UserFiles {
   std::vector<std::string> modality_names;  // file-name order
   Split train, test;                        // y: the labels as written
-  int classes = 0;                          // largest label in train or test, plus 1
+  int classes = 0;                          // largest label in train or test plus 1, or as named
+  std::vector<std::string> class_names;     // classes.txt, or "0".."classes-1"
+  std::vector<std::string> warnings;        // empty classes
 };
+
+// One directory of modality files like train/ or test/ above (new data for `qmf predict`), in
+// which the labels file is optional.
+struct UserSplit {
+  std::vector<std::string> modality_names;   // file-name order
+  std::vector<std::filesystem::path> files;  // the file of each modality
+  std::filesystem::path labels_file;         // empty when there is none
+  size_t samples = 0;
+  Split split;  // y: the labels as written, or empty without a labels file
+};
+
+// Reads and checks `dir` as one split; errors as for read_user_files.
+UserSplit read_user_split(const std::filesystem::path& dir);
 
 // Reads and checks everything under `dir`. Throws qmf::Error naming the file or directory at
 // fault (no class subsets or limits here: load_view applies those, as for every view).

@@ -12,6 +12,7 @@
 #include "data/features/standardize.h"
 #include "data/formats/cifar.h"
 #include "data/formats/idx.h"
+#include "data/views/class_names.h"
 #include "data/views/fsdd.h"
 #include "data/views/sample_streams.h"
 #include "data/views/selection.h"
@@ -324,6 +325,7 @@ Multimodal load_builtin_view(const ViewDescription& spec, const ViewOptions& opt
   data.view = spec.name;
   data.classes =
       options.classes.empty() ? kSourceClasses : static_cast<int>(options.classes.size());
+  data.class_names = keep_class_names(data_set_class_names(spec.sources.at(0)), options.classes);
   std::vector<Source> sources;
   for (const DataSet set : spec.sources) sources.push_back(load_source(set, options));
   check_layout(spec, sources[0]);
@@ -366,6 +368,8 @@ Multimodal load_files_view(const ViewDescription& spec, const ViewOptions& optio
   Multimodal data;
   data.view = spec.name;
   data.classes = options.classes.empty() ? files.classes : static_cast<int>(options.classes.size());
+  data.class_names = keep_class_names(files.class_names, options.classes);
+  data.warnings = std::move(files.warnings);
   data.modality_names = std::move(files.modality_names);
   data.train = narrow_user_split(files.train, options, true);
   data.test = narrow_user_split(files.test, options, false);

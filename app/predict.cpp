@@ -1,0 +1,60 @@
+// `qmf predict --run DIR --input PATH`: the predictions of a trained run on new data (a
+// directory of modality files, train/new_data.h) as CSV: index, (true_label,) predicted_label
+// and one probability column per class. With labels, the accuracy goes to stderr.
+#include <cstdio>
+#include <memory>
+
+#include "commands.h"
+#include "core/atomic_file.h"
+#include "report/eval_report.h"
+#include "train/class_metrics.h"
+#include "train/new_data.h"
+#include "train/trained_run.h"
+
+namespace qmf::app {
+namespace {
+
+struct PredictOptions {
+  std::string run, input, out = "-";
+  std::vector<std::string> sets;
+};
+
+void run_predict(const PredictOptions& opt) {
+  const auto run = train::load_trained(opt.run, opt.sets, "predict");
+  const train::NewData input = train::load_new_data(run, opt.input);
+  const train::Predictions p = train::predict(*run.model, input.split);
+  const std::vector<int> no_labels;
+  write_output(opt.out, report::predictions_csv(run.data.class_names, p,
+                                                input.labelled ? input.split.y : no_labels));
+  std::string line =
+      fmt::format("{} on {}: {} samples", run.model->kind(), opt.input, input.split.size());
+  if (input.labelled) {
+    const auto metrics =
+        train::class_metrics(train::confusion_matrix(input.split.y, p.predicted, run.data.classes));
+    line += fmt::format(", accuracy {:.2f}%, loss {:.4f}", 100 * metrics.accuracy, p.loss);
+  }
+  if (opt.out != "-") line += fmt::format("; wrote {}", opt.out);
+  std::fprintf(stderr, "%s\n", line.c_str());
+}
+
+}  // namespace
+
+void add_predict(CLI::App& app) {
+  auto opt = std::make_shared<PredictOptions>();
+  CLI::App* cmd =
+      app.add_subcommand("predict", "Predict the classes of new data with a trained run");
+  cmd->footer(
+      "--input is a directory like a split of the files view: one <name>.npy or .csv per "
+      "modality (samples x features, the run's modality names), and optionally labels.npy or "
+      "labels.csv. The run's data.modalities, data.classes and data.standardize (with its "
+      "training statistics) apply to it as they did in training.");
+  cmd->add_option("--run", opt->run, "run directory")->required()->check(CLI::ExistingDirectory);
+  cmd->add_option("--input", opt->input, "directory of the new data's modality files")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  cmd->add_option("--out", opt->out, "CSV file to write, or - for standard output (default)");
+  cmd->add_option("--set", opt->sets, "override train.threads (or a data key)");
+  cmd->callback([opt] { run_predict(*opt); });
+}
+
+}  // namespace qmf::app

@@ -1,0 +1,106 @@
+#include "train/new_data.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "core/error.h"
+#include "data/features/standardize.h"
+#include "data/views/user_files.h"
+#include "train/run.h"
+
+namespace qmf::train {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The modality names of the run's data.files, before data.modalities (from its train/ split).
+std::vector<std::string> trained_modality_names(const Config& c) {
+  return data::read_user_split(fs::path(c.data.files) / "train").modality_names;
+}
+
+// The new split's modalities, in the order the model takes them.
+std::vector<size_t> model_order(const data::UserSplit& input, const TrainedRun& run,
+                                const fs::path& dir) {
+  const auto& keep = run.config.data.modalities;
+  const std::vector<std::string> trained =
+      keep.empty() ? run.data.modality_names : trained_modality_names(run.config);
+  if (input.modality_names != trained)
+    throw Error(fmt::format(
+        "{}: holds modalities {} ({} files); the run was trained on {} ({}), which new data "
+        "must match by file name (without extension) and count",
+        dir.string(), fmt::join(input.modality_names, ", "), input.modality_names.size(),
+        fmt::join(trained, ", "), trained.size()));
+  std::vector<size_t> order;
+  order.reserve(trained.size());
+  if (keep.empty()) {
+    for (size_t m = 0; m < trained.size(); ++m) order.push_back(m);
+  } else {
+    for (const int k : keep) order.push_back(static_cast<size_t>(k - 1));
+  }
+  return order;
+}
+
+std::vector<int> relabel(const std::vector<int>& labels, const TrainedRun& run,
+                         const fs::path& file) {
+  const auto& keep = run.config.data.classes;
+  std::vector<int> y;
+  y.reserve(labels.size());
+  for (size_t i = 0; i < labels.size(); ++i) {
+    int label = labels[i];
+    if (!keep.empty()) {
+      const auto at = std::find(keep.begin(), keep.end(), label);
+      if (at == keep.end())
+        throw Error(
+            fmt::format("{}: label {} at row {} is not one of the run's classes "
+                        "(data.classes = [{}])",
+                        file.string(), label, i, fmt::join(keep, ", ")));
+      label = static_cast<int>(at - keep.begin());
+    } else if (label >= run.data.classes) {
+      throw Error(fmt::format("{}: label {} at row {} is beyond the run's {} classes (0..{})",
+                              file.string(), label, i, run.data.classes, run.data.classes - 1));
+    }
+    y.push_back(label);
+  }
+  return y;
+}
+
+}  // namespace
+
+NewData load_new_data(const TrainedRun& run, const fs::path& input) {
+  if (run.data.view != "files")
+    throw UsageError(fmt::format(
+        "--input: predict takes new data for runs on the files view (data.files); this run "
+        "is on view {}, whose inputs are cut from its data set's images"
+        " (evaluate it with qmf eval)",
+        run.data.view));
+  data::UserSplit in = data::read_user_split(input);
+  const std::vector<size_t> order = model_order(in, run, input);
+  NewData out;
+  out.split.x.reserve(order.size());
+  const std::vector<size_t> widths = run.data.dims();
+  for (size_t m = 0; m < order.size(); ++m) {
+    data::Features& x = in.split.x[order[m]];
+    if (static_cast<size_t>(x.cols()) != widths[m])
+      throw Error(fmt::format(
+          "{}: {} features per sample, but the run's model takes {} for "
+          "modality '{}'",
+          in.files[order[m]].string(), x.cols(), widths[m], run.data.modality_names[m]));
+    out.split.x.push_back(std::move(x));
+  }
+  out.labelled = !in.labels_file.empty();
+  out.split.y =
+      out.labelled ? relabel(in.split.y, run, in.labels_file) : std::vector<int>(in.samples, 0);
+  if (run.config.data.standardize) {
+    // The training split as it was before standardisation: the same samples (limits and the
+    // validation hold-out are seeded), whose statistics the run's inputs were scaled by.
+    Config raw = run.config;
+    raw.data.standardize = false;
+    data::Multimodal trained = load_data(raw);
+    data::standardize(trained.train, {&out.split});
+  }
+  return out;
+}
+
+}  // namespace qmf::train
