@@ -25,15 +25,20 @@ void print_confusion(const train::Evaluation& ev) {
 
 void add_eval(CLI::App& app) {
   struct Options {
-    std::string run;
+    std::string run, checkpoint = "last";
     std::vector<std::string> sets;
   };
   auto opt = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand("eval", "Evaluate a trained run on its test split");
   cmd->add_option("--run", opt->run, "run directory")->required()->check(CLI::ExistingDirectory);
   cmd->add_option("--set", opt->sets, "override a data key: --set data.test_limit=1000");
+  cmd->add_option("--checkpoint", opt->checkpoint,
+                  "which checkpoint: last (checkpoint.qmf, default) or best (best.qmf, the epoch "
+                  "best on the validation split)")
+      ->check(CLI::IsMember({"last", "best"}));
   cmd->callback([opt] {
-    const auto run = train::load_trained(opt->run, opt->sets, "eval");
+    const auto run = train::load_trained(opt->run, opt->sets, "eval",
+                                         *parse_choice<train::CheckpointChoice>(opt->checkpoint));
     const auto& data = run.data;
     const auto ev = train::evaluate(*run.model, data.test, data.classes);
     // A mid-epoch checkpoint (a run stopped or still training) is not the end of an epoch.

@@ -28,7 +28,8 @@ namespace fs = std::filesystem;
 
 struct ExportOptions {
   std::string run, out, format = "qasm3";
-  std::string sample;  // as typed: parsed by sample_index, echoed as given in messages
+  std::string checkpoint = "last";  // --checkpoint: last or best
+  std::string sample;               // as typed: parsed by sample_index, echoed as given in messages
   std::vector<std::string> sets;
 };
 
@@ -121,7 +122,8 @@ void run_export(const ExportOptions& opt) {
   const std::optional<size_t> sample = sample_index(opt.sample);
   const fs::path out = opt.out.empty() ? fs::path("-") : fs::path(opt.out);
   if (out != "-") check_out_file(out);
-  const auto run = train::load_trained(opt.run, opt.sets, "export");
+  const auto run = train::load_trained(opt.run, opt.sets, "export",
+                                       *parse_choice<train::CheckpointChoice>(opt.checkpoint));
   model::QmfnnProbe& probe = explain::require_probe(run, opt.run, "export");
   const data::Split& test = run.data.test;
   if (test.size() == 0)
@@ -153,6 +155,10 @@ void add_export(CLI::App& app) {
   CLI::App* cmd =
       app.add_subcommand("export", "Write a trained qmfnn circuit for one test sample as OpenQASM");
   cmd->add_option("--run", opt->run, "run directory")->required()->check(CLI::ExistingDirectory);
+  cmd->add_option("--checkpoint", opt->checkpoint,
+                  "which checkpoint: last (checkpoint.qmf, default) or best (best.qmf, the epoch "
+                  "best on the validation split)")
+      ->check(CLI::IsMember({"last", "best"}));
   cmd->add_option("--sample", opt->sample, "index of the test sample (0, 1, ...)")->required();
   cmd->add_option("--format", opt->format, "qasm3 (default) or qasm2")
       ->check(CLI::IsMember({"qasm3", "qasm2"}));
