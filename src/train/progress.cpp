@@ -107,9 +107,10 @@ std::string bar_line(const ProgressFigures& f, int width) {
   return f.label.substr(0, static_cast<size_t>(limit));  // the label alone is too long
 }
 
-std::string plain_line(const ProgressFigures& f) {
-  return fmt::format("{} {:3.0f}%  loss {:.4f}  acc {:5.1f}%  {}  {}", f.label, 100 * fraction(f),
-                     f.loss, 100 * f.accuracy, rate_text(f), eta_text(f));
+std::string plain_line(const ProgressFigures& f, double percent) {
+  return fmt::format("{} {:3.0f}%  loss {:.4f}  acc {:5.1f}%  {}  {}", f.label,
+                     percent < 0 ? 100 * fraction(f) : percent, f.loss, 100 * f.accuracy,
+                     rate_text(f), eta_text(f));
 }
 
 std::vector<std::string> wrap_fields(const std::vector<std::string>& fields, int width,
@@ -125,10 +126,12 @@ std::vector<std::string> wrap_fields(const std::vector<std::string>& fields, int
       continue;
     }
     if (!line.empty()) lines.push_back(std::exchange(line, {}));
-    const std::string_view indent = lines.empty() ? std::string_view{} : kIndent;
-    const std::vector<std::string> pieces = break_text(field, limit - indent.size());
-    for (size_t i = 0; i + 1 < pieces.size(); ++i) lines.push_back(std::string(indent) + pieces[i]);
-    if (!pieces.empty()) line = std::string(indent) + pieces.back();
+    // Every line but the message's first is indented, pieces of a long field included.
+    const std::vector<std::string> pieces = break_text(field, limit - kIndent.size());
+    for (size_t i = 0; i < pieces.size(); ++i) {
+      const std::string_view indent = lines.empty() && i == 0 ? std::string_view{} : kIndent;
+      (i + 1 < pieces.size() ? lines.emplace_back() : line) = std::string(indent) + pieces[i];
+    }
   }
   if (!line.empty()) lines.push_back(line);
   return lines;
@@ -179,14 +182,9 @@ void Progress::update(size_t done, double loss, double accuracy) {
     return;
   }
   // Without a terminal: one line at each quarter, so logs stay short.
-  bool printed = false;
   while (quarter_ < 3 && total_ > 0 && 4 * done >= total_ * static_cast<size_t>(quarter_ + 1)) {
     ++quarter_;
-    printed = true;
-  }
-  if (printed) {
-    ProgressFigures at_quarter = f;
-    fmt::print(out_, "{}\n", plain_line(at_quarter));
+    fmt::print(out_, "{}\n", plain_line(f, 25.0 * quarter_));
     std::fflush(out_);
   }
 }

@@ -36,8 +36,9 @@ ProgressFigures progress_figures(std::string label, size_t first, size_t done, s
 // The redrawn line, at most width - 1 characters (a line filling a terminal's last column makes
 // some terminals wrap); fields are dropped as the width shrinks (see above).
 std::string bar_line(const ProgressFigures& f, int width);
-// Every field, for a log.
-std::string plain_line(const ProgressFigures& f);
+// Every field, for a log; `percent` is the mark the line announces (the quarter crossed), or
+// negative for the figures' own.
+std::string plain_line(const ProgressFigures& f, double percent = -1);
 // `fields` joined by `sep` into lines of at most `width` characters: a field that does not fit
 // on the line starts the next one (indented by two spaces), and a field longer than a line is
 // broken at spaces (or, a word longer than a line, cut).
