@@ -30,6 +30,14 @@ inline CLI::Validator within(double lo, double hi) {
       fmt::format("in [{}, {}]", lo, hi));
 }
 
+// --checkpoint last|best, for the commands that load a trained run (train::CheckpointChoice).
+inline void add_checkpoint_option(CLI::App* cmd, std::string& choice) {
+  cmd->add_option("--checkpoint", choice,
+                  "which checkpoint: last (checkpoint.qmf, default) or best (best.qmf, the epoch "
+                  "best on the validation split)")
+      ->check(CLI::IsMember({"last", "best"}));
+}
+
 void add_bench(CLI::App& app);
 void add_compare(CLI::App& app);
 void add_config(CLI::App& app);

@@ -18,7 +18,7 @@ namespace {
 namespace fs = std::filesystem;
 
 struct EvalOptions {
-  std::string run, out;
+  std::string run, out, checkpoint = "last";
   std::vector<std::string> sets;
 };
 
@@ -46,7 +46,8 @@ std::string trained_for(const train::TrainedRun& run) {
 void run_eval(const EvalOptions& opt) {
   const fs::path out(opt.out);
   if (!opt.out.empty()) check_replaceable(out);
-  const auto run = train::load_trained(opt.run, opt.sets, "eval");
+  const auto run = train::load_trained(opt.run, opt.sets, "eval",
+                                       *parse_choice<train::CheckpointChoice>(opt.checkpoint));
   const auto& data = run.data;
   if (data.test.size() == 0)
     throw Error(fmt::format("the test split of {} is empty: nothing to evaluate", data.view));
@@ -84,6 +85,7 @@ void add_eval(CLI::App& app) {
   cmd->add_option("--out", opt->out,
                   "also write eval.json and predictions.csv into this directory (new, empty, "
                   "or an earlier evaluation, which is replaced)");
+  add_checkpoint_option(cmd, opt->checkpoint);
   cmd->callback([opt] { run_eval(*opt); });
 }
 

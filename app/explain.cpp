@@ -25,6 +25,7 @@ namespace fs = std::filesystem;
 
 struct ExplainOptions {
   std::string run, out;
+  std::string checkpoint = "last";  // --checkpoint: last or best
   std::string samples = "6";  // as typed: parsed by example_count, echoed as given in messages
   std::vector<std::string> sets;
 };
@@ -61,7 +62,8 @@ void run_explain(const ExplainOptions& opt) {
   check_replaceable(out);
   // Staged before the work, so an --out that cannot be written fails now, not after it.
   StagedDir staged(out);
-  const auto run = train::load_trained(opt.run, opt.sets, "explain");
+  const auto run = train::load_trained(opt.run, opt.sets, "explain",
+                                       *parse_choice<train::CheckpointChoice>(opt.checkpoint));
   model::QmfnnProbe& probe = explain::require_probe(run, opt.run, "explain");
   if (run.data.test.size() == 0)
     throw Error(fmt::format("the test split of {} is empty: nothing to explain", run.data.view));
@@ -105,6 +107,7 @@ void add_explain(CLI::App& app) {
       "register costs over 4096 circuit runs a sample. Progress, with the time left, is shown on "
       "stderr; --set data.test_limit=N explains the first N test samples only.");
   cmd->add_option("--run", opt->run, "run directory")->required()->check(CLI::ExistingDirectory);
+  add_checkpoint_option(cmd, opt->checkpoint);
   cmd->add_option("--samples", opt->samples,
                   "test samples drawn in samples.png, 1..64 (default 6)");
   cmd->add_option("--set", opt->sets,

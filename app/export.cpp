@@ -31,7 +31,8 @@ namespace fs = std::filesystem;
 
 struct ExportOptions {
   std::string run, out, sidecar, format = "qasm3", bit_order = "big-endian";
-  std::string sample;  // as typed: parsed by sample_index, echoed as given in messages
+  std::string checkpoint = "last";  // --checkpoint: last or best
+  std::string sample;               // as typed: parsed by sample_index, echoed as given in messages
   std::vector<std::string> sets;
 };
 
@@ -139,7 +140,8 @@ void run_export(const ExportOptions& opt) {
   if (!sidecar.empty() && sidecar != "-") check_out_file(sidecar);
   if (sidecar == out)
     throw UsageError(fmt::format("--sidecar {}: the circuit goes there too", sidecar.string()));
-  const auto run = train::load_trained(opt.run, opt.sets, "export");
+  const auto run = train::load_trained(opt.run, opt.sets, "export",
+                                       *parse_choice<train::CheckpointChoice>(opt.checkpoint));
   model::QmfnnProbe& probe = explain::require_probe(run, opt.run, "export");
   const data::Split& test = run.data.test;
   if (test.size() == 0)
@@ -185,6 +187,7 @@ void add_export(CLI::App& app) {
   CLI::App* cmd =
       app.add_subcommand("export", "Write a trained qmfnn circuit for one test sample as OpenQASM");
   cmd->add_option("--run", opt->run, "run directory")->required()->check(CLI::ExistingDirectory);
+  add_checkpoint_option(cmd, opt->checkpoint);
   cmd->add_option("--sample", opt->sample, "index of the test sample (0, 1, ...)")->required();
   cmd->add_option("--format", opt->format, "qasm3 (default) or qasm2")
       ->check(CLI::IsMember({"qasm3", "qasm2"}));

@@ -15,12 +15,13 @@ namespace qmf::app {
 namespace {
 
 struct PredictOptions {
-  std::string run, input, out = "-";
+  std::string run, input, out = "-", checkpoint = "last";
   std::vector<std::string> sets;
 };
 
 void run_predict(const PredictOptions& opt) {
-  const auto run = train::load_trained(opt.run, opt.sets, "predict");
+  const auto run = train::load_trained(opt.run, opt.sets, "predict",
+                                       *parse_choice<train::CheckpointChoice>(opt.checkpoint));
   const train::NewData input = train::load_new_data(run, opt.input);
   const train::Predictions p = train::predict(*run.model, input.split);
   const std::vector<int> no_labels;
@@ -54,6 +55,7 @@ void add_predict(CLI::App& app) {
       ->check(CLI::ExistingDirectory);
   cmd->add_option("--out", opt->out, "CSV file to write, or - for standard output (default)");
   cmd->add_option("--set", opt->sets, "override train.threads (or a data key)");
+  add_checkpoint_option(cmd, opt->checkpoint);
   cmd->callback([opt] { run_predict(*opt); });
 }
 

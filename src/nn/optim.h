@@ -58,10 +58,13 @@ struct AdamConfig {
   double beta1 = 0.9;
   double beta2 = 0.999;
   double eps = 1e-8;
+  double weight_decay = 0.0;  // decoupled (AdamW): p -= lr wd p before the Adam step
 };
 
 // Adam (Kingma & Ba, arXiv:1412.6980) with bias correction, as in PyTorch:
 // m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2; p -= lr (m / (1-b1^t)) / (sqrt(v / (1-b2^t)) + eps).
+// A weight decay makes it AdamW (Loshchilov & Hutter, arXiv:1711.05101), as PyTorch's AdamW:
+// p *= 1 - lr wd first, outside the moments, so the decay is not rescaled by sqrt(v).
 class Adam final : public Optimizer {
  public:
   explicit Adam(AdamConfig config = {});
@@ -76,10 +79,14 @@ class Adam final : public Optimizer {
 
 struct SgdConfig {
   double lr = 0.01;
-  double momentum = 0.0;  // 0: plain SGD, no state
+  double momentum = 0.0;      // 0: plain SGD, no state
+  double weight_decay = 0.0;  // decoupled, as AdamW's: p -= lr wd p before the gradient step
 };
 
-// SGD with optional heavy-ball momentum, as in PyTorch: u = mu u + g; p -= lr u.
+// SGD with optional heavy-ball momentum, as in PyTorch: u = mu u + g; p -= lr u. The weight decay
+// is decoupled (p *= 1 - lr wd, then the step), the same rule as AdamW's: without momentum it
+// equals an L2 penalty wd/2 |p|^2 in the loss; with momentum it differs from one, since the decay
+// does not enter the velocity.
 class Sgd final : public Optimizer {
  public:
   explicit Sgd(SgdConfig config = {});
@@ -94,5 +101,18 @@ class Sgd final : public Optimizer {
 
 // The optimiser of this kind at learning rate lr, its other settings at their defaults.
 std::unique_ptr<Optimizer> make_optimizer(OptimizerKind kind, double lr);
+
+struct OptimizerSettings {
+  OptimizerKind kind = OptimizerKind::adam;
+  double lr = 0.01;
+  double weight_decay = 0.0;
+  double momentum = 0.0;  // SGD only; Adam has its betas
+};
+std::unique_ptr<Optimizer> make_optimizer(const OptimizerSettings& settings);
+
+// Gradient clipping by the global L2 norm over every parameter of the arena: when the norm
+// exceeds max_norm (> 0), every gradient is scaled by max_norm / norm, so the direction is kept.
+// Returns the norm before clipping. The sum runs in arena order, so it is the same every run.
+double clip_grad_norm(ParameterArena& arena, double max_norm);
 
 }  // namespace qmf::nn

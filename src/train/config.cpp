@@ -111,6 +111,30 @@ toml::table value_table(const Field& field, std::string_view raw) {
   return std::move(*parsed);
 }
 
+void validate_fields(const Config& config) {
+  for (const Field& f : config_detail::config_fields()) f.check(config);
+}
+
+// The rules between keys. Each message names the key that asks for what the others lack.
+void validate_combinations(const Config& c) {
+  const TrainConfig& t = c.train;
+  if (t.momentum > 0 && t.optimizer != nn::OptimizerKind::sgd)
+    throw UsageError(fmt::format(
+        "train.momentum = {}: momentum is a setting of SGD (train.optimizer = \"sgd\"); Adam "
+        "has its own moments",
+        t.momentum));
+  if (t.patience > 0 && c.data.validation <= 0)
+    throw UsageError(fmt::format(
+        "train.patience = {}: early stopping watches the validation split, and there is none; "
+        "set data.validation (e.g. 0.1) or train.patience = 0",
+        t.patience));
+  if (t.lr_schedule == train::LrScheduleKind::cosine && t.lr_floor > t.lr)
+    throw UsageError(fmt::format(
+        "train.lr_floor = {}: the cosine schedule decays from train.lr = {} down to the floor, "
+        "which must not be above it",
+        t.lr_floor, t.lr));
+}
+
 }  // namespace
 
 Config parse_config(std::string_view toml_text, std::string_view source) {
@@ -127,7 +151,7 @@ Config parse_config(std::string_view toml_text, std::string_view source) {
   sort_by_position(entries);
   Config config;
   for (const Entry& entry : entries) read_entry(config, entry, source);
-  validate(config);
+  validate_fields(config);
   return config;
 }
 
@@ -159,7 +183,8 @@ std::string_view override_key(std::string_view assignment) {
 }
 
 void validate(const Config& config) {
-  for (const Field& f : config_detail::config_fields()) f.check(config);
+  validate_fields(config);
+  validate_combinations(config);
 }
 
 std::vector<std::string> config_differences(const Config& a, const Config& b,

@@ -14,6 +14,8 @@
 #include "core/options.h"
 #include "model/qmfnn_settings.h"
 #include "nn/optim.h"
+#include "train/early_stopping.h"
+#include "train/lr_schedule.h"
 
 namespace qmf {
 
@@ -57,6 +59,17 @@ struct TrainConfig {
   // Optimiser steps between checkpoints inside an epoch, so a killed run loses little work;
   // 0: checkpoints at epoch ends only. It never changes what is trained.
   int checkpoint_every = 0;
+  // Training controls (docs/TRAINING.md). All default to off: a plain run at train.lr.
+  train::LrScheduleKind lr_schedule = train::LrScheduleKind::constant;
+  int lr_warmup = 0;            // optimiser steps of linear warm-up; 0: none
+  int lr_step_size = 1000;      // step schedule: optimiser steps between decays
+  double lr_step_factor = 0.1;  // step schedule: the rate is multiplied by it at each decay
+  double lr_floor = 0;          // cosine schedule: the rate at the run's last step
+  double weight_decay = 0;      // decoupled (AdamW; the same rule for SGD)
+  double momentum = 0;          // SGD only
+  double clip_norm = 0;         // global L2 gradient norm limit; 0: no clipping
+  train::Monitor monitor = train::Monitor::val_loss;  // early stopping and best.qmf
+  int patience = 0;  // early stopping after this many epochs without improvement; 0: off
   bool operator==(const TrainConfig&) const = default;
 };
 
@@ -87,6 +100,8 @@ void apply_override(Config& config, std::string_view assignment);
 std::string_view override_key(std::string_view assignment);
 
 // Every range and choice rule, for configs built in code; the readers above already apply them.
+// Also the rules between keys (train.momentum needs SGD, train.patience a validation split, ...),
+// which the readers leave to it so that a --set may still fix a file's combination.
 void validate(const Config& config);
 
 // Every key, in table order; load_config of the result gives back an equal Config.

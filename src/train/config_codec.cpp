@@ -86,6 +86,15 @@ Codec<double> positive_real() {
           write_real};
 }
 
+Codec<double> nonnegative_real() {
+  return {"a number", false, read_real,
+          [](const double& v, std::string_view key) {
+            if (!std::isfinite(v) || v < 0)
+              throw UsageError(fmt::format("{} must be a finite number >= 0, got {}", key, v));
+          },
+          write_real};
+}
+
 Codec<double> real_between(double lo, double hi) {
   return {
       "a number", false, read_real,

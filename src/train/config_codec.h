@@ -74,6 +74,7 @@ Codec<T> integer(std::int64_t lo, std::optional<std::int64_t> hi = std::nullopt)
 
 Codec<bool> boolean();
 Codec<double> positive_real();
+Codec<double> nonnegative_real();
 Codec<double> real_between(double lo, double hi);
 Codec<std::string> text();
 Codec<std::string> nonempty_text();

@@ -78,6 +78,16 @@ const std::vector<Field>& table() {
       field("train.seed", &TrainConfig::seed, integer<std::uint64_t>(0)),
       field("train.threads", &TrainConfig::threads, integer<int>(0, 1024)),
       field("train.checkpoint_every", &TrainConfig::checkpoint_every, integer<int>(0)),
+      field("train.lr_schedule", &TrainConfig::lr_schedule, choice<train::LrScheduleKind>()),
+      field("train.lr_warmup", &TrainConfig::lr_warmup, integer<int>(0)),
+      field("train.lr_step_size", &TrainConfig::lr_step_size, integer<int>(1)),
+      field("train.lr_step_factor", &TrainConfig::lr_step_factor, real_between(0.0, 1.0)),
+      field("train.lr_floor", &TrainConfig::lr_floor, nonnegative_real()),
+      field("train.weight_decay", &TrainConfig::weight_decay, real_between(0.0, 1.0)),
+      field("train.momentum", &TrainConfig::momentum, real_between(0.0, 0.999)),
+      field("train.clip_norm", &TrainConfig::clip_norm, nonnegative_real()),
+      field("train.monitor", &TrainConfig::monitor, choice<train::Monitor>()),
+      field("train.patience", &TrainConfig::patience, integer<int>(0)),
       field("sim.precision", &SimConfig::precision, choice<Precision>()),
   };
   return fields;

@@ -64,7 +64,10 @@ std::unique_ptr<model::Model> make_model(const Config& c, const data::Multimodal
 }
 
 std::unique_ptr<nn::Optimizer> make_optimizer(const Config& c) {
-  return nn::make_optimizer(c.train.optimizer, c.train.lr);
+  return nn::make_optimizer({.kind = c.train.optimizer,
+                             .lr = c.train.lr,
+                             .weight_decay = c.train.weight_decay,
+                             .momentum = c.train.momentum});
 }
 
 }  // namespace qmf::train

@@ -21,6 +21,7 @@
 #include "sim/isa.h"
 #include "sim/parallel.h"
 #include "train/checkpoint.h"
+#include "train/early_stopping.h"
 #include "train/model_factory.h"
 #include "train/run_record.h"
 #include "train/trainer.h"
@@ -42,7 +43,7 @@ std::vector<EpochRow> rows_from(const Checkpoint& ckpt, const fs::path& source) 
 }
 
 // The files of a run directory, in the order a run first writes them (see run.h).
-constexpr const char* kRunFiles[] = {"config.toml", "checkpoint.qmf", "metrics.csv",
+constexpr const char* kRunFiles[] = {"config.toml", "checkpoint.qmf", "best.qmf", "metrics.csv",
                                      "summary.json"};
 
 // What a write killed before its rename left: "<file>.tmp-<pid>" beside one of the run's files,
@@ -137,25 +138,73 @@ RunSummary summary(const Config& c, const data::Multimodal& data, model::Model& 
       .test_confusion = evaluate(model, data.test, data.classes).confusion};
 }
 
+// The schedule and clipping of every step (docs/TRAINING.md). The schedule counts optimiser steps;
+// the cosine one spans the run's train.epochs, each of ceil(train samples / batch) steps.
+StepRules step_rules(const Config& c, size_t train_samples) {
+  StepRules rules{.clip_norm = c.train.clip_norm};
+  const TrainConfig& t = c.train;
+  if (t.lr_schedule == LrScheduleKind::constant && t.lr_warmup == 0) return rules;
+  const auto batch = static_cast<size_t>(t.batch);
+  const auto steps_per_epoch = static_cast<uint64_t>((train_samples + batch - 1) / batch);
+  rules.schedule = LrSchedule{.kind = t.lr_schedule,
+                              .lr = t.lr,
+                              .warmup_steps = static_cast<uint64_t>(t.lr_warmup),
+                              .step_size = static_cast<uint64_t>(t.lr_step_size),
+                              .factor = t.lr_step_factor,
+                              .floor = t.lr_floor,
+                              .total_steps = static_cast<uint64_t>(t.epochs) * steps_per_epoch};
+  return rules;
+}
+
+// What the summary and the end of a run say about the validation split's best epoch and early
+// stopping, beside the fields of RunSummary.
+void add_validation_record(nlohmann::json& s, const Config& c, const ValidationBest& best,
+                           bool tracked) {
+  s["stopped_early"] = best.stopped_at > 0 ? nlohmann::json(best.stopped_at) : nlohmann::json();
+  s["best_checkpoint"] = tracked && best.epoch > 0
+                             ? nlohmann::json{{"file", "best.qmf"},
+                                              {"epoch", best.epoch},
+                                              {"monitor", std::string(name_of(c.train.monitor))},
+                                              {"value", best.value}}
+                             : nlohmann::json();
+}
+
+std::string stopped_early_message(const Config& c, const ValidationBest& best) {
+  return fmt::format(
+      "stopped early after epoch {} of {}: {} has not improved for {} epochs (train.patience); "
+      "best.qmf holds epoch {} ({} {:.4f})",
+      best.stopped_at, c.train.epochs, name_of(c.train.monitor), c.train.patience, best.epoch,
+      name_of(c.train.monitor), best.value);
+}
+
 // Trains epochs (done, config.train.epochs], continuing the first from `partial`, with a
 // checkpoint every train.checkpoint_every steps and after each epoch (write order: run.h). The
-// checkpoints record the settings they were trained with, which a resume checks. On SIGINT or
-// SIGTERM it saves a checkpoint at the step it is at and stops (Interrupted).
+// checkpoints record the settings they were trained with, which a resume checks, and the
+// validation split's best epoch so far; an epoch that improves on it is also written to
+// best.qmf. Early stopping ends the run after train.patience epochs without improvement. On
+// SIGINT or SIGTERM it saves a checkpoint at the step it is at and stops (Interrupted).
 nlohmann::json run_epochs(const Config& c, const fs::path& dir, const data::Multimodal& data,
                           model::Model& model, nn::Optimizer& optimizer, std::vector<EpochRow> rows,
-                          EpochProgress partial, Progress& progress) {
+                          EpochProgress partial, ValidationBest best, Progress& progress) {
   use_threads(c);
   const auto save_metrics = [&] { write_file_atomic(dir / "metrics.csv", metrics_csv(rows)); };
   // A run killed between its checkpoint and metrics.csv left the file an epoch behind.
   if (!rows.empty()) save_metrics();
   const std::string settings = to_toml(c);
-  const auto save = [&](int epochs_done, const EpochProgress& p) {
-    save_checkpoint(dir / "checkpoint.qmf",
-                    capture(model.kind(), model.arena(), optimizer, epochs_done,
-                            {{"rows", history_json(rows)}, {"config", settings}}, p));
+  const bool tracked = data.validation.size() > 0;
+  const StepRules rules = step_rules(c, data.train.size());
+  const auto save = [&](int epochs_done, const EpochProgress& p, bool also_best = false) {
+    nlohmann::json extra = {{"rows", history_json(rows)}, {"config", settings}};
+    if (tracked) extra["validation_best"] = to_json(best);
+    const Checkpoint ckpt =
+        capture(model.kind(), model.arena(), optimizer, epochs_done, std::move(extra), p);
+    save_checkpoint(dir / "checkpoint.qmf", ckpt);
+    if (also_best) save_checkpoint(dir / "best.qmf", ckpt);
   };
   const auto every = static_cast<uint64_t>(c.train.checkpoint_every);
-  for (int e = static_cast<int>(rows.size()) + 1; e <= c.train.epochs; ++e) {
+  if (best.stopped_at > 0) progress.finish(stopped_early_message(c, best));
+  for (int e = static_cast<int>(rows.size()) + 1; e <= c.train.epochs && best.stopped_at == 0;
+       ++e) {
     const StepHook after_step = [&](const EpochProgress& p) {
       if (const int signal = interrupt_signal()) {
         save(e - 1, p);
@@ -168,15 +217,23 @@ nlohmann::json run_epochs(const Config& c, const fs::path& dir, const data::Mult
     };
     rows.push_back(train_epoch(model, optimizer, data, e, c.train.epochs,
                                static_cast<size_t>(c.train.batch), c.train.seed, progress,
-                               std::exchange(partial, {}), after_step));
-    save(e, {});
+                               std::exchange(partial, {}), after_step, rules));
+    const bool improved = tracked && observe(best, c.train.monitor, rows.back());
+    // Patience that runs out at the last epoch ends the run where it ends anyway.
+    if (e < c.train.epochs && patience_exhausted(best, c.train.patience)) best.stopped_at = e;
+    save(e, {}, improved);
     save_metrics();
+    if (best.stopped_at > 0) {
+      progress.finish(stopped_early_message(c, best));
+      break;
+    }
     const int signal = interrupt_signal();
     if (signal && e < c.train.epochs)
       stop(signal, dir,
            fmt::format("after epoch {} of {}, which the checkpoint holds", e, c.train.epochs));
   }
   nlohmann::json s = summary_json(summary(c, data, model, rows));
+  add_validation_record(s, c, best, tracked);
   write_file_atomic(dir / "summary.json", s.dump(2) + "\n");
   return s;
 }
@@ -285,12 +342,13 @@ nlohmann::json start_run(const Config& c, const fs::path& dir, Progress& progres
   remove_stale_temporaries(dir);  // of a start killed before config.toml was in place
   write_file_atomic(dir / "config.toml", to_toml(c));
   const auto counts = model->arena().counts();
-  progress.finish(
-      fmt::format("{}  |  {}: {} train / {} test samples, {} classes  |  params {} "
-                  "classical + {} quantum = {}",
-                  model->describe(), data.view, data.train.size(), data.test.size(), data.classes,
-                  counts.classical, counts.quantum, counts.total));
-  return run_epochs(c, dir, data, *model, *optimizer, {}, {}, progress);
+  progress.finish_fields({model->describe(),
+                          fmt::format("{}: {} train / {} test samples, {} classes", data.view,
+                                      data.train.size(), data.test.size(), data.classes),
+                          fmt::format("params {} classical + {} quantum = {}", counts.classical,
+                                      counts.quantum, counts.total)},
+                         "  |  ");
+  return run_epochs(c, dir, data, *model, *optimizer, {}, {}, {}, progress);
 }
 
 // A new run in its claimed directory. "All cores" (train.threads = 0) is stored as the count it
@@ -348,6 +406,13 @@ void check_trained_settings(const Checkpoint& ckpt, const Config& c, const fs::p
   // checked on load): a user who moved them must still be able to resume.
   constexpr std::string_view kResumable[] = {"train.epochs", "train.checkpoint_every", "data.dir",
                                              "data.fsdd"};
+  // The cosine schedule spans the run's epochs: another length would change the rates already
+  // used for the epochs trained.
+  if (trained.train.lr_schedule == LrScheduleKind::cosine && c.train.epochs != trained.train.epochs)
+    throw UsageError(fmt::format(
+        "train.epochs = {}: the run's cosine schedule (train.lr_schedule) decays over the "
+        "train.epochs = {} it was started with, which a resume cannot change",
+        c.train.epochs, trained.train.epochs));
   const std::vector<std::string> diff = config_differences(c, trained, kResumable);
   if (diff.empty()) return;
   throw UsageError(fmt::format(
@@ -355,6 +420,22 @@ void check_trained_settings(const Checkpoint& ckpt, const Config& c, const fs::p
       "them back, or start a new run to train with them (a resume may change train.epochs, "
       "train.checkpoint_every, and data.dir or data.fsdd when the data has moved)",
       (dir / "config.toml").string(), fmt::join(diff, ", ")));
+}
+
+// A run killed between checkpoint.qmf and best.qmf of an epoch that improved on the best left
+// best.qmf an improvement behind (or missing): the checkpoint, taken at the end of that epoch,
+// is the best state, so it is written again as best.qmf.
+void repair_best(const Checkpoint& ckpt, const ValidationBest& best, const fs::path& dir) {
+  if (best.epoch == 0 || best.epoch != ckpt.epochs_done || ckpt.partial.steps > 0) return;
+  const fs::path best_path = dir / "best.qmf";
+  std::error_code ec;
+  if (fs::exists(best_path, ec)) {
+    try {
+      if (load_checkpoint(best_path).epochs_done == best.epoch) return;
+    } catch (const Error&) {  // damaged: replaced below like a missing one
+    }
+  }
+  save_checkpoint(best_path, ckpt);
 }
 
 // The thread count is part of what a run computes, so a resume keeps the stored one; on a machine
@@ -399,6 +480,7 @@ nlohmann::json train_resume(const fs::path& dir, const std::vector<std::string>&
                     "qmf train --out {}",
                     dir.string(), dir.string()));
   Config c = load_config(dir / "config.toml");
+  const int epochs_before = c.train.epochs;
   for (const auto& o : overrides) {
     if (!resumable_override(override_key(o)))
       throw UsageError(fmt::format(
@@ -414,6 +496,15 @@ nlohmann::json train_resume(const fs::path& dir, const std::vector<std::string>&
   const Checkpoint ckpt = load_checkpoint(ckpt_path);
   check_trained_settings(ckpt, c, dir);
   auto rows = rows_from(ckpt, ckpt_path);
+  const ValidationBest best =
+      ckpt.extra.contains("validation_best")
+          ? validation_best_from_json(ckpt.extra["validation_best"], ckpt_path)
+          : ValidationBest{};
+  if (best.stopped_at > 0 && c.train.epochs != epochs_before)
+    throw UsageError(fmt::format(
+        "train.epochs={}: the run stopped early after epoch {} (train.patience); it cannot "
+        "train on; start a new run to train longer",
+        c.train.epochs, best.stopped_at));
   if (c.train.epochs < ckpt.epochs_done)
     throw UsageError(fmt::format("train.epochs={}: the run has already trained {} epochs",
                                  c.train.epochs, ckpt.epochs_done));
@@ -426,13 +517,15 @@ nlohmann::json train_resume(const fs::path& dir, const std::vector<std::string>&
   auto model = make_model(c, data);
   auto optimizer = make_optimizer(c);
   restore(ckpt, model->kind(), model->arena(), optimizer.get(), ckpt_path);
+  repair_best(ckpt, best, dir);
   write_file_atomic(dir / "config.toml", to_toml(c));
   progress.finish(inside_epoch
                       ? fmt::format("resuming {} in epoch {} of {}, after step {}", dir.string(),
                                     ckpt.epochs_done + 1, c.train.epochs, ckpt.partial.steps)
                       : fmt::format("resuming {} after epoch {} of {}", dir.string(),
                                     ckpt.epochs_done, c.train.epochs));
-  return run_epochs(c, dir, data, *model, *optimizer, std::move(rows), ckpt.partial, progress);
+  return run_epochs(c, dir, data, *model, *optimizer, std::move(rows), ckpt.partial, best,
+                    progress);
 }
 
 }  // namespace qmf::train

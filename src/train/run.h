@@ -4,13 +4,19 @@
 //   metrics.csv     epoch, train_loss, train_acc, test_loss, test_acc, seconds
 //   checkpoint.qmf  parameters, optimiser state and metrics after the last finished epoch, or
 //                   after step N of the next one (train.checkpoint_every)
+//   best.qmf        with a validation split (data.validation > 0): the checkpoint of the epoch
+//                   best on it so far (train.monitor), for qmf eval/explain/export --checkpoint
 //   summary.json    written when the run finishes
 //
 // Crash safety. Every file is written atomically (temporary file, fsync, rename, fsync of the
 // directory), so each is either its old or its new version, and they are written in an order
 // that keeps them consistent whenever a run is killed:
 //   1. config.toml, before anything else: a directory without it holds no run;
-//   2. checkpoint.qmf, the one source of truth: it carries the rows of every finished epoch;
+//   2. checkpoint.qmf, the one source of truth: it carries the rows of every finished epoch and
+//      the validation split's best epoch so far ("validation_best" in its extra JSON);
+//   2b. best.qmf, after the checkpoint of an epoch that improved on the best, as a copy of it. A
+//      run killed between the two left best.qmf an improvement behind; --resume, seeing that the
+//      checkpoint's epoch is the best one, writes best.qmf again from it;
 //   3. metrics.csv, rewritten from those rows after each epoch's checkpoint, so it never shows
 //      an epoch the checkpoint lacks (it may lag one behind; --resume rewrites it first);
 //   4. summary.json, last, after the final checkpoint and metrics.
@@ -25,7 +31,11 @@
 // it stopped and the command that continues it.
 //
 // `qmf train --resume DIR` continues from the checkpoint, mid-epoch included, and finishes with
-// the metrics and parameters of an uninterrupted run (same seed, threads and precision). With
+// the metrics and parameters of an uninterrupted run (same seed, threads and precision), every
+// training control included (docs/TRAINING.md): the learning-rate schedule is a function of the
+// optimiser's step count, and early stopping's best value and patience count are in the
+// checkpoint. A run that stopped early stays stopped: resumed, it says so and trains nothing;
+// a larger train.epochs is refused. A run with a cosine schedule cannot change train.epochs. With
 // config.toml but no checkpoint yet, it starts the run again from the beginning. Checkpoints
 // record the settings they were trained with ("config" in their extra JSON): a config.toml that
 // differs from them (edited by hand) is refused, train.epochs and train.checkpoint_every aside.

@@ -10,8 +10,29 @@
 
 namespace qmf::train {
 
+std::string_view checkpoint_file(CheckpointChoice choice) {
+  return choice == CheckpointChoice::best ? "best.qmf" : "checkpoint.qmf";
+}
+
+namespace {
+
+// best.qmf is missing: say why, from what the run is.
+[[noreturn]] void no_best(const std::filesystem::path& file, const Config& config) {
+  if (config.data.validation <= 0)
+    throw Error(fmt::format(
+        "{}: there is no best checkpoint: the run has no validation split (data.validation = 0), "
+        "so it keeps checkpoint.qmf only; use --checkpoint last",
+        file.string()));
+  throw Error(
+      fmt::format("{}: there is no best checkpoint yet: the run has not finished an epoch; use "
+                  "--checkpoint last",
+                  file.string()));
+}
+
+}  // namespace
+
 TrainedRun load_trained(const std::filesystem::path& dir, const std::vector<std::string>& overrides,
-                        std::string_view command) {
+                        std::string_view command, CheckpointChoice choice) {
   TrainedRun run;
   run.config = load_config(dir / "config.toml");
   for (const auto& s : overrides) {
@@ -20,11 +41,15 @@ TrainedRun load_trained(const std::filesystem::path& dir, const std::vector<std:
                                    quote_value(s), command));
     apply_override(run.config, s);
   }
-  const auto ckpt = load_checkpoint(dir / "checkpoint.qmf");
+  const std::filesystem::path file = dir / checkpoint_file(choice);
+  std::error_code ec;
+  if (choice == CheckpointChoice::best && !std::filesystem::exists(file, ec))
+    no_best(file, run.config);
+  const auto ckpt = load_checkpoint(file);
   run.data = load_data(run.config);
   run.model = make_model(run.config, run.data);
   try {
-    restore(ckpt, run.model->kind(), run.model->arena(), nullptr, dir / "checkpoint.qmf");
+    restore(ckpt, run.model->kind(), run.model->arena(), nullptr, file);
   } catch (const Error& e) {
     // The checkpoint matched the run before the overrides (data.view, data.modalities,
     // data.classes, data.pool) reshaped the inputs: say which setting did it.

@@ -48,7 +48,8 @@ Evaluation evaluate(model::Model& model, const data::Split& split, int classes, 
 
 EpochRow train_epoch(model::Model& model, nn::Optimizer& optimizer, const data::Multimodal& data,
                      int epoch, int epochs, size_t batch, uint64_t seed, Progress& progress,
-                     const EpochProgress& from, const StepHook& after_step) {
+                     const EpochProgress& from, const StepHook& after_step,
+                     const StepRules& rules) {
   const auto start = Clock::now();
   const data::Split& train = data.train;
   // Every batch but the last is full, so `from.steps` full batches are where the epoch stopped.
@@ -67,7 +68,8 @@ EpochRow train_epoch(model::Model& model, nn::Optimizer& optimizer, const data::
   nn::Matrix probs;
   EpochProgress now = from;
   const auto elapsed = [&] { return from.seconds + since(start); };
-  progress.start(fmt::format("epoch {}/{}", epoch, epochs), train.size());
+  progress.start(fmt::format("epoch {}/{}", epoch, epochs), train.size(),
+                 static_cast<size_t>(from.steps) * batch);
   for (size_t done = static_cast<size_t>(from.steps) * batch; done < train.size();) {
     const size_t count = std::min(batch, train.size() - done);
     const StepPlace where{epoch, now.steps + 1};
@@ -75,6 +77,8 @@ EpochRow train_epoch(model::Model& model, nn::Optimizer& optimizer, const data::
     const double loss = model.forward(x, y, probs);
     model.backward();
     check_loss_and_grads(model.arena(), loss, where);
+    if (rules.clip_norm > 0) nn::clip_grad_norm(model.arena(), rules.clip_norm);
+    if (rules.schedule) optimizer.set_lr(lr_at(*rules.schedule, optimizer.state().step));
     optimizer.step(model.arena());
     check_values(model.arena(), where);
     now.steps = where.step;
@@ -103,14 +107,17 @@ EpochRow train_epoch(model::Model& model, nn::Optimizer& optimizer, const data::
     const Evaluation v = evaluate(model, data.validation, data.classes);
     row.val_loss = v.loss;
     row.val_acc = v.accuracy;
-    val = fmt::format("  val acc {:.2f}%", 100 * v.accuracy);
+    val = fmt::format("val loss {:.4f} acc {:.2f}%", v.loss, 100 * v.accuracy);
   }
   row.seconds = from.seconds + since(start);
-  progress.finish(fmt::format(
-      "epoch {}/{}  train loss {:.4f} acc {:.2f}%{}  test loss {:.4f} acc {:.2f}%  {:.1f} s "
-      "({:.0f} samples/s)",
-      epoch, epochs, row.train_loss, 100 * row.train_acc, val, row.test_loss, 100 * row.test_acc,
-      row.seconds, static_cast<double>(train.size()) / row.train_seconds));
+  // The rate of the samples this process trained: a resumed epoch's skipped ones took no time.
+  const double trained_here = static_cast<double>(train.size() - from.steps * batch);
+  progress.finish_fields(
+      {fmt::format("epoch {}/{}", epoch, epochs),
+       fmt::format("train loss {:.4f} acc {:.2f}%", row.train_loss, 100 * row.train_acc), val,
+       fmt::format("test loss {:.4f} acc {:.2f}%", row.test_loss, 100 * row.test_acc),
+       fmt::format("{:.1f} s ({:.0f} samples/s)", row.seconds,
+                   trained_here / (row.train_seconds - from.seconds))});
   return row;
 }
 

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
 namespace qmf::nn {
@@ -106,6 +107,75 @@ TEST(Sgd, MomentumAccumulatesVelocity) {
   EXPECT_NEAR(f.value(2), 0.5 + 0.1 * 1.0 + 0.1 * 0.9, 1e-15);
   EXPECT_EQ(sgd.state().step, 2u);
   EXPECT_EQ(sgd.kind(), OptimizerKind::sgd);
+}
+
+// AdamW (decoupled decay): p *= 1 - lr wd, then the Adam step on the decayed p, with moments of
+// the gradient alone.
+TEST(Adam, DecoupledWeightDecayMatchesAHandComputation) {
+  Fixture f;
+  Adam adamw({.lr = 0.1, .weight_decay = 0.5});
+  f.grads({0.2, -0.4, 0.0});
+  adamw.step(f.arena);
+  // First step: bias-corrected m / sqrt(v) = g / (|g| + eps), so the update is lr sign(g)
+  // (0 for g = 0); the decay keeps 1 - 0.1 * 0.5 = 0.95 of each value.
+  EXPECT_NEAR(f.value(0), 1.0 * 0.95 - 0.1 * 0.2 / (0.2 + 1e-8), 1e-15);
+  EXPECT_NEAR(f.value(1), -2.0 * 0.95 + 0.1 * 0.4 / (0.4 + 1e-8), 1e-15);
+  EXPECT_NEAR(f.value(2), 0.5 * 0.95, 1e-15);
+  // The moments hold the gradient only: the decay is outside them (not L2 in the loss).
+  EXPECT_NEAR(adamw.state().buffers[0][0], 0.1 * 0.2, 1e-17);
+  EXPECT_NEAR(adamw.state().buffers[1][1], 0.001 * 0.16, 1e-17);
+}
+
+TEST(Adam, NoWeightDecayLeavesTheStepAsItWas) {
+  Fixture a, b;
+  Adam plain, zero({.weight_decay = 0.0});
+  a.grads({0.3, 0.1, -0.2});
+  b.grads({0.3, 0.1, -0.2});
+  plain.step(a.arena);
+  zero.step(b.arena);
+  for (size_t i = 0; i < 3; ++i) EXPECT_EQ(a.value(i), b.value(i));
+}
+
+TEST(Sgd, DecoupledWeightDecayShrinksBeforeTheStep) {
+  Fixture f;
+  Sgd sgd({.lr = 0.5, .weight_decay = 0.1});
+  f.grads({0.2, -0.4, 1.0});
+  sgd.step(f.arena);
+  // p (1 - 0.05) - 0.5 g
+  EXPECT_NEAR(f.value(0), 0.95 - 0.1, 1e-15);
+  EXPECT_NEAR(f.value(1), -1.9 + 0.2, 1e-15);
+  EXPECT_NEAR(f.value(2), 0.475 - 0.5, 1e-15);
+}
+
+TEST(Sgd, MomentumFromTheSettingsUsedByTheConfig) {
+  Fixture f;
+  const auto sgd =
+      make_optimizer({.kind = OptimizerKind::sgd, .lr = 0.1, .weight_decay = 0.0, .momentum = 0.5});
+  f.grads({1.0, 0.0, 0.0});
+  sgd->step(f.arena);
+  sgd->step(f.arena);  // u = 0.5 * 1 + 1 = 1.5
+  EXPECT_NEAR(f.value(0), 1.0 - 0.1 - 0.15, 1e-15);
+  ASSERT_EQ(sgd->state().buffers.size(), 1u);
+  EXPECT_NEAR(sgd->state().buffers[0][0], 1.5, 1e-15);
+}
+
+TEST(ClipGradNorm, ScalesToTheLimitAndKeepsTheDirection) {
+  Fixture f;
+  f.grads({3.0, 0.0, -4.0});  // norm 5
+  EXPECT_DOUBLE_EQ(clip_grad_norm(f.arena, 1.0), 5.0);
+  const auto g = std::as_const(f.arena).grads();
+  EXPECT_NEAR(std::sqrt(g[0] * g[0] + g[1] * g[1] + g[2] * g[2]), 1.0, 1e-15);
+  EXPECT_NEAR(g[0], 0.6, 1e-15);
+  EXPECT_NEAR(g[2], -0.8, 1e-15);
+}
+
+TEST(ClipGradNorm, LeavesGradientsWithinTheLimitAlone) {
+  Fixture f;
+  f.grads({0.3, 0.0, -0.4});  // norm 0.5
+  EXPECT_DOUBLE_EQ(clip_grad_norm(f.arena, 1.0), 0.5);
+  const auto g = std::as_const(f.arena).grads();
+  EXPECT_EQ(g[0], 0.3);
+  EXPECT_EQ(g[2], -0.4);
 }
 
 }  // namespace
