@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cmath>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,11 @@ inline CLI::Validator within(double lo, double hi) {
       },
       fmt::format("in [{}, {}]", lo, hi));
 }
+
+// curves.png and confusion.png in a finished run directory (report/run_figures.h). The figures
+// are a view of the run, not part of it: a missing gnuplot or a failed figure is a one-line note
+// on stderr, never a failed command.
+void draw_run_figures(const std::filesystem::path& dir);
 
 // --checkpoint last|best, for the commands that load a trained run (train::CheckpointChoice).
 inline void add_checkpoint_option(CLI::App* cmd, std::string& choice) {

@@ -56,6 +56,9 @@ void add_compare(CLI::App& app) {
     const std::string out = opt->out.empty() ? new_default_study_dir().string() : opt->out;
     train::Progress progress(stderr);
     const auto runs = train::run_study(study, opt->sets, out, progress);
+    for (const train::StudyRun& run : runs)
+      if (!std::filesystem::exists(train::study_run_dir(out, run.model, run.seed) / "curves.png"))
+        draw_run_figures(train::study_run_dir(out, run.model, run.seed));
     const Config first = train::study_config(study, opt->sets, study.models.front(), 0);
     const std::string title = fmt::format("{}, {} epoch(s)", first.data.view, first.train.epochs);
     report::write_compare_report(out, runs, title);

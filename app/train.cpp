@@ -12,11 +12,8 @@
 #include "train/run.h"
 
 namespace qmf::app {
-namespace {
 
-// The figures are a view of the run, not part of it: a missing gnuplot or a failed figure is a
-// note, never a failed run.
-void draw_run_figures(const std::string& dir) {
+void draw_run_figures(const std::filesystem::path& dir) {
   try {
     report::write_run_figures(dir);
   } catch (const Error& e) {
@@ -25,8 +22,6 @@ void draw_run_figures(const std::string& dir) {
                  why.substr(0, why.find('\n')).c_str());
   }
 }
-
-}  // namespace
 
 void add_train(CLI::App& app) {
   struct Options {

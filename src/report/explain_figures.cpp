@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "core/atomic_file.h"
+#include "report/eval_report.h"
 #include "report/explain_report.h"
 #include "report/gnuplot.h"
 
@@ -138,8 +139,12 @@ std::vector<Panel> example_panels(const ExplainReport& r, size_t i) {
     }
     panels.push_back(std::move(p));
   }
-  Panel fused{
-      fmt::format("sample {}: true {}, predicted {}", i, label, pred), {}, {}, "class", true};
+  const auto names = class_labels(r.context.class_names, e.classes);
+  Panel fused{fmt::format("sample {}: true {}, predicted {}", i, names[label], names[pred]),
+              {},
+              {},
+              "class",
+              true};
   for (int c = 0; c < e.classes; ++c) {
     fused.values.push_back(e.probs(static_cast<nn::Index>(i), c));
     fused.colours.push_back(c == label ? kTrue : c == pred ? kWrong : kNeutral);
@@ -206,8 +211,14 @@ std::string attribution_figure(const std::filesystem::path& dir, const ExplainRe
     for (const auto& s : g.modalities) data += fmt::format(" {:.9g}", s.attribution_mixed);
     data += '\n';
   };
-  for (size_t c = 0; c < r.summary.per_class.size(); ++c)
-    row(std::to_string(c), r.summary.per_class[c]);
+  // A class name is one quoted column of the data file (names may hold spaces: "Ankle boot").
+  const auto classes =
+      class_labels(r.context.class_names, static_cast<int>(r.summary.per_class.size()));
+  for (size_t c = 0; c < r.summary.per_class.size(); ++c) {
+    std::string label = classes[c];
+    std::replace(label.begin(), label.end(), '"', '\'');
+    row(fmt::format("\"{}\"", label), r.summary.per_class[c]);
+  }
   row("all", r.summary.overall);
   write_file_atomic(dir / "attribution.dat", data);
 

@@ -291,6 +291,10 @@ void check_same_run(const fs::path& run, const Config& wanted) {
       run.string(), fmt::join(diff, ", ")));
 }
 
+fs::path study_run_dir(const fs::path& dir, const std::string& model, uint64_t seed) {
+  return dir / "runs" / fmt::format("{}-s{}", model, seed);
+}
+
 std::vector<StudyRun> run_study(const Study& study, const std::vector<std::string>& extra,
                                 const fs::path& dir, Progress& progress) {
   check_study(study, extra);
@@ -304,7 +308,7 @@ std::vector<StudyRun> run_study(const Study& study, const std::vector<std::strin
     for (uint64_t seed : study.seeds) {
       ++index;
       const Config c = study_config(study, extra, m, seed);
-      const fs::path run = dir / "runs" / fmt::format("{}-s{}", m.name, seed);
+      const fs::path run = study_run_dir(dir, m.name, seed);
       check_same_run(run, c);
       std::error_code ec;
       if (!fs::exists(run / "summary.json", ec)) {

@@ -53,6 +53,10 @@ struct StudyRun {
   int epochs = 0;
 };
 
+// Where the study in `dir` trains model `model` with seed `seed`: DIR/runs/<model>-s<seed>.
+std::filesystem::path study_run_dir(const std::filesystem::path& dir, const std::string& model,
+                                    uint64_t seed);
+
 // Claims `dir` for the study (refusing it as above), runs what is missing and returns every run
 // in study order.
 std::vector<StudyRun> run_study(const Study& study, const std::vector<std::string>& extra,

@@ -15,6 +15,7 @@
 
 #include "data/fetch/temp_dir.h"
 #include "support/fake_mnist.h"
+#include "support/png_check.h"
 #include "support/run_command.h"
 #include "support/train_support.h"
 #include "train/config.h"
@@ -392,6 +393,9 @@ TEST_F(CliCompare, TinyStudyWritesTableCsvAndPlotAndResumes) {
        {"compare.csv", "compare.md", "accuracy_vs_params.png", "accuracy_vs_params.svg"})
     EXPECT_TRUE(fs::exists(out / f)) << f;
   EXPECT_EQ(qmf::testing::read_csv(out / "compare.csv").size(), 5u);
+  for (const char* run : {"qmfnn-s0", "qmfnn-s1", "tfn-4-s0", "tfn-4-s1"})
+    for (const char* figure : {"curves.png", "confusion.png"})
+      EXPECT_TRUE(qmf::testing::is_complete_png(out / "runs" / run / figure)) << run << figure;
   const CommandResult again = exec_qmf(args);
   ASSERT_EQ(again.code, 0) << again.describe();
   EXPECT_FALSE(contains(again.err, "seed")) << "a finished study trained again: " << again.err;

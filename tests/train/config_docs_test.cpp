@@ -33,12 +33,12 @@ TEST(ConfigDocs, EveryMeaningIsForASchemaKeyAndOnlyOne) {
 TEST(ConfigDocs, ListingShowsValueDefaultAcceptedValuesAndMeaning) {
   Config c;
   apply_override(c, "train.epochs=3");
-  apply_override(c, "model.readout=expval");
+  apply_override(c, "model.readout=probs");
   const std::string text = describe_config(c);
   EXPECT_NE(text.find("train.epochs = 3"), std::string::npos) << text;
   EXPECT_NE(text.find("(default 1)"), std::string::npos) << text;
-  EXPECT_NE(text.find("model.readout = 'expval'"), std::string::npos) << text;
-  EXPECT_NE(text.find("(default 'probs')"), std::string::npos) << text;
+  EXPECT_NE(text.find("model.readout = 'probs'"), std::string::npos) << text;
+  EXPECT_NE(text.find("(default 'expval')"), std::string::npos) << text;
   EXPECT_NE(text.find("Accepts one of amplitude, belief, angle."), std::string::npos) << text;
   EXPECT_NE(text.find(std::string(config_meaning("train.lr"))), std::string::npos) << text;
   for (const config_detail::Field& f : config_detail::config_fields()) {

@@ -155,6 +155,10 @@ struct Controls {
   std::string name;
   std::vector<std::string> sets;
 };
+void PrintTo(const Controls& c, std::ostream* os) {
+  *os << c.name;
+  for (const auto& s : c.sets) *os << ' ' << s;
+}
 
 class TrainControlsResume : public TrainControls, public ::testing::WithParamInterface<Controls> {};
 
