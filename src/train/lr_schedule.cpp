@@ -13,9 +13,10 @@ double lr_at(const LrSchedule& s, uint64_t step) {
   switch (s.kind) {
     case LrScheduleKind::constant:
       return s.lr;
-    case LrScheduleKind::step:
-      return s.lr *
-             std::pow(s.factor, static_cast<double>(after / std::max<uint64_t>(s.step_size, 1)));
+    case LrScheduleKind::step: {
+      const uint64_t decays = after / std::max<uint64_t>(s.step_size, 1);  // whole step_sizes
+      return s.lr * std::pow(s.factor, static_cast<double>(decays));
+    }
     case LrScheduleKind::cosine: {
       // The last step of the run gets `floor`; a run no longer than its warm-up has no decay.
       const uint64_t span =
