@@ -22,6 +22,7 @@
 #include "export/sample_circuit.h"
 #include "export/sidecar.h"
 #include "model/qmfnn_probe.h"
+#include "report/eval_report.h"
 #include "train/trained_run.h"
 
 namespace qmf::app {
@@ -47,6 +48,10 @@ std::optional<size_t> sample_index(const std::string& text) {
     throw UsageError(fmt::format("--sample {}: expected the index of a test sample (0, 1, ...)",
                                  quote_value(text)));
   return index;
+}
+
+std::string class_name(const train::TrainedRun& run, int label) {
+  return report::class_labels(run.data.class_names, run.data.classes)[static_cast<size_t>(label)];
 }
 
 // What a reader of the file needs to turn its measurements back into the model's answer.
@@ -75,9 +80,10 @@ std::string header(const ExportOptions& opt, const train::TrainedRun& run, model
       "encoding: {}; every register is prepared from |0...0> at the start\n"
       "readout: {}\n"
       "expected distribution of the outcome index 0, 1, ...: {}\n"
-      "class probabilities of the model: {}",
-      opt.run, sample, label, run.data.view, run.model->describe(), name_of(spec.settings.encoding),
-      readout, fmt::join(p, " "), fmt::join(q, " "));
+      "class probabilities of the model ({}): {}",
+      opt.run, sample, class_name(run, label), run.data.view, run.model->describe(),
+      name_of(spec.settings.encoding), readout, fmt::join(p, " "),
+      fmt::join(report::class_labels(run.data.class_names, spec.classes), ", "), fmt::join(q, " "));
 }
 
 // The topmost of out's parent directories that does not exist yet (empty: they all do).
@@ -168,6 +174,8 @@ void run_export(const ExportOptions& opt) {
     side["run"] = opt.run;
     side["sample"] = *sample;
     side["true_class"] = y[0];
+    side["true_class_name"] = class_name(run, y[0]);
+    side["class_names"] = report::class_labels(run.data.class_names, run.data.classes);
     side["view"] = run.data.view;
     write_out(sidecar, side.dump(2) + "\n");
   }

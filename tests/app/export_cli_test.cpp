@@ -94,6 +94,9 @@ TEST_F(CliExport, QiskitBitOrderAndTheSidecarBesideTheFile) {
   EXPECT_EQ(big_side.at("bit_order"), "big-endian");
   EXPECT_EQ(qk_side.at("bit_order"), "qiskit");
   EXPECT_EQ(qk_side.at("sample"), 1);
+  // The run keeps data.classes = [0,1,2,3]: the names are those labels.
+  EXPECT_EQ(qk_side.at("class_names"), nlohmann::json({"0", "1", "2", "3"}));
+  EXPECT_EQ(qk_side.at("true_class_name"), std::to_string(qk_side.at("true_class").get<int>()));
   // The outcome index's distribution is the model's, whichever way the bits are laid out.
   EXPECT_EQ(big_side.at("expected_distribution"), qk_side.at("expected_distribution"));
   EXPECT_EQ(qk_side.at("readout").at("kind"), "expval");  // the default readout
