@@ -5,6 +5,7 @@
 #include <cstddef>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "core/atomic_file.h"
 #include "report/eval_report.h"
@@ -41,6 +42,7 @@ struct Panel {
   std::vector<int> colours;
   std::string xlabel;
   bool fused = false;
+  std::vector<std::string> names;  // a name per bar (classes); empty: the bars are numbered
 };
 
 // Example i's input of modality m as an image block ("col row r g b", 0-255, scaled to the
@@ -112,6 +114,7 @@ std::string input_panels(const ExplainReport& r, size_t i, std::string& data, si
 std::vector<Panel> example_panels(const ExplainReport& r, size_t i) {
   const explain::Explanation& e = r.explanation;
   const int label = e.label[i], pred = e.prediction[i];
+  const auto names = class_labels(r.context.class_names, e.classes);
   std::vector<Panel> panels;
   for (size_t m = 0; m < e.modalities(); ++m) {
     const auto& d = e.distributions[i][m];
@@ -130,6 +133,7 @@ std::vector<Panel> example_panels(const ExplainReport& r, size_t i) {
       for (size_t c = 0; c < p.values.size(); ++c)
         p.colours.push_back(static_cast<int>(c) == label ? kTrue : kNeutral);
       p.xlabel = "class";
+      p.names.assign(names.begin(), names.begin() + static_cast<std::ptrdiff_t>(p.values.size()));
     } else {
       p.values = d;
       p.title =
@@ -139,12 +143,12 @@ std::vector<Panel> example_panels(const ExplainReport& r, size_t i) {
     }
     panels.push_back(std::move(p));
   }
-  const auto names = class_labels(r.context.class_names, e.classes);
   Panel fused{fmt::format("sample {}: true {}, predicted {}", i, names[label], names[pred]),
               {},
               {},
               "class",
-              true};
+              true,
+              names};
   for (int c = 0; c < e.classes; ++c) {
     fused.values.push_back(e.probs(static_cast<nn::Index>(i), c));
     fused.colours.push_back(c == label ? kTrue : c == pred ? kWrong : kNeutral);
@@ -153,8 +157,19 @@ std::vector<Panel> example_panels(const ExplainReport& r, size_t i) {
   return panels;
 }
 
-// Every bar labelled up to 10 bars, then about 8 labels.
-std::string tic_step(size_t bars) { return bars <= 10 ? "1" : fmt::format("0,{}", (bars + 7) / 8); }
+// Every bar labelled up to 10 bars, then about 8 labels; named bars (classes) by their names,
+// slanted when a name is longer than a digit or two.
+std::string xtics(const Panel& p) {
+  const size_t bars = p.values.size();
+  if (p.names.empty() || bars > 10) return bars <= 10 ? "1" : fmt::format("0,{}", (bars + 7) / 8);
+  std::vector<std::string> tics;
+  size_t longest = 0;
+  for (size_t x = 0; x < bars; ++x) {
+    tics.push_back(fmt::format("{} {}", quoted(p.names[x]), x));
+    longest = std::max(longest, p.names[x].size());
+  }
+  return fmt::format("({}){}", fmt::join(tics, ", "), longest > 2 ? " rotate by -35" : "");
+}
 
 // samples.dat holds one data block per panel (gnuplot `index`), in drawing order.
 std::string samples_figure(const std::filesystem::path& dir, const ExplainReport& r) {
@@ -184,8 +199,8 @@ std::string samples_figure(const std::filesystem::path& dir, const ExplainReport
           "set title {}\nset xlabel {}\nset ylabel 'probability'\nset xrange [-0.5:{}]\n"
           "set xtics {}\nset yrange [0:{}]\n{}"
           "plot 'samples.dat' index {} using 1:2:3 with boxes lc rgb variable notitle{}\n",
-          quoted(p.title), quoted(p.xlabel), static_cast<double>(p.values.size()) - 0.5,
-          tic_step(p.values.size()), p.fused ? "1.45" : "*",
+          quoted(p.title), quoted(p.xlabel), static_cast<double>(p.values.size()) - 0.5, xtics(p),
+          p.fused ? "1.45" : "*",
           p.fused ? "set ytics 0,0.25,1\nset key top right font ',7' samplen 1 spacing 0.9\n"
                   : "set ytics autofreq\nunset key\n",
           block, p.fused ? legend : "");
