@@ -31,11 +31,6 @@ inline CLI::Validator within(double lo, double hi) {
       fmt::format("in [{}, {}]", lo, hi));
 }
 
-// curves.png and confusion.png in a finished run directory (report/run_figures.h). The figures
-// are a view of the run, not part of it: a missing gnuplot or a failed figure is a one-line note
-// on stderr, never a failed command.
-void draw_run_figures(const std::filesystem::path& dir);
-
 // --checkpoint last|best, for the commands that load a trained run (train::CheckpointChoice).
 inline void add_checkpoint_option(CLI::App* cmd, std::string& choice) {
   cmd->add_option("--checkpoint", choice,
@@ -54,11 +49,6 @@ void add_export(CLI::App& app);
 void add_predict(CLI::App& app);
 void add_train(CLI::App& app);
 
-// The run configuration of `--config FILE` (none: the defaults) and `--set` overrides, for
-// `qmf train` and `qmf config`. A study file given as FILE is a UsageError that names the command
-// it is for.
-Config load_run_config(const std::string& file);
-Config resolve_config(const std::string& file, const std::vector<std::string>& sets);
 // `qmf config`'s listing (format "text") or commented TOML (format "toml") on stdout.
 void print_config(const Config& config, const std::string& format);
 

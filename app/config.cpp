@@ -6,40 +6,12 @@
 #include <string>
 #include <vector>
 
-#include <toml++/toml.h>
-
 #include "commands.h"
-#include "core/error.h"
+#include "jobs/run_config.h"
 #include "train/config.h"
 #include "train/config_docs.h"
 
 namespace qmf::app {
-namespace {
-
-// The sections only a study file has (train/compare.h): `seeds = [...]`, `[base]`,
-// `[[models]]`. Any parse failure means it is no study either; load_config has said why.
-bool is_study_file(const std::string& file) {
-  try {
-    const toml::table t = toml::parse_file(file);
-    return t["models"].is_array_of_tables() || t["base"].is_table() || t["seeds"].is_array();
-  } catch (const toml::parse_error&) {
-    return false;
-  }
-}
-
-}  // namespace
-
-Config load_run_config(const std::string& file) {
-  try {
-    return load_config(file);
-  } catch (const UsageError&) {
-    if (!is_study_file(file)) throw;
-    throw UsageError(fmt::format(
-        "{} is a study file (seeds, [base], [[models]]) for `qmf compare --config {}`; "
-        "`qmf train --config` takes a run config (`qmf config --format toml` prints one)",
-        file, file));
-  }
-}
 
 void add_config(CLI::App& app) {
   struct Options {
@@ -59,15 +31,9 @@ void add_config(CLI::App& app) {
       "Every config key with its default, what it accepts and what it means: qmf config\n"
       "(qmf config --format toml > my.toml writes a commented config file to start from).");
   cmd->callback([opt] {
-    const Config config = resolve_config(opt->config, opt->sets);
+    const Config config = jobs::resolve_config(opt->config, opt->sets);
     print_config(config, opt->format);
   });
-}
-
-Config resolve_config(const std::string& file, const std::vector<std::string>& sets) {
-  Config config = file.empty() ? Config{} : load_run_config(file);
-  for (const auto& s : sets) apply_override(config, s);
-  return config;
 }
 
 void print_config(const Config& config, const std::string& format) {

@@ -1,96 +1,37 @@
 // `qmf explain --run DIR`: what a trained QMFNN does with each test sample — each modality's
 // register before fusion, the fused decision, attribution by ablation, entanglement between the
 // registers (explain/explanation.h) — as tables, figures and a report in DIR/explain.
-#include <charconv>
-#include <chrono>
 #include <cstdio>
-#include <filesystem>
 #include <memory>
 
-#include <fmt/format.h>
-
 #include "commands.h"
-#include "core/error.h"
-#include "core/staged_dir.h"
-#include "explain/explanation.h"
-#include "explain/require_probe.h"
-#include "report/explain_report.h"
+#include "jobs/explain_job.h"
 #include "train/progress.h"
 #include "train/trained_run.h"
 
 namespace qmf::app {
 namespace {
 
-namespace fs = std::filesystem;
-
 struct ExplainOptions {
   std::string run, out;
   std::string checkpoint = "last";  // --checkpoint: last or best
-  std::string samples = "6";  // as typed: parsed by example_count, echoed as given in messages
+  std::string samples = "6";  // as typed: parsed by explain_examples, echoed as given in messages
   std::vector<std::string> sets;
 };
 
-constexpr size_t kMaxExamples = 64;
-
-// --samples as a count in 1..64, checked before anything is loaded.
-size_t example_count(const std::string& text) {
-  size_t n = 0;
-  const char* end = text.data() + text.size();
-  const auto [stop, ec] = std::from_chars(text.data(), end, n);
-  if (text.empty() || stop != end || ec != std::errc{} || n < 1 || n > kMaxExamples)
-    throw UsageError(fmt::format("--samples {}: expected a number of samples from 1 to {}",
-                                 quote_value(text), kMaxExamples));
-  return n;
-}
-
-// The output directory is replaced whole, so it must be new, empty, or an earlier explanation:
-// a mistyped --out (the run itself, a home directory) must not be deleted.
-void check_replaceable(const fs::path& out) {
-  if (!fs::exists(out)) return;
-  if (!fs::is_directory(out))
-    throw UsageError(fmt::format("--out {}: exists and is not a directory", out.string()));
-  if (!fs::is_empty(out) && !fs::exists(out / "explain.json"))
-    throw UsageError(
-        fmt::format("--out {}: exists and holds something other than an earlier "
-                    "explanation (no explain.json); it would be replaced whole",
-                    out.string()));
-}
-
 void run_explain(const ExplainOptions& opt) {
-  const size_t examples = example_count(opt.samples);
-  const fs::path out = opt.out.empty() ? fs::path(opt.run) / "explain" : fs::path(opt.out);
-  check_replaceable(out);
-  // Staged before the work, so an --out that cannot be written fails now, not after it.
-  StagedDir staged(out);
+  const jobs::ExplainRequest request{.run_dir = opt.run,
+                                     .out = opt.out,
+                                     .examples = jobs::explain_examples(opt.samples),
+                                     .sets = opt.sets};
+  jobs::check_explain_out(request);
   const auto run = train::load_trained(opt.run, opt.sets, "explain",
                                        *parse_choice<train::CheckpointChoice>(opt.checkpoint));
-  model::QmfnnProbe& probe = explain::require_probe(run, opt.run, "explain");
-  if (run.data.test.size() == 0)
-    throw Error(fmt::format("the test split of {} is empty: nothing to explain", run.data.view));
-
-  const auto start = std::chrono::steady_clock::now();
   train::Progress progress(stderr);
-  const explain::Explanation e = explain::explain(
-      probe, run.data.test, {.batch = 256, .examples = examples, .progress = &progress});
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-
-  const report::ExplainReport r =
-      report::make_explain_report(e, {.run = opt.run,
-                                      .model = run.model->describe(),
-                                      .view = run.data.view,
-                                      .modality_names = run.data.modality_names,
-                                      .encoding = probe.spec().settings.encoding,
-                                      .overrides = opt.sets,
-                                      .class_names = run.data.class_names,
-                                      .image_shapes = run.data.image_shapes,
-                                      .inputs = report::leading_inputs(run.data.test, examples)});
-  report::write_explain_report(staged.path(), r);
-  staged.commit();
-
-  std::printf("%s", report::explain_table(r).c_str());
+  const jobs::Explained e = jobs::explain(run, request, progress);
+  std::printf("%s", e.table.c_str());
   std::printf("explained in %.1f s; wrote %s (explain.md, explain.json, explain.csv, figures)\n",
-              seconds, out.string().c_str());
+              e.seconds, e.out.string().c_str());
 }
 
 }  // namespace

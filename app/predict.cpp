@@ -6,9 +6,7 @@
 
 #include "commands.h"
 #include "core/atomic_file.h"
-#include "report/eval_report.h"
-#include "train/class_metrics.h"
-#include "train/new_data.h"
+#include "jobs/predict_job.h"
 #include "train/trained_run.h"
 
 namespace qmf::app {
@@ -22,20 +20,10 @@ struct PredictOptions {
 void run_predict(const PredictOptions& opt) {
   const auto run = train::load_trained(opt.run, opt.sets, "predict",
                                        *parse_choice<train::CheckpointChoice>(opt.checkpoint));
-  const train::NewData input = train::load_new_data(run, opt.input);
-  const train::Predictions p = train::predict(*run.model, input.split);
-  const std::vector<int> no_labels;
-  write_output(opt.out, report::predictions_csv(run.data.class_names, p,
-                                                input.labelled ? input.split.y : no_labels));
-  std::string line =
-      fmt::format("{} on {}: {} samples", run.model->kind(), opt.input, input.split.size());
-  if (input.labelled) {
-    const auto metrics =
-        train::class_metrics(train::confusion_matrix(input.split.y, p.predicted, run.data.classes));
-    line += fmt::format(", accuracy {:.2f}%, loss {:.4f}", 100 * metrics.accuracy, p.loss);
-  }
-  if (opt.out != "-") line += fmt::format("; wrote {}", opt.out);
-  std::fprintf(stderr, "%s\n", line.c_str());
+  const jobs::NewPredictions p = jobs::predict_files(run, opt.input);
+  write_output(opt.out, p.csv);
+  const std::string wrote = opt.out != "-" ? fmt::format("; wrote {}", opt.out) : "";
+  std::fprintf(stderr, "%s%s\n", p.line.c_str(), wrote.c_str());
 }
 
 }  // namespace

@@ -2,26 +2,14 @@
 // --set overrides otherwise; --resume continues an interrupted run.
 #include <cstdio>
 #include <memory>
-#include <utility>
 
 #include "commands.h"
-#include "core/error.h"
 #include "core/interrupt.h"
-#include "report/run_figures.h"
+#include "jobs/run_config.h"
+#include "jobs/train_job.h"
 #include "train/config.h"
-#include "train/run.h"
 
 namespace qmf::app {
-
-void draw_run_figures(const std::filesystem::path& dir) {
-  try {
-    report::write_run_figures(dir);
-  } catch (const Error& e) {
-    const std::string why = e.what();
-    std::fprintf(stderr, "qmf: note: no figures (curves.png, confusion.png): %s\n",
-                 why.substr(0, why.find('\n')).c_str());
-  }
-}
 
 void add_train(CLI::App& app) {
   struct Options {
@@ -47,26 +35,16 @@ void add_train(CLI::App& app) {
       ->excludes("--resume");
   cmd->footer("Every key --config and --set take, with defaults and meanings: qmf config");
   cmd->callback([opt] {
-    if (opt->print_config) return print_config(resolve_config(opt->config, opt->sets), "text");
+    if (opt->print_config)
+      return print_config(jobs::resolve_config(opt->config, opt->sets), "text");
     // Ctrl-C or kill: the run saves its place and says how to continue (run.h, "Stopping").
     const InterruptHandlers stop_on_request;
     train::Progress progress(stderr);
-    nlohmann::json summary;
-    std::string dir = opt->resume.empty() ? opt->out : opt->resume;
-    if (!opt->resume.empty()) {
-      summary = train::train_resume(opt->resume, opt->sets, progress);
-    } else {
-      const Config config = resolve_config(opt->config, opt->sets);
-      if (opt->out.empty()) {
-        auto run = train::train_new_under_runs(config, progress);
-        dir = run.dir.string();
-        summary = std::move(run.summary);
-      } else {
-        summary = train::train_new(config, dir, progress);
-      }
-    }
-    draw_run_figures(dir);
-    std::printf("%s\nrun directory: %s\n", summary.dump(2).c_str(), dir.c_str());
+    const jobs::TrainedDir done =
+        opt->resume.empty()
+            ? jobs::train(jobs::resolve_config(opt->config, opt->sets), opt->out, progress)
+            : jobs::resume(opt->resume, opt->sets, progress);
+    std::printf("%s\nrun directory: %s\n", done.summary.dump(2).c_str(), done.dir.c_str());
   });
 }
 

@@ -17,3 +17,13 @@ endif()
 if(QMF_BUILD_BENCH)
   find_package(benchmark REQUIRED)
 endif()
+if(QMF_BUILD_PYTHON)
+  # Debian's interpreter, whose dist-packages hold NumPy, PyTorch and pytest, even when another
+  # python3 comes first on the PATH; -DPython_EXECUTABLE=... chooses another.
+  if(NOT DEFINED Python_EXECUTABLE AND EXISTS /usr/bin/python3)
+    set(Python_EXECUTABLE /usr/bin/python3)
+  endif()
+  find_package(Python 3.9 REQUIRED COMPONENTS Interpreter Development.Module)
+  set(PYBIND11_FINDPYTHON ON)
+  find_package(pybind11 2.6 CONFIG REQUIRED)
+endif()

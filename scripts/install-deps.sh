@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian packages QMF builds and runs with. Idempotent; silent when all is there.
+# Installs the Debian packages QMF builds and runs with (the Python module and its tests too:
+# pybind11, NumPy, pytest and PyTorch, for qmf.torch). Idempotent; silent when all is there.
 set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git
@@ -7,6 +8,7 @@ packages=(
   libpng-dev libfftw3-dev libarchive-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   gnuplot-nox
+  python3-dev pybind11-dev python3-numpy python3-pytest python3-torch
 )
 # clang with libFuzzer and the sanitizer runtimes (the `sanitize` preset, scripts/fuzz.sh), and
 # clang-format and clang-tidy (scripts/lint.sh): what CI needs beyond a build, about 60 MB to

@@ -66,6 +66,17 @@ std::vector<int> relabel(const std::vector<int>& labels, const TrainedRun& run,
   return y;
 }
 
+// data.standardize: the training split as it was before standardisation (the same samples:
+// limits and the validation hold-out are seeded) gives the statistics the run's inputs were
+// scaled by.
+void standardize_like_training(const TrainedRun& run, data::Split& split) {
+  if (!run.config.data.standardize) return;
+  Config raw = run.config;
+  raw.data.standardize = false;
+  data::Multimodal trained = load_data(raw);
+  data::standardize(trained.train, {&split});
+}
+
 }  // namespace
 
 NewData load_new_data(const TrainedRun& run, const fs::path& input) {
@@ -92,15 +103,26 @@ NewData load_new_data(const TrainedRun& run, const fs::path& input) {
   out.labelled = !in.labels_file.empty();
   out.split.y =
       out.labelled ? relabel(in.split.y, run, in.labels_file) : std::vector<int>(in.samples, 0);
-  if (run.config.data.standardize) {
-    // The training split as it was before standardisation: the same samples (limits and the
-    // validation hold-out are seeded), whose statistics the run's inputs were scaled by.
-    Config raw = run.config;
-    raw.data.standardize = false;
-    data::Multimodal trained = load_data(raw);
-    data::standardize(trained.train, {&out.split});
-  }
+  standardize_like_training(run, out.split);
   return out;
+}
+
+data::Split new_data_from_matrices(const TrainedRun& run, std::vector<data::Features> x) {
+  const std::vector<size_t> widths = run.data.dims();
+  if (x.size() != widths.size())
+    throw UsageError(fmt::format("x: {} modality arrays given, the run's model takes {} ({})",
+                                 x.size(), widths.size(),
+                                 fmt::join(run.data.modality_names, ", ")));
+  for (size_t m = 0; m < x.size(); ++m) {
+    if (static_cast<size_t>(x[m].cols()) != widths[m] || x[m].rows() != x[0].rows())
+      throw UsageError(fmt::format("x[{}]: {} x {}, expected {} x {} (modality '{}')", m,
+                                   x[m].rows(), x[m].cols(), x[0].rows(), widths[m],
+                                   run.data.modality_names[m]));
+  }
+  data::Split split{.x = std::move(x), .y = {}};
+  split.y.assign(static_cast<size_t>(split.x.empty() ? 0 : split.x[0].rows()), 0);
+  standardize_like_training(run, split);
+  return split;
 }
 
 }  // namespace qmf::train

@@ -28,4 +28,9 @@ struct NewData {
 // modalities, a feature count other than the model's or labels it does not know.
 NewData load_new_data(const TrainedRun& run, const std::filesystem::path& input);
 
+// Samples in memory (the Python module's arrays): one matrix per modality the model takes, in
+// its order, as the run's view gives them; any view. data.standardize applies as above. Labels
+// are zeros. Throws UsageError naming x[m] for a wrong count, width or row count.
+data::Split new_data_from_matrices(const TrainedRun& run, std::vector<data::Features> x);
+
 }  // namespace qmf::train

@@ -1,0 +1,68 @@
+#pragma once
+// The QMFNN's circuit as a differentiable function of its inputs, for callers that bring their
+// own encoders (the Python module's torch layer): register amplitudes (or the angle encoding's
+// per-sample RY angles) and the shared angles in, readout values out, and the vector-Jacobian
+// product back by the engine's batched adjoint (grad/adjoint.h).
+//
+// Readout values: for the probs readout the class probabilities p_c = P(c) / sum_{c'<C} P(c')
+// (B x C); for expval the <Z_j> of the readout qubits (B x r), before any linear head.
+//
+// Each forward returns a tape that owns its simulator and state, so any number of forwards may
+// be pending and each is differentiated once, at the angles it ran with.
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "core/options.h"
+#include "grad/gradients.h"
+#include "model/qmf_circuit.h"
+#include "model/qmfnn_settings.h"
+#include "model/quantum_head.h"
+#include "nn/tensor.h"
+
+namespace qmf::model {
+
+struct CircuitFunctionSpec {
+  QmfnnSettings settings;  // k, encoding, fusion and QCNN options, readout
+  int classes = 10;
+  Precision precision = Precision::f64;
+  int threads = 0;
+};
+
+class CircuitTape {
+ public:
+  virtual ~CircuitTape() = default;
+  // From dL/dvalues (B x outputs): dL/dtheta summed over the batch, dL/d(register amplitudes)
+  // (complex, dL = Re(sum conj(g) dpsi): for real amplitudes the gradient is the real part) and,
+  // for the angle encoding, dL/d(angles) in `sample` (B x n). Once per tape: the sweep consumes
+  // the state.
+  virtual const grad::Gradients& vjp(const nn::Matrix& dvalues) = 0;
+};
+
+class CircuitFunction {
+ public:
+  explicit CircuitFunction(CircuitFunctionSpec spec);
+
+  const CircuitFunctionSpec& spec() const { return spec_; }
+  const QmfCircuit& circuit() const { return circuit_; }
+  int outputs() const;  // C (probs) or r (expval)
+  size_t params() const { return circuit_.circuit.shared_params(); }
+
+  // registers: one entry per register, B rows of 2^k_m amplitudes (for the angle encoding,
+  // ignored: the registers start in |0...0>); angles: B rows of n RY angles for the angle
+  // encoding, else empty. Checks every size; throws UsageError naming what is wrong.
+  std::unique_ptr<CircuitTape> forward(RegisterStates registers, std::vector<double> angles,
+                                       std::span<const double> theta, nn::Matrix& values) const;
+
+ private:
+  CircuitFunctionSpec spec_;
+  QmfCircuit circuit_;
+  std::shared_ptr<const sim::Program> program_;
+};
+
+// The readout values from a marginal P (B x 2^r), and dL/dP from dL/dvalues.
+void readout_values(Readout readout, int classes, const nn::Matrix& marginal, nn::Matrix& values);
+void readout_values_backward(Readout readout, int classes, const nn::Matrix& marginal,
+                             const nn::Matrix& dvalues, nn::Matrix& dmarginal);
+
+}  // namespace qmf::model
