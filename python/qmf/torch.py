@@ -23,30 +23,35 @@ class _CircuitFunction(torch.autograd.Function):
 
     @staticmethod
     def forward(ctx, circuit, theta, *inputs):
-        arrays = [x.detach().numpy() for x in inputs]
-        values, tape = circuit.forward(arrays if circuit.encoding != "angle" else arrays[0],
-                                       theta.detach().numpy())
-        # Each call owns its tape: vjp may be called once, and gradcheck runs forward many times.
+        values, tape = _run(circuit, theta, inputs)
+        # Each forward owns its tape, whose vjp may be called once; a second backward through
+        # the same graph (retain_graph, gradcheck's Jacobian rows) reruns the circuit instead.
+        ctx.circuit = circuit
         ctx.tape = tape
-        ctx.angle = circuit.encoding == "angle"
-        ctx.theta_dtype = theta.dtype
-        ctx.input_dtype = inputs[0].dtype
+        ctx.save_for_backward(theta, *inputs)
         return torch.from_numpy(np.asarray(values)).to(inputs[0].dtype)
 
     @staticmethod
     @torch.autograd.function.once_differentiable
     def backward(ctx, grad_values):
+        theta, *inputs = ctx.saved_tensors
         tape, ctx.tape = ctx.tape, None
         if tape is None:
-            raise RuntimeError("QuantumFusion: backward through the same forward twice "
-                               "(retain_graph is not supported by the circuit's tape)")
+            _, tape = _run(ctx.circuit, theta, inputs)
         grad = np.ascontiguousarray(grad_values.detach().to(torch.float64).numpy())
         dtheta, dinputs = tape.vjp(grad)
-        if ctx.angle:
+        if ctx.circuit.encoding == "angle":
             dinputs = [dinputs]
-        dtheta = torch.from_numpy(np.asarray(dtheta)).to(ctx.theta_dtype)
-        dx = [torch.from_numpy(np.asarray(d)).to(ctx.input_dtype) for d in dinputs]
+        dtheta = torch.from_numpy(np.asarray(dtheta)).to(theta.dtype)
+        dx = [torch.from_numpy(np.asarray(d)).to(x.dtype) for d, x in zip(dinputs, inputs)]
         return (None, dtheta, *dx)
+
+
+def _run(circuit, theta, inputs):
+    """circuit.forward on the tensors' data: (values, tape)."""
+    arrays = [x.detach().numpy() for x in inputs]
+    return circuit.forward(arrays if circuit.encoding != "angle" else arrays[0],
+                           theta.detach().numpy())
 
 
 class QuantumFusion(torch.nn.Module):
