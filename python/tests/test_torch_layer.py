@@ -4,10 +4,11 @@ reference of the circuit, precision, no_grad, input validation and a short train
 import math
 
 import pytest
-import torch
 
-from qmf.torch import QuantumFusion
-from torch_reference import Reference
+torch = pytest.importorskip("torch")
+
+from qmf.torch import QuantumFusion  # noqa: E402  (after the skip: it imports torch)
+from torch_reference import Reference  # noqa: E402
 
 ENCODINGS = ["amplitude", "belief", "angle"]
 READOUTS = ["probs", "expval"]
@@ -22,9 +23,10 @@ def features(layer, batch, dtype=torch.float64, seed=1):
             for w in layer.feature_widths()]
 
 
-def make(k, classes, encoding, readout, dtype=torch.float64, seed=0):
+def make(k, classes, encoding, readout, dtype=torch.float64, seed=0, **options):
     torch.manual_seed(seed)
-    return QuantumFusion(k=k, classes=classes, encoding=encoding, readout=readout, dtype=dtype)
+    return QuantumFusion(k=k, classes=classes, encoding=encoding, readout=readout, dtype=dtype,
+                         **options)
 
 
 @pytest.mark.parametrize("k,classes", SMALL)
@@ -42,13 +44,18 @@ def _gradients(out, theta, hs, weights):
     return out.detach(), theta.grad, [h.grad for h in hs]
 
 
-CONFIGS = [(k, c, e, r) for k, c in SMALL for e in ENCODINGS for r in READOUTS] + [
-    ([4, 4], 10, e, r) for e in ENCODINGS for r in READOUTS]
+CONFIGS = [(k, c, e, r, {}) for k, c in SMALL for e in ENCODINGS for r in READOUTS] + [
+    ([4, 4], 10, e, r, {}) for e in ENCODINGS for r in READOUTS] + [
+    # su4 blocks bring U3 gates; no entangling, no QCNN, unshared pooling: other gate lists.
+    ([2, 3], 5, "amplitude", "probs", {"conv_block": "su4"}),
+    ([2, 2], 3, "angle", "expval", {"conv_block": "su4", "qcnn_share": False}),
+    ([2, 2], 4, "belief", "probs", {"entangle": False, "fusion_layers": 1}),
+    ([3, 2], 4, "amplitude", "expval", {"qcnn": False})]
 
 
-@pytest.mark.parametrize("k,classes,encoding,readout", CONFIGS)
-def test_layer_agrees_with_torch_reference(k, classes, encoding, readout):
-    layer = make(k, classes, encoding, readout)
+@pytest.mark.parametrize("k,classes,encoding,readout,options", CONFIGS)
+def test_layer_agrees_with_torch_reference(k, classes, encoding, readout, options):
+    layer = make(k, classes, encoding, readout, **options)
     reference = Reference(layer.circuit(torch.float64))
     raw = features(layer, 3)
     weights = torch.randn(3, layer.outputs, dtype=torch.float64,
