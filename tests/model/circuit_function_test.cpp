@@ -18,6 +18,8 @@
 namespace qmf::model {
 namespace {
 
+using cplx = std::complex<double>;
+
 struct Case {
   Encoding encoding;
   Readout readout;
