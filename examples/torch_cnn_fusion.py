@@ -5,7 +5,7 @@ small CNN per half maps it to 2**k[m] features, QuantumFusion (amplitude encodin
 values of the readout qubits) fuses the two, and a linear head maps the r expectation values
 to the 10 class logits. Cross-entropy, Adam; prints the test accuracy.
 
-    PYTHONPATH=build/python python3 examples/torch_cnn_fusion.py [--epochs 3] [--threads 2]
+    PYTHONPATH=build/python python3 examples/torch_cnn_fusion.py [--epochs 10] [--threads 2]
 """
 
 import argparse
@@ -76,8 +76,8 @@ def accuracy(model, images, labels, batch=1000):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--epochs", type=int, default=3)
-    parser.add_argument("--batch", type=int, default=64)
+    parser.add_argument("--epochs", type=int, default=10)
+    parser.add_argument("--batch", type=int, default=128)
     parser.add_argument("--lr", type=float, default=3e-3, help="peak learning rate (one cycle)")
     parser.add_argument("--head-lr", type=float, default=3e-2,
                         help="peak learning rate of the circuit angles and the linear head")
