@@ -15,7 +15,9 @@ from . import _qmf
 __all__ = ["QuantumFusion"]
 
 _PRECISION = {torch.float32: "float", torch.float64: "double"}
-_AMPLITUDE_FLOOR = 1e-12
+# The CLI's model divides by sqrt(|h|^2 + eps) (model/encoding.h): the same here, so a layer
+# with a run's parameters is that run's model to rounding.
+_AMPLITUDE_EPS = 1e-12
 
 
 class _CircuitFunction(torch.autograd.Function):
@@ -140,7 +142,7 @@ class QuantumFusion(torch.nn.Module):
         if self.encoding == "angle":
             inputs = [torch.cat(features, dim=1)]
         elif self.encoding == "amplitude":
-            inputs = [h / h.norm(dim=1, keepdim=True).clamp_min(_AMPLITUDE_FLOOR)
+            inputs = [h / torch.sqrt((h * h).sum(dim=1, keepdim=True) + _AMPLITUDE_EPS)
                       for h in features]
         else:  # belief
             inputs = [torch.softmax(h, dim=1).sqrt() for h in features]

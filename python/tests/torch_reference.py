@@ -13,12 +13,12 @@ _COMPLEX = {torch.float32: torch.complex64, torch.float64: torch.complex128}
 
 
 def encode(features, encoding):
-    """The torch encoding of the layer: amplitude h/max(|h|, 1e-12), belief sqrt(softmax(h)),
+    """The torch encoding of the layer: amplitude h/sqrt(|h|^2 + 1e-12), belief sqrt(softmax(h)),
     angle: the features concatenated over modalities into one (B, n) tensor."""
     if encoding == "angle":
         return [torch.cat(list(features), dim=1)]
     if encoding == "amplitude":
-        return [h / h.norm(dim=1, keepdim=True).clamp_min(1e-12) for h in features]
+        return [h / torch.sqrt((h * h).sum(dim=1, keepdim=True) + 1e-12) for h in features]
     if encoding == "belief":
         return [torch.softmax(h, dim=1).sqrt() for h in features]
     raise ValueError(f"encoding: unknown {encoding!r}")
