@@ -5,11 +5,16 @@ small CNN per half maps it to 2**k[m] features, QuantumFusion (amplitude encodin
 values of the readout qubits) fuses the two, and a linear head maps the r expectation values
 to the 10 class logits. Cross-entropy, Adam; prints the test accuracy.
 
-    PYTHONPATH=build/python python3 examples/torch_cnn_fusion.py [--epochs 3] [--threads 2]
+    PYTHONPATH=build/python python3 examples/torch_cnn_fusion.py [--epochs 10] [--threads 2]
 """
 
 import argparse
+import os
 import time
+
+# The CNN's (torch) and the circuit's (qmf) OpenMP threads take turns; idle threads that spin
+# would steal the cores from the other pool (and from anything else running). Set before torch.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import numpy as np
 import torch
@@ -71,9 +76,11 @@ def accuracy(model, images, labels, batch=1000):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--epochs", type=int, default=3)
-    parser.add_argument("--batch", type=int, default=64)
-    parser.add_argument("--lr", type=float, default=3e-3)
+    parser.add_argument("--epochs", type=int, default=10)
+    parser.add_argument("--batch", type=int, default=128)
+    parser.add_argument("--lr", type=float, default=3e-3, help="peak learning rate (one cycle)")
+    parser.add_argument("--head-lr", type=float, default=3e-2,
+                        help="peak learning rate of the circuit angles and the linear head")
     parser.add_argument("--channels", type=int, nargs=2, default=[8, 16])
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--train-limit", type=int, default=0, help="0: the whole training set")
@@ -90,9 +97,15 @@ def main():
         train_x, train_y = [x[:args.train_limit] for x in train_x], train_y[:args.train_limit]
     k = [4] * len(train_x)
     model = FusionNet(k, data["classes"], args.channels)
-    optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
+    # The head reads r expectation values in [-1, 1]: confident logits need large weights, so it
+    # (and the circuit) learn faster than the CNNs.
+    optimizer = torch.optim.Adam([
+        {"params": model.halves.parameters(), "lr": args.lr},
+        {"params": list(model.fusion.parameters()) + list(model.head.parameters()),
+         "lr": args.head_lr}])
     steps = args.epochs * ((len(train_y) + args.batch - 1) // args.batch)
-    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=args.lr, total_steps=steps)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=[args.lr, args.head_lr],
+                                                   total_steps=steps)
     print(f"{data['view']}: {len(train_y)} train, {len(test_y)} test; modalities "
           f"{data['modality_names']}; QuantumFusion {model.fusion.extra_repr()}")
 

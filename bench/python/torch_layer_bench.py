@@ -6,6 +6,7 @@ the same circuit (python/tests/torch_reference.py), same batch, same threads, sa
 
 import argparse
 import importlib.util
+import os
 import pathlib
 import statistics
 import time
@@ -32,6 +33,14 @@ def cpu_model():
     except OSError:
         pass
     return "unknown"
+
+
+def load_average():
+    """The 1-minute load average: other work on the machine shows in every figure."""
+    try:
+        return pathlib.Path("/proc/loadavg").read_text().split()[0]
+    except OSError:
+        return "unknown"
 
 
 def median_seconds(step, repeats, warmup):
@@ -83,7 +92,8 @@ def main():
 
     t_layer = median_seconds(layer_step, args.repeats, args.warmup)
     t_reference = median_seconds(reference_step, args.repeats, args.warmup)
-    print(f"cpu: {cpu_model()}")
+    print(f"cpu: {cpu_model()}, load average {load_average()}, "
+          f"OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', '(unset)')}")
     print(f"circuit: k={args.k} classes={args.classes} encoding={args.encoding} "
           f"readout={args.readout} params={layer.num_params} qubits={sum(args.k)}, "
           f"batch {args.batch}, double, {args.threads} thread(s), torch {torch.__version__}")
