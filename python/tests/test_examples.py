@@ -36,6 +36,6 @@ def test_train_default_trains_and_predicts(tmp_path):
 
 def test_torch_cnn_fusion_trains_with_plain_torch(tmp_path):
     pytest.importorskip("torch")
-    out = run_example("torch_cnn_fusion.py", "--epochs", "1", "--train-limit", "3000",
+    out = run_example("torch_cnn_fusion.py", "--epochs", "3", "--train-limit", "3000",
                       cwd=tmp_path)
     assert final_accuracy(out) > 50
