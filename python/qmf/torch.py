@@ -1,8 +1,9 @@
 """QMF's fusion circuit as a torch layer.
 
-`QuantumFusion` encodes each modality's features in torch (so autograd sees the encoding),
-then runs QMF's simulated circuit through a `torch.autograd.Function` whose backward is the
-engine's adjoint pass (`qmf.Circuit.forward` / `tape.vjp`). CPU tensors only.
+`QuantumFusion` hands each modality's features to QMF's engine, which encodes them as the QMFNN
+does and runs the simulated circuit, through a `torch.autograd.Function` whose backward is the
+engine's adjoint pass (`qmf.Circuit.forward_features` / `tape.vjp`): one call each way, so
+torch sees no per-gate or per-encoding operations. CPU tensors only.
 """
 
 import math
@@ -15,13 +16,8 @@ from . import _qmf
 __all__ = ["QuantumFusion"]
 
 _PRECISION = {torch.float32: "float", torch.float64: "double"}
-# The CLI's model divides by sqrt(|h|^2 + eps) (model/encoding.h): the same here, so a layer
-# with a run's parameters is that run's model to rounding.
-_AMPLITUDE_EPS = 1e-12
-
-
 class _CircuitFunction(torch.autograd.Function):
-    """values = circuit(inputs, theta); backward by the engine's vector-Jacobian product."""
+    """values = circuit(features, theta); backward by the engine's vector-Jacobian product."""
 
     @staticmethod
     def forward(ctx, circuit, theta, *inputs):
@@ -42,18 +38,15 @@ class _CircuitFunction(torch.autograd.Function):
             _, tape = _run(ctx.circuit, theta, inputs)
         grad = np.ascontiguousarray(grad_values.detach().to(torch.float64).numpy())
         dtheta, dinputs = tape.vjp(grad)
-        if ctx.circuit.encoding == "angle":
-            dinputs = [dinputs]
         dtheta = torch.from_numpy(np.asarray(dtheta)).to(theta.dtype)
         dx = [torch.from_numpy(np.asarray(d)).to(x.dtype) for d, x in zip(dinputs, inputs)]
         return (None, dtheta, *dx)
 
 
-def _run(circuit, theta, inputs):
-    """circuit.forward on the tensors' data: (values, tape)."""
-    arrays = [x.detach().numpy() for x in inputs]
-    return circuit.forward(arrays if circuit.encoding != "angle" else arrays[0],
-                           theta.detach().numpy())
+def _run(circuit, theta, features):
+    """circuit.forward_features on the tensors' data: (values, tape)."""
+    return circuit.forward_features([h.detach().numpy() for h in features],
+                                    theta.detach().numpy())
 
 
 class QuantumFusion(torch.nn.Module):
@@ -139,15 +132,8 @@ class QuantumFusion(torch.nn.Module):
     def forward(self, features):
         """features: list of M tensors (B, width_m) on the CPU, float32 or float64."""
         features = self._check(features)
-        if self.encoding == "angle":
-            inputs = [torch.cat(features, dim=1)]
-        elif self.encoding == "amplitude":
-            inputs = [h / torch.sqrt((h * h).sum(dim=1, keepdim=True) + _AMPLITUDE_EPS)
-                      for h in features]
-        else:  # belief
-            inputs = [torch.softmax(h, dim=1).sqrt() for h in features]
         circuit = self.circuit(features[0].dtype)
-        return _CircuitFunction.apply(circuit, self.theta, *inputs)
+        return _CircuitFunction.apply(circuit, self.theta, *features)
 
     def _check(self, features):
         widths = self.feature_widths()
@@ -179,8 +165,6 @@ class QuantumFusion(torch.nn.Module):
                                  f"features[0]), got {tuple(h.shape)}")
             elif h.dtype != dtype:
                 raise ValueError(f"{name}: expected {dtype} like features[0], got {h.dtype}")
-            if not bool(torch.isfinite(h).all()):
-                raise ValueError(f"{name}: contains NaN or infinite values")
         if batch == 0:
             raise ValueError("features: the batch is empty")
         return [h.contiguous() for h in features]

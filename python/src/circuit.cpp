@@ -42,9 +42,11 @@ class Circuit {
   const model::CircuitFunction& function() const { return fn_; }
 
   py::tuple forward(const py::object& inputs, const py::handle& theta_array) const;
+  py::tuple forward_features(const py::object& features, const py::handle& theta_array) const;
   py::list gates() const;
 
  private:
+  nn::Matrix theta_of(const py::handle& theta_array) const;
   static model::CircuitFunctionSpec spec(std::vector<int> k, int classes,
                                          const std::string& encoding, const std::string& readout,
                                          int fusion_layers, bool entangle, bool qcnn,
@@ -80,9 +82,10 @@ class Circuit {
 
 class Tape {
  public:
+  // `features`: the tape of forward_features, whose vjp gives dL/d(features).
   Tape(std::unique_ptr<model::CircuitTape> tape, const model::CircuitFunctionSpec& spec,
-       size_t batch)
-      : tape_(std::move(tape)), spec_(spec), batch_(batch) {}
+       size_t batch, bool features)
+      : tape_(std::move(tape)), spec_(spec), batch_(batch), features_(features) {}
 
   py::tuple vjp(const py::handle& grad) {
     if (!tape_) throw UsageError("vjp: this tape was already differentiated (once per forward)");
@@ -105,6 +108,11 @@ class Tape {
  private:
   py::object input_gradients(const grad::Gradients& g) const {
     const std::vector<int>& k = spec_.settings.k;
+    if (features_) {
+      py::list out;
+      for (const nn::Matrix& d : tape_->feature_gradients()) out.append(to_numpy(d));
+      return out;
+    }
     if (spec_.settings.encoding == Encoding::angle) {
       const long n = static_cast<long>(g.sample.size() / batch_);
       return to_numpy(nn::ConstMatrixMap(g.sample.data(), static_cast<long>(batch_), n));
@@ -123,16 +131,21 @@ class Tape {
   std::unique_ptr<model::CircuitTape> tape_;
   model::CircuitFunctionSpec spec_;
   size_t batch_;
+  bool features_;
 };
 
-py::tuple Circuit::forward(const py::object& inputs, const py::handle& theta_array) const {
-  const model::CircuitFunctionSpec& s = fn_.spec();
+nn::Matrix Circuit::theta_of(const py::handle& theta_array) const {
   const long params = static_cast<long>(fn_.params());
   if (!py::isinstance<py::array>(theta_array) ||
       py::reinterpret_borrow<py::array>(theta_array).ndim() != 1)
     throw UsageError(fmt::format("theta: expected a 1-D NumPy array of {} angles", params));
-  const nn::Matrix theta = to_matrix(
-      py::reinterpret_borrow<py::array>(theta_array).attr("reshape")(1, -1), "theta", 1, params);
+  return to_matrix(py::reinterpret_borrow<py::array>(theta_array).attr("reshape")(1, -1), "theta",
+                   1, params);
+}
+
+py::tuple Circuit::forward(const py::object& inputs, const py::handle& theta_array) const {
+  const model::CircuitFunctionSpec& s = fn_.spec();
+  const nn::Matrix theta = theta_of(theta_array);
   model::RegisterStates registers;
   std::vector<double> angles;
   size_t batch = 0;
@@ -164,7 +177,33 @@ py::tuple Circuit::forward(const py::object& inputs, const py::handle& theta_arr
     tape = fn_.forward(std::move(registers), std::move(angles),
                        {theta.data(), static_cast<size_t>(theta.size())}, values);
   }
-  return py::make_tuple(to_numpy(values), Tape(std::move(tape), s, batch));
+  return py::make_tuple(to_numpy(values), Tape(std::move(tape), s, batch, false));
+}
+
+py::tuple Circuit::forward_features(const py::object& features,
+                                    const py::handle& theta_array) const {
+  const size_t regs = fn_.spec().settings.k.size();
+  const nn::Matrix theta = theta_of(theta_array);
+  if (!py::isinstance<py::list>(features) && !py::isinstance<py::tuple>(features))
+    throw UsageError(
+        fmt::format("features: expected a list of {} arrays (one per modality)", regs));
+  const auto list = py::reinterpret_borrow<py::sequence>(features);
+  if (list.size() != regs)
+    throw UsageError(
+        fmt::format("features: {} arrays given, the circuit has {} registers", list.size(), regs));
+  std::vector<nn::Matrix> h;
+  for (size_t m = 0; m < regs; ++m)
+    h.push_back(to_matrix(list[m], fmt::format("features[{}]", m), m == 0 ? -1 : h[0].rows(),
+                          fn_.feature_width(m)));
+  const size_t batch = static_cast<size_t>(h[0].rows());
+  nn::Matrix values;
+  std::unique_ptr<model::CircuitTape> tape;
+  {
+    py::gil_scoped_release release;
+    tape = fn_.forward_features(std::move(h), {theta.data(), static_cast<size_t>(theta.size())},
+                                values);
+  }
+  return py::make_tuple(to_numpy(values), Tape(std::move(tape), fn_.spec(), batch, true));
 }
 
 py::list Circuit::gates() const {
@@ -194,7 +233,7 @@ void bind_circuit(py::module_& m) {
   py::class_<Tape>(m, "Tape", "The state of one Circuit.forward, for one vjp.")
       .def("vjp", &Tape::vjp, py::arg("grad"),
            "(dtheta, dinputs) from dL/dvalues (B x outputs): dtheta summed over the batch, "
-           "dinputs shaped as the forward's inputs. Once per tape.");
+           "dinputs shaped as the forward's inputs (or features). Once per tape.");
   py::class_<Circuit>(m, "Circuit",
                       "The QMFNN's fusion block + QCNN + readout as a differentiable function "
                       "(forward, then tape.vjp: the engine's batched adjoint).")
@@ -209,6 +248,11 @@ void bind_circuit(py::module_& m) {
            "(values, tape): values (B x C) class probabilities (probs) or (B x r) <Z> of the "
            "readout qubits (expval). inputs: a list of (B, 2**k[m]) register amplitudes, or for "
            "the angle encoding one (B, n) array of RY angles.")
+      .def("forward_features", &Circuit::forward_features, py::arg("features"), py::arg("theta"),
+           "(values, tape) from the modalities' features, one (B, 2**k[m]) array each (or "
+           "(B, k[m]) RY angles for the angle encoding), encoded as the QMFNN encodes them "
+           "(amplitude h/sqrt(|h|^2 + 1e-12), belief sqrt(softmax(h))); the tape's vjp gives "
+           "dL/d(features).")
       .def("gates", &Circuit::gates, "The gates in order, with their qubits and angles.")
       .def_property_readonly(
           "qubits", [](const Circuit& c) { return c.function().circuit().circuit.qubits(); })

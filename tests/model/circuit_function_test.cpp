@@ -12,6 +12,7 @@
 #include "core/error.h"
 #include "core/rng.h"
 #include "model/circuit_function.h"
+#include "model/encoding.h"
 #include "model/qmfnn.h"
 #include "model/qmfnn_probe.h"
 
@@ -113,6 +114,58 @@ INSTANTIATE_TEST_SUITE_P(EncodingsAndReadouts, CircuitFunctionGradient,
                            return fmt::format("{}_{}", name_of(info.param.encoding),
                                               name_of(info.param.readout));
                          });
+
+class CircuitFunctionFeatures : public ::testing::TestWithParam<Encoding> {};
+
+// forward_features encodes as the QMFNN does, so its values are forward's on the encoded
+// registers, and its feature gradients match finite differences of the features themselves.
+TEST_P(CircuitFunctionFeatures, EncodeAsTheModelAndDifferentiateTheFeatures) {
+  const Encoding encoding = GetParam();
+  const CircuitFunction f({.settings = {.k = {2, 1}, .encoding = encoding},
+                           .classes = 3,
+                           .precision = Precision::f64,
+                           .threads = 1});
+  Rng rng(4);
+  std::vector<nn::Matrix> h;
+  for (size_t m = 0; m < 2; ++m) {
+    h.emplace_back(3, f.feature_width(m));
+    for (nn::Index i = 0; i < h[m].size(); ++i) h[m].data()[i] = rng.uniform(-2, 2);
+  }
+  std::vector<double> theta(f.params());
+  for (double& t : theta) t = rng.uniform(-M_PI, M_PI);
+  const nn::Matrix w = nn::Matrix::Random(3, f.outputs());
+  nn::Matrix values;
+  auto tape = f.forward_features(h, theta, values);
+  tape->vjp(w);
+  const std::vector<nn::Matrix> dh = tape->feature_gradients();
+  if (encoding != Encoding::angle) {
+    RegisterStates registers(2);
+    for (size_t m = 0; m < 2; ++m) encode(encoding, h[m], registers[m]);
+    nn::Matrix direct;
+    f.forward(registers, {}, theta, direct);
+    EXPECT_LT((direct - values).cwiseAbs().maxCoeff(), 1e-15);
+  }
+  auto loss_at = [&] {
+    nn::Matrix v;
+    f.forward_features(h, theta, v);
+    return (v.array() * w.array()).sum();
+  };
+  for (size_t m = 0; m < 2; ++m)
+    for (nn::Index i = 0; i < h[m].size(); ++i) {
+      double& x = h[m].data()[i];
+      const double keep = x, step = 1e-6;
+      x = keep + step;
+      const double up = loss_at();
+      x = keep - step;
+      const double down = loss_at();
+      x = keep;
+      EXPECT_NEAR(dh[m].data()[i], (up - down) / (2 * step), 1e-7) << "feature " << m << "," << i;
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryEncoding, CircuitFunctionFeatures,
+                         ::testing::Values(Encoding::amplitude, Encoding::belief, Encoding::angle),
+                         [](const auto& test) { return std::string(name_of(test.param)); });
 
 TEST(CircuitFunction, GivesTheModelsReadoutOnTheSameRegisters) {
   QmfnnSpec spec{
