@@ -11,6 +11,8 @@ namespace qmf::python {
 
 void bind_errors(py::module_& m) {
   (void)m;
+  // pybind11's translator is a plain function pointer that takes the exception_ptr by value.
+  // NOLINTNEXTLINE(performance-unnecessary-value-param)
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);

@@ -65,7 +65,7 @@ toml::table toml_table(const nlohmann::json& object, const std::string& prefix,
   toml::table t;
   for (const auto& item : object.items()) {
     const std::string& name = item.key();
-    const std::string key = prefix.empty() ? name : prefix + "." + name;
+    const std::string key = prefix.empty() ? name : fmt::format("{}.{}", prefix, name);
     convert(item.value(), key, source,
             [&t, &name](auto&& x) { t.insert(name, std::forward<decltype(x)>(x)); });
   }
