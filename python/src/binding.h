@@ -3,13 +3,13 @@
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
+#include <filesystem>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
-#include "data/dataset.h"
 #include "nn/tensor.h"
 
 namespace qmf::python {
@@ -25,9 +25,16 @@ void bind_run(py::module_& m);      // load_run and Run
 // rows < 0), finite, in any memory order, as float64 in row-major order. Anything else is a
 // ValueError that names `name` and the expected shape.
 nn::Matrix to_matrix(const py::handle& array, std::string_view name, long rows, long cols);
-data::Features to_features(const py::handle& array, std::string_view name, long rows, long cols);
+// A list or tuple of widths.size() such arrays, array m of widths[m] columns and the rows of the
+// first, named name[m]; `each` says what one array is for ("register", "modality").
+std::vector<nn::Matrix> to_matrices(const py::handle& list, std::string_view name,
+                                    const std::vector<long>& widths, std::string_view each);
 py::array_t<double> to_numpy(const nn::Matrix& m);
 py::array_t<int64_t> to_numpy(const std::vector<int>& v);
+
+// A str or os.PathLike as text; optional_path: None as the empty path.
+std::string path_text(const py::handle& object);
+std::filesystem::path optional_path(const py::handle& object);
 
 // JSON <-> Python objects, through the json module (dicts, lists, str, numbers, bools, None).
 py::object to_python(const nlohmann::json& j);

@@ -83,16 +83,17 @@ class Circuit {
 class Tape {
  public:
   // `features`: the tape of forward_features, whose vjp gives dL/d(features).
-  Tape(std::unique_ptr<model::CircuitTape> tape, const model::CircuitFunctionSpec& spec,
-       size_t batch, bool features)
-      : tape_(std::move(tape)), spec_(spec), batch_(batch), features_(features) {}
+  Tape(std::unique_ptr<model::CircuitTape> tape, const model::CircuitFunction& fn, size_t batch,
+       bool features)
+      : tape_(std::move(tape)),
+        spec_(fn.spec()),
+        outputs_(fn.outputs()),
+        batch_(batch),
+        features_(features) {}
 
   py::tuple vjp(const py::handle& grad) {
     if (!tape_) throw UsageError("vjp: this tape was already differentiated (once per forward)");
-    const long outputs = spec_.settings.readout == Readout::probs
-                             ? spec_.classes
-                             : model::readout_qubits(spec_.classes);
-    const nn::Matrix g = to_matrix(grad, "grad", static_cast<long>(batch_), outputs);
+    const nn::Matrix g = to_matrix(grad, "grad", static_cast<long>(batch_), outputs_);
     const grad::Gradients* out = nullptr;
     {
       py::gil_scoped_release release;
@@ -130,6 +131,7 @@ class Tape {
 
   std::unique_ptr<model::CircuitTape> tape_;
   model::CircuitFunctionSpec spec_;
+  long outputs_;
   size_t batch_;
   bool features_;
 };
@@ -155,17 +157,9 @@ py::tuple Circuit::forward(const py::object& inputs, const py::handle& theta_arr
     batch = static_cast<size_t>(a.rows());
     angles.assign(a.data(), a.data() + a.size());
   } else {
-    const size_t regs = s.settings.k.size();
-    if (!py::isinstance<py::list>(inputs) && !py::isinstance<py::tuple>(inputs))
-      throw UsageError(
-          fmt::format("inputs: expected a list of {} arrays (one per register)", regs));
-    const auto list = py::reinterpret_borrow<py::sequence>(inputs);
-    if (list.size() != regs)
-      throw UsageError(
-          fmt::format("inputs: {} arrays given, the circuit has {} registers", list.size(), regs));
-    for (size_t m = 0; m < regs; ++m) {
-      const nn::Matrix x = to_matrix(list[m], fmt::format("inputs[{}]", m),
-                                     m == 0 ? -1 : static_cast<long>(batch), 1L << s.settings.k[m]);
+    std::vector<long> widths;
+    for (const int k : s.settings.k) widths.push_back(1L << k);
+    for (const nn::Matrix& x : to_matrices(inputs, "inputs", widths, "register")) {
       batch = static_cast<size_t>(x.rows());
       registers.emplace_back(x.data(), x.data() + x.size());
     }
@@ -177,24 +171,15 @@ py::tuple Circuit::forward(const py::object& inputs, const py::handle& theta_arr
     tape = fn_.forward(std::move(registers), std::move(angles),
                        {theta.data(), static_cast<size_t>(theta.size())}, values);
   }
-  return py::make_tuple(to_numpy(values), Tape(std::move(tape), s, batch, false));
+  return py::make_tuple(to_numpy(values), Tape(std::move(tape), fn_, batch, false));
 }
 
 py::tuple Circuit::forward_features(const py::object& features,
                                     const py::handle& theta_array) const {
-  const size_t regs = fn_.spec().settings.k.size();
   const nn::Matrix theta = theta_of(theta_array);
-  if (!py::isinstance<py::list>(features) && !py::isinstance<py::tuple>(features))
-    throw UsageError(
-        fmt::format("features: expected a list of {} arrays (one per modality)", regs));
-  const auto list = py::reinterpret_borrow<py::sequence>(features);
-  if (list.size() != regs)
-    throw UsageError(
-        fmt::format("features: {} arrays given, the circuit has {} registers", list.size(), regs));
-  std::vector<nn::Matrix> h;
-  for (size_t m = 0; m < regs; ++m)
-    h.push_back(to_matrix(list[m], fmt::format("features[{}]", m), m == 0 ? -1 : h[0].rows(),
-                          fn_.feature_width(m)));
+  std::vector<long> widths;
+  for (size_t m = 0; m < fn_.spec().settings.k.size(); ++m) widths.push_back(fn_.feature_width(m));
+  std::vector<nn::Matrix> h = to_matrices(features, "features", widths, "modality");
   const size_t batch = static_cast<size_t>(h[0].rows());
   nn::Matrix values;
   std::unique_ptr<model::CircuitTape> tape;
@@ -203,7 +188,7 @@ py::tuple Circuit::forward_features(const py::object& features,
     tape = fn_.forward_features(std::move(h), {theta.data(), static_cast<size_t>(theta.size())},
                                 values);
   }
-  return py::make_tuple(to_numpy(values), Tape(std::move(tape), fn_.spec(), batch, true));
+  return py::make_tuple(to_numpy(values), Tape(std::move(tape), fn_, batch, true));
 }
 
 py::list Circuit::gates() const {

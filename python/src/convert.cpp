@@ -51,8 +51,28 @@ nn::Matrix to_matrix(const py::handle& array, std::string_view name, long rows, 
   return nn::ConstMatrixMap(values.data(), values.shape(0), values.shape(1));
 }
 
-data::Features to_features(const py::handle& array, std::string_view name, long rows, long cols) {
-  return to_matrix(array, name, rows, cols).cast<float>();
+std::vector<nn::Matrix> to_matrices(const py::handle& list, std::string_view name,
+                                    const std::vector<long>& widths, std::string_view each) {
+  if (!py::isinstance<py::list>(list) && !py::isinstance<py::tuple>(list))
+    throw UsageError(
+        fmt::format("{}: expected a list of {} arrays (one per {})", name, widths.size(), each));
+  const auto items = py::reinterpret_borrow<py::sequence>(list);
+  if (items.size() != widths.size())
+    throw UsageError(fmt::format("{}: {} arrays given, expected {} (one per {})", name,
+                                 items.size(), widths.size(), each));
+  std::vector<nn::Matrix> out;
+  for (size_t m = 0; m < widths.size(); ++m)
+    out.push_back(to_matrix(items[m], fmt::format("{}[{}]", name, m),
+                            out.empty() ? -1 : static_cast<long>(out[0].rows()), widths[m]));
+  return out;
+}
+
+std::string path_text(const py::handle& object) {
+  return py::str(py::module_::import("os").attr("fspath")(object)).cast<std::string>();
+}
+
+std::filesystem::path optional_path(const py::handle& object) {
+  return object.is_none() ? std::filesystem::path() : std::filesystem::path(path_text(object));
 }
 
 py::array_t<double> to_numpy(const nn::Matrix& m) {

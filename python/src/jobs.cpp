@@ -24,8 +24,14 @@ bool is_path(const py::handle& object) {
          py::isinstance(object, py::module_::import("os").attr("PathLike"));
 }
 
-std::string path_text(const py::handle& object) {
-  return py::str(py::module_::import("os").attr("fspath")(object)).cast<std::string>();
+// Runs job(progress) as the command does: progress on stderr (or nowhere when quiet), the GIL
+// released, and Ctrl-C or SIGTERM turned into a checkpoint and Interrupted.
+template <typename Job>
+auto interruptible(bool quiet, Job job) {
+  ProgressSink sink(quiet);
+  py::gil_scoped_release release;
+  const InterruptHandlers stop_on_request;
+  return job(sink.progress());
 }
 
 // None: the defaults; a str or path: a TOML file; a dict: the same keys as JSON.
@@ -52,15 +58,9 @@ py::dict trained(const jobs::TrainedDir& done) {
 py::dict train_job(const py::handle& config_arg, const py::handle& out, const py::handle& sets,
                    bool quiet) {
   const Config config = config_of(config_arg, sets);
-  const std::string dir = out.is_none() ? std::string() : path_text(out);
-  ProgressSink sink(quiet);
-  jobs::TrainedDir done;
-  {
-    py::gil_scoped_release release;
-    const InterruptHandlers stop_on_request;
-    done = jobs::train(config, dir, sink.progress());
-  }
-  return trained(done);
+  const std::string dir = optional_path(out).string();
+  return trained(interruptible(
+      quiet, [&](train::Progress& progress) { return jobs::train(config, dir, progress); }));
 }
 
 py::dict resume_job(const py::handle& dir, const py::handle& sets, bool quiet) {
@@ -68,14 +68,8 @@ py::dict resume_job(const py::handle& dir, const py::handle& sets, bool quiet) {
   if (!std::filesystem::is_directory(run))
     throw UsageError(fmt::format("run_dir: {}: no such directory", run));
   const std::vector<std::string> overrides = to_sets(sets, "sets");
-  ProgressSink sink(quiet);
-  jobs::TrainedDir done;
-  {
-    py::gil_scoped_release release;
-    const InterruptHandlers stop_on_request;
-    done = jobs::resume(run, overrides, sink.progress());
-  }
-  return trained(done);
+  return trained(interruptible(
+      quiet, [&](train::Progress& progress) { return jobs::resume(run, overrides, progress); }));
 }
 
 train::Study study_of(const py::handle& study) {
@@ -94,14 +88,10 @@ py::dict compare_job(const py::handle& study_arg, const py::handle& out, const p
                      bool quiet) {
   const train::Study study = study_of(study_arg);
   const std::vector<std::string> overrides = to_sets(sets, "sets");
-  const std::string dir = out.is_none() ? std::string() : path_text(out);
-  ProgressSink sink(quiet);
-  jobs::StudyResult result;
-  {
-    py::gil_scoped_release release;
-    const InterruptHandlers stop_on_request;
-    result = jobs::compare(study, overrides, dir, sink.progress());
-  }
+  const std::string dir = optional_path(out).string();
+  const jobs::StudyResult result = interruptible(quiet, [&](train::Progress& progress) {
+    return jobs::compare(study, overrides, dir, progress);
+  });
   py::list models;
   for (const report::ModelSummary& s : result.models) {
     py::dict row;

@@ -8,6 +8,7 @@
 
 #include "binding.h"
 #include "core/error.h"
+#include "data/dataset.h"
 #include "jobs/eval_job.h"
 #include "jobs/explain_job.h"
 #include "jobs/export_job.h"
@@ -19,10 +20,6 @@ namespace qmf::python {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string path_text(const py::handle& object) {
-  return py::str(py::module_::import("os").attr("fspath")(object)).cast<std::string>();
-}
 
 py::dict predictions_dict(const train::Predictions& p) {
   py::dict d;
@@ -48,17 +45,11 @@ class Run {
   const fs::path& dir() const { return dir_; }
 
   py::dict predict(const py::handle& x) const {
-    const size_t modalities = run_.data.dims().size();
-    if (!py::isinstance<py::list>(x) && !py::isinstance<py::tuple>(x))
-      throw UsageError(fmt::format("x: expected a list of {} arrays, one per modality ({})",
-                                   modalities, fmt::join(run_.data.modality_names, ", ")));
-    const auto list = py::reinterpret_borrow<py::sequence>(x);
+    std::vector<long> widths;
+    for (const size_t d : run_.data.dims()) widths.push_back(static_cast<long>(d));
     std::vector<data::Features> features;
-    for (size_t m = 0; m < list.size(); ++m) {
-      const long width = m < modalities ? static_cast<long>(run_.data.dims()[m]) : -1;
-      const long rows = features.empty() ? -1 : features[0].rows();
-      features.push_back(to_features(list[m], fmt::format("x[{}]", m), rows, width));
-    }
+    for (const nn::Matrix& m : to_matrices(x, "x", widths, "modality"))
+      features.emplace_back(m.cast<float>());
     train::Predictions p;
     {
       py::gil_scoped_release release;
@@ -82,7 +73,7 @@ class Run {
   }
 
   py::object evaluate(const py::handle& out) const {
-    const fs::path dir = out.is_none() ? fs::path() : fs::path(path_text(out));
+    const fs::path dir = optional_path(out);
     jobs::Evaluation e;
     {
       py::gil_scoped_release release;
@@ -96,7 +87,7 @@ class Run {
       throw UsageError(
           fmt::format("samples: {}, expected 1 to {}", samples, jobs::kMaxExplainExamples));
     const jobs::ExplainRequest request{.run_dir = dir_,
-                                       .out = out.is_none() ? fs::path() : fs::path(path_text(out)),
+                                       .out = optional_path(out),
                                        .examples = static_cast<size_t>(samples),
                                        .sets = sets_};
     ProgressSink sink(quiet);
@@ -118,7 +109,7 @@ class Run {
         .run_dir = dir_,
         .sample = std::to_string(sample),
         .out = out.is_none() ? fs::path("-") : fs::path(path_text(out)),
-        .sidecar = sidecar.is_none() ? fs::path() : fs::path(path_text(sidecar)),
+        .sidecar = optional_path(sidecar),
         .format = format,
         .bit_order = bit_order};
     jobs::Exported e;

@@ -102,7 +102,7 @@ def test_predict_refuses_bad_arrays_naming_the_argument(trained_run):
     good = [np.zeros((4, 6), np.float32), np.zeros((4, 5), np.float32)]
     with pytest.raises(ValueError, match=r"x\[1\].*\(4, 5\)"):
         run.predict([good[0], np.zeros((4, 4), np.float32)])
-    with pytest.raises(ValueError, match=r"x: 1 modality arrays"):
+    with pytest.raises(ValueError, match=r"x: 1 arrays given, expected 2"):
         run.predict(good[:1])
     with pytest.raises(ValueError, match=r"x\[0\].*dtype int64"):
         run.predict([np.zeros((4, 6), np.int64), good[1]])

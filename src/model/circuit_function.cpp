@@ -1,6 +1,5 @@
 #include "model/circuit_function.h"
 
-#include <algorithm>
 #include <mutex>
 
 #include <fmt/format.h>
@@ -13,6 +12,19 @@
 
 namespace qmf::model {
 namespace {
+
+// The readout values from a marginal P (B x 2^r), and dL/dP from dL/dvalues.
+void readout_values(Readout readout, int classes, const nn::Matrix& marginal, nn::Matrix& values) {
+  if (readout == Readout::expval) return z_from_marginal(marginal, values);
+  class_probs(marginal, classes, values);
+}
+
+void readout_values_backward(Readout readout, int classes, const nn::Matrix& marginal,
+                             const nn::Matrix& dvalues, nn::Matrix& dmarginal) {
+  if (readout == Readout::probs) return class_probs_backward(marginal, classes, dvalues, dmarginal);
+  dmarginal.setZero(marginal.rows(), marginal.cols());
+  z_backward(dvalues, dmarginal);
+}
 
 template <typename T>
 struct Workspace {
@@ -183,9 +195,6 @@ std::unique_ptr<CircuitTape> CircuitFunction::forward(RegisterStates registers,
                                                       nn::Matrix& values) const {
   const std::vector<int>& k = spec_.settings.k;
   const size_t n = static_cast<size_t>(circuit_.circuit.qubits());
-  if (theta.size() != params())
-    throw UsageError(
-        fmt::format("theta: {} angles given, the circuit has {}", theta.size(), params()));
   size_t batch = 0;
   if (spec_.settings.encoding == Encoding::angle) {
     if (angles.empty() || angles.size() % n != 0)
@@ -203,20 +212,13 @@ std::unique_ptr<CircuitTape> CircuitFunction::forward(RegisterStates registers,
                                      registers[m].size(), batch, size_t{1} << k[m]));
     angles.clear();
   }
-  if (spec_.precision == Precision::f32)
-    return run_tape<float>(pool_, spec_, circuit_, std::move(registers), {}, angles, theta, batch,
-                           values);
-  return run_tape<double>(pool_, spec_, circuit_, std::move(registers), {}, angles, theta, batch,
-                          values);
+  return run(std::move(registers), {}, angles, theta, batch, values);
 }
 
 std::unique_ptr<CircuitTape> CircuitFunction::forward_features(std::vector<nn::Matrix> features,
                                                                std::span<const double> theta,
                                                                nn::Matrix& values) const {
   const std::vector<int>& k = spec_.settings.k;
-  if (theta.size() != params())
-    throw UsageError(
-        fmt::format("theta: {} angles given, the circuit has {}", theta.size(), params()));
   if (features.size() != k.size())
     throw UsageError(
         fmt::format("features: {} given, the circuit has {} registers", features.size(), k.size()));
@@ -242,33 +244,22 @@ std::unique_ptr<CircuitTape> CircuitFunction::forward_features(std::vector<nn::M
     for (size_t m = 0; m < k.size(); ++m)
       encode(spec_.settings.encoding, features[m], registers[m]);
   }
+  return run(std::move(registers), std::move(features), angles, theta, batch, values);
+}
+
+std::unique_ptr<CircuitTape> CircuitFunction::run(RegisterStates registers,
+                                                  std::vector<nn::Matrix> features,
+                                                  std::span<const double> angles,
+                                                  std::span<const double> theta, size_t batch,
+                                                  nn::Matrix& values) const {
+  if (theta.size() != params())
+    throw UsageError(
+        fmt::format("theta: {} angles given, the circuit has {}", theta.size(), params()));
   if (spec_.precision == Precision::f32)
     return run_tape<float>(pool_, spec_, circuit_, std::move(registers), std::move(features),
                            angles, theta, batch, values);
   return run_tape<double>(pool_, spec_, circuit_, std::move(registers), std::move(features), angles,
                           theta, batch, values);
-}
-
-void readout_values(Readout readout, int classes, const nn::Matrix& marginal, nn::Matrix& values) {
-  if (readout == Readout::expval) return z_from_marginal(marginal, values);
-  values.resize(marginal.rows(), classes);
-  for (nn::Index b = 0; b < marginal.rows(); ++b) {
-    const double s = std::max(marginal.row(b).head(classes).sum(), 1e-300);
-    values.row(b) = marginal.row(b).head(classes) / s;
-  }
-}
-
-void readout_values_backward(Readout readout, int classes, const nn::Matrix& marginal,
-                             const nn::Matrix& dvalues, nn::Matrix& dmarginal) {
-  dmarginal.setZero(marginal.rows(), marginal.cols());
-  if (readout == Readout::expval) return z_backward(dvalues, dmarginal);
-  // p_c = P_c / s with s = sum_{c<C} P_c: dL/dP_c = (dL/dp_c - sum_c' dL/dp_c' p_c') / s.
-  for (nn::Index b = 0; b < marginal.rows(); ++b) {
-    const double s = std::max(marginal.row(b).head(classes).sum(), 1e-300);
-    double dot = 0;
-    for (int c = 0; c < classes; ++c) dot += dvalues(b, c) * marginal(b, c) / s;
-    for (int c = 0; c < classes; ++c) dmarginal(b, c) = (dvalues(b, c) - dot) / s;
-  }
 }
 
 }  // namespace qmf::model

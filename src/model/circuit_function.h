@@ -67,15 +67,15 @@ class CircuitFunction {
                                                 nn::Matrix& values) const;
 
  private:
+  // Checks theta, then runs the tape of this function's precision.
+  std::unique_ptr<CircuitTape> run(RegisterStates registers, std::vector<nn::Matrix> features,
+                                   std::span<const double> angles, std::span<const double> theta,
+                                   size_t batch, nn::Matrix& values) const;
+
   CircuitFunctionSpec spec_;
   QmfCircuit circuit_;
   std::shared_ptr<const sim::Program> program_;
   std::shared_ptr<void> pool_;  // the workspaces of this precision (circuit_function.cpp)
 };
-
-// The readout values from a marginal P (B x 2^r), and dL/dP from dL/dvalues.
-void readout_values(Readout readout, int classes, const nn::Matrix& marginal, nn::Matrix& values);
-void readout_values_backward(Readout readout, int classes, const nn::Matrix& marginal,
-                             const nn::Matrix& dvalues, nn::Matrix& dmarginal);
 
 }  // namespace qmf::model

@@ -19,20 +19,42 @@ Eigen::Index qubits_of(Eigen::Index outcomes) {
   return r;
 }
 
+// sum_{c < C} P(c) of row b; the floor only matters if every class outcome had probability
+// exactly zero.
+double class_mass(const nn::Matrix& P, Eigen::Index b, int classes) {
+  return std::max(P.row(b).head(classes).sum(), 1e-300);
+}
+
 }  // namespace
+
+void class_probs(const nn::Matrix& P, int classes, nn::Matrix& probs) {
+  QMF_CHECK(classes <= P.cols(), "{} classes but only {} outcomes", classes, P.cols());
+  probs.resize(P.rows(), classes);
+  for (Eigen::Index b = 0; b < P.rows(); ++b)
+    probs.row(b) = P.row(b).head(classes) / class_mass(P, b, classes);
+}
+
+void class_probs_backward(const nn::Matrix& P, int classes, const nn::Matrix& dprobs,
+                          nn::Matrix& dP) {
+  dP.setZero(P.rows(), P.cols());
+  // p_c = P_c / s with s = sum_{c<C} P_c: dL/dP_c = (dL/dp_c - sum_c' dL/dp_c' p_c') / s.
+  for (Eigen::Index b = 0; b < P.rows(); ++b) {
+    const double s = class_mass(P, b, classes);
+    double dot = 0;
+    for (int c = 0; c < classes; ++c) dot += dprobs(b, c) * P(b, c) / s;
+    for (int c = 0; c < classes; ++c) dP(b, c) = (dprobs(b, c) - dot) / s;
+  }
+}
 
 double probs_readout(const nn::Matrix& P, std::span<const int> y, int classes, nn::Matrix& probs,
                      nn::Matrix* dP) {
   const auto rows = P.rows();
-  QMF_CHECK(classes <= P.cols(), "{} classes but only {} outcomes", classes, P.cols());
-  probs.resize(rows, classes);
+  class_probs(P, classes, probs);
   if (dP) dP->setZero(rows, P.cols());
   double loss = 0;
   for (Eigen::Index b = 0; b < rows; ++b) {
-    // The floor only matters if every class outcome had probability exactly zero.
-    const double s = std::max(P.row(b).head(classes).sum(), 1e-300);
+    const double s = class_mass(P, b, classes);
     const int label = y[b];
-    for (int c = 0; c < classes; ++c) probs(b, c) = P(b, c) / s;
     const double q = probs(b, label);
     loss -= std::log(q + kProbFloor);
     if (!dP) continue;

@@ -16,6 +16,11 @@ inline constexpr double kProbFloor = 1e-10;
 double probs_readout(const nn::Matrix& marginal, std::span<const int> y, int classes,
                      nn::Matrix& probs, nn::Matrix* dmarginal);
 
+// The probs readout's class probabilities alone (B x C), and dL/dP (B x 2^r) from dL/dp.
+void class_probs(const nn::Matrix& marginal, int classes, nn::Matrix& probs);
+void class_probs_backward(const nn::Matrix& marginal, int classes, const nn::Matrix& dprobs,
+                          nn::Matrix& dmarginal);
+
 void z_from_marginal(const nn::Matrix& marginal, nn::Matrix& z);
 void z_backward(const nn::Matrix& dz, nn::Matrix& dmarginal);  // dmarginal is B x 2^r
 
