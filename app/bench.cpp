@@ -1,4 +1,5 @@
-// `qmf bench`: the simulator's speed on the default QMFNN circuit, one JSON line.
+// `qmf bench`: the simulator's speed, one JSON line: the default QMFNN circuit, or with
+// `--circuit layers` the layered circuit on one large register.
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
@@ -6,6 +7,8 @@
 
 #include "commands.h"
 #include "model/circuit_bench.h"
+#include "sim/circuit.h"
+#include "sim/layout.h"
 
 namespace qmf::app {
 
@@ -15,19 +18,47 @@ void add_bench(CLI::App& app) {
     int threads = 0;
     std::string precision = "double";
     double seconds = 1.0;
+    std::string isa = "auto";
+    std::string layout = "auto";
+    std::string circuit = "default";
+    int qubits = 20;
+    int layers = 10;
   };
   auto opt = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand(
       "bench", "Forward and forward+gradient throughput of the default circuit (JSON line)");
-  cmd->add_option("--batch", opt->batch, "samples per batch")->check(within(1, 1 << 16));
+  cmd->add_option("--circuit", opt->circuit,
+                  "default (the QMFNN circuit) or layers (RX on every qubit, then a CNOT chain)")
+      ->check(CLI::IsMember({"default", "layers"}));
+  cmd->add_option("--qubits", opt->qubits, "qubits of the layered circuit")
+      ->check(within(2, sim::kMaxQubits));
+  cmd->add_option("--layers", opt->layers, "layers of the layered circuit")->check(within(1, 1000));
+  cmd->add_option("--batch", opt->batch, "samples per batch (default 64; layers: 1)")
+      ->check(within(1, 1 << 16));
   cmd->add_option("--threads", opt->threads, "threads (0 = all cores)")->check(within(0, 1024));
   cmd->add_option("--precision", opt->precision, "double or float")
       ->check(CLI::IsMember({"double", "float"}));
   cmd->add_option("--seconds", opt->seconds, "minimum seconds per measurement")
       ->check(within(0.001, 3600));
-  cmd->callback([opt] {
-    const auto r =
-        model::bench_default_circuit(opt->batch, opt->threads, opt->precision, opt->seconds);
+  cmd->add_option("--isa", opt->isa, "kernels: auto, scalar, avx2 or avx512");
+  cmd->add_option("--layout", opt->layout, "layered circuit's lanes: auto, samples or amplitudes")
+      ->check(CLI::IsMember({"auto", "samples", "amplitudes"}));
+  cmd->callback([opt, cmd] {
+    if (opt->circuit == "layers") {
+      const size_t batch = cmd->count("--batch") ? opt->batch : 1;
+      const auto r =
+          model::bench_layers(opt->qubits, batch, opt->threads, opt->precision, opt->seconds,
+                              opt->isa, opt->layers, sim::parse_lane_layout(opt->layout));
+      const nlohmann::json line{{"circuit", "layers"},      {"ms_per_layer", r.ms_per_layer},
+                                {"qubits", r.qubits},       {"batch", r.batch},
+                                {"layers", r.layers},       {"threads", r.threads},
+                                {"precision", r.precision}, {"isa", r.isa},
+                                {"layout", r.layout}};
+      std::printf("%s\n", line.dump().c_str());
+      return;
+    }
+    const auto r = model::bench_default_circuit(opt->batch, opt->threads, opt->precision,
+                                                opt->seconds, opt->isa);
     const nlohmann::json line{{"forward_samples_per_s", r.forward_samples_per_s},
                               {"gradient_samples_per_s", r.gradient_samples_per_s},
                               {"threads", r.threads},

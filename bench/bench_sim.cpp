@@ -1,11 +1,15 @@
-// Simulator benchmarks: single gates, the default QMFNN circuit, and a memory-bandwidth triad.
+// Simulator benchmarks: single gates, the default QMFNN circuit, the layered circuit of
+// `qmf bench --circuit layers`, and a memory-bandwidth triad.
 // Each benchmark checks its result is finite before timing.
 #include <benchmark/benchmark.h>
 
 #include <cmath>
+#include <string>
+#include <type_traits>
 
 #include "grad/adjoint.h"
 #include "model/circuit_bench.h"
+#include "sim/isa.h"
 #include "sim/simulator.h"
 
 namespace qmf::bench {
@@ -16,7 +20,8 @@ void check_finite(const sim::BatchState<T>& s, benchmark::State& state) {
   if (!std::isfinite(std::abs(s.amplitude(0, 0)))) state.SkipWithError("non-finite state");
 }
 
-// One gate on the middle qubit (1q) or on the middle pair (2q) of an n-qubit batch.
+// One gate on the middle qubit (1q) or on the middle pair (2q) of an n-qubit batch, in the
+// sample-lane layout (the kernel is called directly with the block's geometry).
 template <typename T>
 void BM_Gate(benchmark::State& state) {
   const int n = static_cast<int>(state.range(0));
@@ -28,7 +33,7 @@ void BM_Gate(benchmark::State& state) {
   else
     c.add(sim::GateKind::RX, n / 2, sim::Angle::shared(0));
   auto prog = std::make_shared<const sim::Program>(c);
-  sim::Simulator<T> sim(prog, {1});
+  sim::Simulator<T> sim(prog, {1, sim::best_isa(), sim::LaneLayout::Samples});
   auto s = sim.make_state(batch);
   std::vector<sim::cplx> reg(batch << n, sim::cplx(std::pow(2.0, -n / 2.0)));
   const std::vector<double> theta{0.3};
@@ -39,9 +44,9 @@ void BM_Gate(benchmark::State& state) {
   const sim::MatrixC u = prog->block_matrix(block, theta.data(), nullptr);
   std::vector<T> u_re, u_im;
   for (Eigen::Index r = 0; r < u.rows(); ++r)
-    for (Eigen::Index c = 0; c < u.cols(); ++c) {
-      u_re.push_back(static_cast<T>(u(r, c).real()));
-      u_im.push_back(static_cast<T>(u(r, c).imag()));
+    for (Eigen::Index col = 0; col < u.cols(); ++col) {
+      u_re.push_back(static_cast<T>(u(r, col).real()));
+      u_im.push_back(static_cast<T>(u(r, col).imag()));
     }
   for (auto _ : state)
     for (size_t ch = 0; ch < s.chunks(); ++ch)
@@ -104,6 +109,22 @@ BENCHMARK(BM_DefaultForward<double>)->Apply(circuit_args);
 BENCHMARK(BM_DefaultGradient<double>)->Apply(circuit_args);
 BENCHMARK(BM_DefaultForward<float>)->Apply(circuit_args);
 BENCHMARK(BM_DefaultGradient<float>)->Apply(circuit_args);
+
+// Milliseconds per layer of RX on every qubit and a CNOT chain, one state (amplitude lanes).
+template <typename T>
+void BM_LayeredCircuit(benchmark::State& state) {
+  const int n = static_cast<int>(state.range(0)), threads = static_cast<int>(state.range(1));
+  const std::string precision = std::is_same_v<T, double> ? "double" : "float";
+  double ms = 0;
+  for (auto _ : state) {
+    const auto r = model::bench_layers(n, 1, threads, precision, 0.2);
+    ms = r.ms_per_layer;
+    state.SetIterationTime(ms / 1e3);
+  }
+  state.counters["ms_per_layer"] = ms;
+}
+BENCHMARK(BM_LayeredCircuit<float>)->Args({16, 1})->Args({20, 1})->Args({20, 2})->UseManualTime();
+BENCHMARK(BM_LayeredCircuit<double>)->Args({16, 1})->Args({20, 1})->Args({20, 2})->UseManualTime();
 
 // STREAM-style triad a = b + s c over arrays well beyond the last-level cache.
 void BM_Triad(benchmark::State& state) {

@@ -87,7 +87,7 @@ void sample_block_gradient(const sim::ReversePass<T>& pass, const KStore& ks, si
   const sim::Program& prog = pass.program();
   const Block& b = prog.blocks()[i];
   const sim::Gate& g = prog.circuit().gates()[b.gates[0]];
-  const size_t lanes = pass.lanes(), sp = prog.circuit().sample_params();
+  const size_t lanes = pass.samples_per_chunk(), sp = prog.circuit().sample_params();
   const size_t half = ks.size(i) / 2;
   for (size_t ch = 0; ch < pass.chunks(); ++ch)
     for (size_t l = 0; l < lanes; ++l) {

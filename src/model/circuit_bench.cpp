@@ -1,12 +1,17 @@
 #include "model/circuit_bench.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <memory>
 
 #include "core/error.h"
 #include "core/rng.h"
 #include "grad/adjoint.h"
 #include "model/qmf_circuit.h"
+#include "sim/isa.h"
+#include "sim/parallel.h"
+#include "sim/simulator.h"
 
 namespace qmf::model {
 namespace {
@@ -29,11 +34,11 @@ double rate(size_t batch, double seconds, F&& step) {
 }
 
 template <typename T>
-CircuitBenchResult run(size_t batch, int threads, double seconds) {
+CircuitBenchResult run(size_t batch, int threads, double seconds, sim::Isa isa) {
   const DefaultCircuitWorkload w(batch);
   const sim::ProductInput input = w.input();
   std::vector<double> probs(w.dprobs.size());
-  sim::Simulator<T> simulator(w.program, {threads});
+  sim::Simulator<T> simulator(w.program, {threads, isa});
   auto state = simulator.make_state(batch);
   grad::Adjoint<T> adjoint;
   grad::Gradients grads;
@@ -71,16 +76,85 @@ DefaultCircuitWorkload::DefaultCircuitWorkload(size_t batch) {
 }
 
 CircuitBenchResult bench_default_circuit(size_t batch, int threads, const std::string& precision,
-                                         double seconds) {
+                                         double seconds, const std::string& isa) {
   if (batch == 0) throw UsageError("bench: --batch must be at least 1");
+  const sim::Isa chosen = sim::parse_isa(isa);
   CircuitBenchResult r;
   if (precision == "double")
-    r = run<double>(batch, threads, seconds);
+    r = run<double>(batch, threads, seconds, chosen);
   else if (precision == "float")
-    r = run<float>(batch, threads, seconds);
+    r = run<float>(batch, threads, seconds, chosen);
   else
     throw UsageError(fmt::format("bench: precision '{}' (allowed: double, float)", precision));
   r.precision = precision;
+  return r;
+}
+
+namespace {
+
+std::shared_ptr<const sim::Program> layered_program(int qubits, int layers) {
+  sim::Circuit c(qubits);
+  uint32_t next = 0;
+  for (int layer = 0; layer < layers; ++layer) {
+    for (int q = 0; q < qubits; ++q) c.add(sim::GateKind::RX, q, sim::Angle::shared(next++));
+    for (int q = 0; q + 1 < qubits; ++q) c.add(sim::GateKind::CNOT, q, q + 1);
+  }
+  return std::make_shared<const sim::Program>(std::move(c));
+}
+
+// Seconds per forward run of `layers` layers on `batch` states from |0...0>, the product of two
+// registers of n/2 qubits. Makes `state` on first use.
+template <typename T>
+double forward_seconds(int qubits, size_t batch, int layers, const sim::SimOptions& options,
+                       double seconds, std::unique_ptr<sim::BatchState<T>>& state) {
+  const auto program = layered_program(qubits, layers);
+  sim::Simulator<T> simulator(program, options);
+  if (!state) state = std::make_unique<sim::BatchState<T>>(simulator.make_state(batch));
+  const int half = qubits / 2;
+  std::vector<sim::cplx> r1(batch << half), r2(batch << (qubits - half));
+  for (size_t b = 0; b < batch; ++b) r1[b << half] = r2[b << (qubits - half)] = 1;
+  const sim::ProductInput input{{half, qubits - half}, {r1, r2}};
+  Rng rng(11);
+  std::vector<double> theta(program->circuit().shared_params());
+  for (auto& t : theta) t = rng.uniform(-M_PI, M_PI);
+  return 1 / rate(1, seconds, [&] { simulator.forward(input, theta, {}, *state); });
+}
+
+template <typename T>
+LayersBenchResult run_layers(int qubits, size_t batch, const sim::SimOptions& options,
+                             double seconds, int layers) {
+  std::unique_ptr<sim::BatchState<T>> state;  // one allocation, shared by both runs
+  const double with = forward_seconds<T>(qubits, batch, layers, options, seconds, state);
+  const double without = forward_seconds<T>(qubits, batch, 0, options, seconds, state);
+  LayersBenchResult r;
+  r.ms_per_layer = std::max(with - without, 0.0) / layers * 1e3;
+  r.layout = std::string(sim::lane_layout_name(state->layout()));
+  r.threads = sim::ParallelFor(options.threads).threads();
+  return r;
+}
+
+}  // namespace
+
+LayersBenchResult bench_layers(int qubits, size_t batch, int threads, const std::string& precision,
+                               double seconds, const std::string& isa, int layers,
+                               sim::LaneLayout layout) {
+  if (qubits < 2 || qubits > sim::kMaxQubits)
+    throw UsageError(fmt::format("bench: --qubits {} (allowed: 2..{})", qubits, sim::kMaxQubits));
+  if (batch == 0) throw UsageError("bench: --batch must be at least 1");
+  if (layers < 1) throw UsageError("bench: --layers must be at least 1");
+  const sim::SimOptions options{threads, sim::parse_isa(isa), layout};
+  LayersBenchResult r;
+  if (precision == "double")
+    r = run_layers<double>(qubits, batch, options, seconds, layers);
+  else if (precision == "float")
+    r = run_layers<float>(qubits, batch, options, seconds, layers);
+  else
+    throw UsageError(fmt::format("bench: precision '{}' (allowed: double, float)", precision));
+  r.qubits = qubits;
+  r.batch = batch;
+  r.layers = layers;
+  r.precision = precision;
+  r.isa = std::string(sim::isa_name(options.isa));
   return r;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
-// Throughput of the default QMFNN circuit (docs/MODEL.md) for `qmf bench`: forward (prepare, run,
-// marginal) and forward + adjoint gradient, on random inputs, timed over at least `seconds`.
+// The workloads of `qmf bench`, timed over at least `seconds`: the default QMFNN circuit
+// (docs/MODEL.md), forward (prepare, run, marginal) and forward + adjoint gradient on random
+// inputs; and a layered circuit on one large register, the peers' yardstick for big states.
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -34,6 +35,21 @@ struct CircuitBenchResult {
 };
 
 CircuitBenchResult bench_default_circuit(size_t batch, int threads, const std::string& precision,
-                                         double seconds);
+                                         double seconds, const std::string& isa = "auto");
+
+// `layers` layers of RX (a shared random angle each) on every qubit followed by the CNOT chain
+// 0->1->...->n-1, run forward from |0...0> on a batch. A layer's time is the difference between
+// the forward with all layers and the forward with none (the state preparation), divided by
+// the layers.
+struct LayersBenchResult {
+  double ms_per_layer = 0;  // the whole batch
+  int qubits = 0, threads = 0, layers = 0;
+  size_t batch = 0;
+  std::string precision, isa, layout;
+};
+
+LayersBenchResult bench_layers(int qubits, size_t batch, int threads, const std::string& precision,
+                               double seconds, const std::string& isa = "auto", int layers = 10,
+                               sim::LaneLayout layout = sim::LaneLayout::Auto);
 
 }  // namespace qmf::model

@@ -1,20 +1,35 @@
 #pragma once
-// The one place where the kernel instruction set is chosen.
+// The one place where the kernels are chosen: the instruction set from the CPU, and the lane
+// layout (sim/layout.h) from the state's size and the batch.
+#include <cstddef>
 #include <string_view>
 
 #include "sim/kernels.h"
 
 namespace qmf::sim {
 
-enum class Isa { Scalar, Avx2 };
+enum class Isa { Scalar, Avx2, Avx512 };
 
-Isa best_isa();                        // AVX2 when the CPU has AVX2 and FMA, else scalar
-Isa parse_isa(std::string_view name);  // "auto" | "scalar" | "avx2"; throws UsageError
+Isa best_isa();                        // AVX-512F, else AVX2 with FMA, else scalar
+Isa parse_isa(std::string_view name);  // auto | scalar | avx2 | avx512; throws UsageError
 std::string_view isa_name(Isa isa);
+bool cpu_runs(Isa isa);
 
 template <typename T>
 const KernelOps<T>& kernel_ops(Isa isa) {
-  return isa == Isa::Avx2 ? avx2_ops<T>() : scalar_ops<T>();
+  switch (isa) {
+    case Isa::Avx512:
+      return avx512_ops<T>();
+    case Isa::Avx2:
+      return avx2_ops<T>();
+    default:
+      return scalar_ops<T>();
+  }
 }
+
+// Samples fill the lanes when the batch does; otherwise the low amplitude bits do, where the
+// state has as many qubits as a pack has lanes bits. One lane (scalar) when neither can.
+// `requested` other than Auto forces a layout where it is possible (tests, benchmarks).
+LaneLayout choose_layout(int qubits, size_t batch, int width, LaneLayout requested);
 
 }  // namespace qmf::sim

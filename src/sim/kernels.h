@@ -1,6 +1,7 @@
 #pragma once
 // The simulator's hot loops, written once over a pack of W lanes (sim/pack.h) and instantiated
-// twice: scalar (W = 1, kernels_scalar.cpp) and AVX2 (kernels_avx2.cpp). One index skeleton per
+// once per instruction set: scalar (W = 1, kernels_scalar.cpp), AVX2 (kernels_avx2.cpp) and
+// AVX-512 (kernels_avx512.cpp). One index skeleton per
 // block width K = 2^k; the dense product is the only core. Kernels never allocate or throw.
 //
 // Matrices come as separate real and imaginary K*K arrays, row-major. "Lane" matrices hold one
@@ -32,6 +33,24 @@ struct Matrices {  // a block's matrix: shared by all lanes (lanes == false) or 
   bool per_lane = false;
 };
 
+// A block that touches the lane bits of an amplitude-lane chunk (sim/layout.h). Its KH = 2^high_k
+// rows are amplitudes of the chunk (the geometry of its high qubits), its KL = 2^low_k lane
+// patterns live inside the packs. With perm_p(v)[l] = v[l ^ lane_xor[p]] over the KL subsets p of
+// its lane bits, the block's product is
+//   y[r] = sum_p sum_c m_p[r][c] * perm_p(x[c]),   m_p[r][c] a lane matrix,
+// the same multiply-adds as a dense K x K product. Lane matrix (p, r, c), lane l, is at
+// [((p * KH + r) * KH + c) * W + l]. For the adjoint's K, conj(lambda[r]) * perm_p(phi[c]) at
+// lane l adds to K[row[r * W + l]][col[(p * KH + c) * W + l]] (block indices, K = KH * KL).
+template <typename T>
+struct LaneMixing {
+  int high_k = 0, low_k = 0;
+  const T* re = nullptr;
+  const T* im = nullptr;  // null for a real block
+  const int* lane_xor = nullptr;
+  const int* row = nullptr;
+  const int* col = nullptr;
+};
+
 // The table a simulator calls through. One table per (precision, pack width).
 template <typename T>
 struct KernelOps {
@@ -45,6 +64,12 @@ struct KernelOps {
   // k_im may be null when only the real part is needed (real blocks).
   void (*adjoint)(const BlockGeometry&, Matrices<T> u_dag, ChunkView<T> phi, ChunkView<T> lambda,
                   size_t g0, size_t g1, bool per_lane_k, double* k_re, double* k_im);
+  // apply and adjoint for a block that mixes lanes; `geo` places its high qubits, and K is
+  // summed over the lanes (an amplitude-lane chunk is one sample).
+  void (*apply_mixing)(const BlockGeometry& geo, const LaneMixing<T>& u, ChunkView<T> psi,
+                       size_t g0, size_t g1);
+  void (*adjoint_mixing)(const BlockGeometry& geo, const LaneMixing<T>& u_dag, ChunkView<T> phi,
+                         ChunkView<T> lambda, size_t g0, size_t g1, double* k_re, double* k_im);
   // out[c * W + l] += sum of |psi(a)|^2 over amplitudes a in [a0, a1) whose bits on `bits`
   // (big-endian over the list) spell c.
   void (*marginal)(ChunkView<T> psi, const int* bits, int count, size_t a0, size_t a1, T* out);
@@ -63,5 +88,7 @@ template <typename T>
 const KernelOps<T>& scalar_ops();  // kernels_scalar.cpp
 template <typename T>
 const KernelOps<T>& avx2_ops();  // kernels_avx2.cpp
+template <typename T>
+const KernelOps<T>& avx512_ops();  // kernels_avx512.cpp
 
 }  // namespace qmf::sim

@@ -17,7 +17,8 @@ struct Kernels {
   // y = U x over K complex inputs. Complex == false: U is real and half the products vanish.
   // PerLane: one matrix per lane instead of one broadcast to all lanes.
   template <int K, bool Complex, bool PerLane>
-  static void multiply(const Matrices<T>& u, const V* xr, const V* xi, V* yr, V* yi) {
+  [[gnu::always_inline]] static void multiply(const Matrices<T>& u, const V* xr, const V* xi, V* yr,
+                                              V* yi) {
     for (int r = 0; r < K; ++r) {
       V ar = P::splat(0), ai = P::splat(0);
       for (int c = 0; c < K; ++c) {
@@ -50,7 +51,8 @@ struct Kernels {
   }
 
   template <int K>
-  static void load(const ChunkView<T>& s, const uint64_t* off, uint64_t base, V* xr, V* xi) {
+  [[gnu::always_inline]] static void load(const ChunkView<T>& s, const uint64_t* off, uint64_t base,
+                                          V* xr, V* xi) {
     for (int i = 0; i < K; ++i) {
       xr[i] = P::load(s.re(base + off[i]));
       xi[i] = P::load(s.im(base + off[i]));
@@ -58,8 +60,8 @@ struct Kernels {
   }
 
   template <int K>
-  static void store(const ChunkView<T>& s, const uint64_t* off, uint64_t base, const V* xr,
-                    const V* xi) {
+  [[gnu::always_inline]] static void store(const ChunkView<T>& s, const uint64_t* off,
+                                           uint64_t base, const V* xr, const V* xi) {
     for (int i = 0; i < K; ++i) {
       P::store(s.re(base + off[i]), xr[i]);
       P::store(s.im(base + off[i]), xi[i]);
@@ -156,6 +158,148 @@ struct Kernels {
     }
   }
 
+  // ---- Blocks that mix lanes (LaneMixing) ----
+
+  // xp[p * KH + c] = perm_p(x[c]).
+  template <int KH, int KL>
+  [[gnu::always_inline]] static void permute_all(const typename P::Index* idx, const V* xr,
+                                                 const V* xi, V* pr, V* pi) {
+    for (int c = 0; c < KH; ++c) pr[c] = xr[c], pi[c] = xi[c];  // p = 0 is the identity
+    for (int p = 1; p < KL; ++p)
+      for (int c = 0; c < KH; ++c) {
+        pr[p * KH + c] = P::permute(xr[c], idx[p]);
+        pi[p * KH + c] = P::permute(xi[c], idx[p]);
+      }
+  }
+
+  // y[r] = sum_p sum_c m_p[r][c] * xp[p * KH + c].
+  template <int KH, int KL, bool Complex>
+  [[gnu::always_inline]] static void mix(const LaneMixing<T>& u, const V* xr, const V* xi, V* yr,
+                                         V* yi) {
+    for (int r = 0; r < KH; ++r) {
+      V ar = P::splat(0), ai = P::splat(0);
+      for (int p = 0; p < KL; ++p)
+        for (int c = 0; c < KH; ++c) {
+          const size_t e = static_cast<size_t>((p * KH + r) * KH + c) * W;
+          const V mr = P::load(u.re + e), x_r = xr[p * KH + c], x_i = xi[p * KH + c];
+          ar += mr * x_r;
+          ai += mr * x_i;
+          if constexpr (Complex) {
+            const V mi = P::load(u.im + e);
+            ar -= mi * x_i;
+            ai += mi * x_r;
+          }
+        }
+      yr[r] = ar;
+      yi[r] = ai;
+    }
+  }
+
+  // Calls f.template operator()<KH, KL, Complex>() for the block at hand.
+  template <typename F>
+  static void with_mixing(const LaneMixing<T>& u, F&& f) {
+    const auto complex = [&]<int KH, int KL>() {
+      if constexpr (KL <= W) {
+        if (u.im)
+          f.template operator()<KH, KL, true>();
+        else
+          f.template operator()<KH, KL, false>();
+      }
+    };
+    switch (u.high_k * 4 + u.low_k) {
+      case 1:
+        return complex.template operator()<1, 2>();
+      case 2:
+        return complex.template operator()<1, 4>();
+      case 3:
+        return complex.template operator()<1, 8>();
+      case 5:
+        return complex.template operator()<2, 2>();
+      case 6:
+        return complex.template operator()<2, 4>();
+      default:
+        return complex.template operator()<4, 2>();
+    }
+  }
+
+  template <int KL>
+  static void lane_indices(const LaneMixing<T>& u, typename P::Index* idx) {
+    for (int p = 0; p < KL; ++p) idx[p] = P::xor_index(u.lane_xor[p]);
+  }
+
+  template <int KH, int KL, bool Complex>
+  static void apply_mixing_k(const BlockGeometry& geo, const LaneMixing<T>& u,
+                             const ChunkView<T>& psi, size_t g0, size_t g1) {
+    typename P::Index idx[KL];
+    lane_indices<KL>(u, idx);
+    V xr[KH], xi[KH], pr[KL * KH], pi[KL * KH], yr[KH], yi[KH];
+    for (size_t g = g0; g < g1; ++g) {
+      const uint64_t base = geo.expand(g);
+      load<KH>(psi, geo.offsets, base, xr, xi);
+      permute_all<KH, KL>(idx, xr, xi, pr, pi);
+      mix<KH, KL, Complex>(u, pr, pi, yr, yi);
+      store<KH>(psi, geo.offsets, base, yr, yi);
+    }
+  }
+
+  static void apply_mixing(const BlockGeometry& geo, const LaneMixing<T>& u, ChunkView<T> psi,
+                           size_t g0, size_t g1) {
+    with_mixing(u,
+                [&]<int KH, int KL, bool C>() { apply_mixing_k<KH, KL, C>(geo, u, psi, g0, g1); });
+  }
+
+  template <int KH, int KL, bool Complex>
+  static void adjoint_mixing_k(const BlockGeometry& geo, const LaneMixing<T>& u,
+                               const ChunkView<T>& phi, const ChunkView<T>& lam, size_t g0,
+                               size_t g1, double* k_re, double* k_im) {
+    constexpr int kAcc = KL * KH * KH;
+    typename P::Index idx[KL];
+    lane_indices<KL>(u, idx);
+    V acc_re[kAcc], acc_im[kAcc];
+    for (int i = 0; i < kAcc; ++i) acc_re[i] = acc_im[i] = P::splat(0);
+    V xr[KH], xi[KH], fr[KH], fi[KH], lr[KH], li[KH], pr[KL * KH], pi[KL * KH];
+    for (size_t g = g0; g < g1; ++g) {
+      const uint64_t base = geo.expand(g);
+      load<KH>(phi, geo.offsets, base, xr, xi);
+      permute_all<KH, KL>(idx, xr, xi, pr, pi);
+      mix<KH, KL, Complex>(u, pr, pi, fr, fi);
+      store<KH>(phi, geo.offsets, base, fr, fi);
+      permute_all<KH, KL>(idx, fr, fi, pr, pi);  // phi_in, lane-permuted
+      load<KH>(lam, geo.offsets, base, lr, li);
+      for (int p = 0; p < KL; ++p)
+        for (int r = 0; r < KH; ++r)
+          for (int c = 0; c < KH; ++c) {  // conj(lambda_r) * perm_p(phi_c)
+            const int a = (p * KH + r) * KH + c, x = p * KH + c;
+            acc_re[a] += lr[r] * pr[x] + li[r] * pi[x];
+            if constexpr (Complex) acc_im[a] += lr[r] * pi[x] - li[r] * pr[x];
+          }
+      permute_all<KH, KL>(idx, lr, li, pr, pi);
+      mix<KH, KL, Complex>(u, pr, pi, xr, xi);
+      store<KH>(lam, geo.offsets, base, xr, xi);
+    }
+    scatter_mixing<KH, KL>(u, acc_re, k_re);
+    if (k_im) scatter_mixing<KH, KL>(u, acc_im, k_im);
+  }
+
+  // Adds the lanes of the accumulators into K's entries, in a fixed order.
+  template <int KH, int KL>
+  static void scatter_mixing(const LaneMixing<T>& u, const V* acc, double* k) {
+    constexpr int K = KH * KL;
+    for (int p = 0; p < KL; ++p)
+      for (int r = 0; r < KH; ++r)
+        for (int c = 0; c < KH; ++c)
+          for (int l = 0; l < W; ++l)
+            k[u.row[r * W + l] * K + u.col[(p * KH + c) * W + l]] +=
+                static_cast<double>(P::lane(acc[(p * KH + r) * KH + c], l));
+  }
+
+  static void adjoint_mixing(const BlockGeometry& geo, const LaneMixing<T>& u, ChunkView<T> phi,
+                             ChunkView<T> lam, size_t g0, size_t g1, double* k_re, double* k_im) {
+    with_mixing(u, [&]<int KH, int KL, bool C>() {
+      adjoint_mixing_k<KH, KL, C>(geo, u, phi, lam, g0, g1, k_re, k_im);
+    });
+  }
+
   static size_t outcome(size_t a, const int* bits, int count) {
     size_t c = 0;
     for (int j = 0; j < count; ++j) c = (c << 1) | ((a >> bits[j]) & 1);
@@ -230,8 +374,8 @@ struct Kernels {
   }
 
   static const KernelOps<T>& ops() {
-    static const KernelOps<T> table{W,     &apply,   &adjoint,      &marginal,
-                                    &seed, &product, &register_grad};
+    static const KernelOps<T> table{W,         &apply, &adjoint, &apply_mixing, &adjoint_mixing,
+                                    &marginal, &seed,  &product, &register_grad};
     return table;
   }
 };

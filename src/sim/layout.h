@@ -1,13 +1,26 @@
 #pragma once
-// Memory layout of a chunk: the states of `lanes` samples of an n-qubit register side by side,
-//   amplitude a, sample l:  re = data[(2a) * lanes + l],  im = data[(2a + 1) * lanes + l].
-// Amplitude-major and batch-minor, real and imaginary parts apart: every gate becomes the same
-// small dense product on every lane, whatever qubits it touches. Qubit q is bit (n-1-q) of a.
+// Memory layout of a chunk: `lanes` columns of amplitudes side by side,
+//   row a, lane l:  re = data[(2a) * lanes + l],  im = data[(2a + 1) * lanes + l].
+// Rows first and lanes last, real and imaginary parts apart, so a pack of lanes is one SIMD
+// register. Qubit q is bit (n-1-q) of an amplitude index. The lanes are one of two things:
+//  * samples (LaneLayout::Samples): lane l is sample l of the chunk, row a its amplitude a. Every
+//    gate is the same small dense product on every lane, whatever qubits it touches; the layout
+//    of a batch that fills the packs.
+//  * amplitude bits (LaneLayout::Amplitudes): the chunk is one sample of n qubits, and lane l of
+//    row a holds its amplitude (a << w) | l, w = log2(lanes): the w lowest bits live inside a
+//    pack (qsim's way). A state too large, or a batch too small, to fill packs with samples still
+//    fills them. A chunk then looks like a state of n - w qubits, and gates on the low qubits mix
+//    lanes (kernels.h, LaneMixing).
 #include <cstddef>
 #include <cstdint>
+#include <string_view>
 #include <utility>
 
 namespace qmf::sim {
+
+enum class LaneLayout { Auto, Samples, Amplitudes };
+LaneLayout parse_lane_layout(std::string_view name);  // auto | samples | amplitudes
+std::string_view lane_layout_name(LaneLayout layout);
 
 template <typename T>
 struct ChunkView {
@@ -21,7 +34,13 @@ struct ChunkView {
 
 inline constexpr uint64_t bit_of(int qubits, int q) { return uint64_t{1} << (qubits - 1 - q); }
 
-// Where a block of k qubits (k = 1..3) sits inside the amplitude index. Group g enumerates the
+// The index into a register whose lowest `lane_qubits` bits are lane bits from bit `shift` of
+// lane l, the rest row bits i (sim/simulator.cpp's register lanes).
+inline constexpr size_t register_index(size_t i, size_t l, int shift, int lane_qubits) {
+  return (i << lane_qubits) | ((l >> shift) & ((size_t{1} << lane_qubits) - 1));
+}
+
+// Where a block of k qubits (k = 0..3) sits inside the amplitude index. Group g enumerates the
 // 2^(n-k) assignments of the other qubits; offsets[i] adds the block's local index i (big-endian
 // over the block's qubit list).
 struct BlockGeometry {

@@ -1,7 +1,7 @@
 #pragma once
 // A pack of W lanes of T: the unit every kernel computes with. W = 1 is the scalar twin; wider
-// packs are GCC vector types, which the AVX2 translation unit turns into ymm arithmetic. The
-// batch is the lane dimension, so a kernel's work per amplitude is the same at every width.
+// packs are GCC vector types, which the AVX2 and AVX-512 translation units turn into ymm and zmm
+// arithmetic. A kernel's work per amplitude is the same at every width.
 #include <cstring>
 
 namespace qmf::sim {
@@ -17,11 +17,47 @@ template <>
 struct VectorOf<float, 8> {
   typedef float type __attribute__((vector_size(32)));
 };
+template <>
+struct VectorOf<double, 8> {
+  typedef double type __attribute__((vector_size(64)));
+};
+template <>
+struct VectorOf<float, 16> {
+  typedef float type __attribute__((vector_size(64)));
+};
+
+// Lane indices for permute(): integers of the element's size, as GCC's shuffles want them.
+template <typename T, int W>
+struct IndexVectorOf;
+template <int W>
+struct IndexVectorOf<double, W> {
+  typedef long long type __attribute__((vector_size(8 * W)));
+};
+template <int W>
+struct IndexVectorOf<float, W> {
+  typedef int type __attribute__((vector_size(4 * W)));
+};
 
 template <typename T, int W>
 struct Pack {
   using V = typename VectorOf<T, W>::type;
+  using Index = typename IndexVectorOf<T, W>::type;
   static constexpr int width = W;
+  // Index vector whose lane l reads lane l ^ mask.
+  static Index xor_index(int mask) {
+    Index i;
+    for (int l = 0; l < W; ++l) i[l] = l ^ mask;
+    return i;
+  }
+  static V permute(const V& v, const Index& i) {
+#if defined(__clang__)  // clang lacks variable shuffles; it only analyses this code
+    V r;
+    for (int l = 0; l < W; ++l) r[l] = v[i[l]];
+    return r;
+#else
+    return __builtin_shuffle(v, i);
+#endif
+  }
   static V load(const T* p) {
     V v;
     std::memcpy(&v, p, sizeof(V));
@@ -35,7 +71,10 @@ struct Pack {
 template <typename T>
 struct Pack<T, 1> {
   using V = T;
+  using Index = int;
   static constexpr int width = 1;
+  static Index xor_index(int /*mask*/) { return 0; }
+  static V permute(const V& v, const Index& /*i*/) { return v; }
   static V load(const T* p) { return *p; }
   static void store(T* p, V v) { *p = v; }
   static V splat(T x) { return x; }

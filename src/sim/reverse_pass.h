@@ -29,8 +29,9 @@ class ReversePass {
   const Program& program() const { return sim_.program(); }
   size_t batch() const { return phi_.batch(); }
   size_t chunks() const { return phi_.chunks(); }
-  // Sample b is lane (b % lanes()) of chunk (b / lanes()).
-  size_t lanes() const { return static_cast<size_t>(phi_.lanes()); }
+  // Sample b is in chunk b / samples_per_chunk(), at lane b % samples_per_chunk() unless its
+  // lanes hold amplitudes (one sample per chunk).
+  size_t samples_per_chunk() const { return phi_.samples_per_chunk(); }
   // The shared parameters the forward ran with.
   std::span<const double> theta() const { return sim_.theta_; }
   // The per-sample angles sample b ran with.
@@ -48,8 +49,8 @@ class ReversePass {
   void seed(size_t chunk, std::span<const int> qubits, std::span<const double> dprobs) const;
 
   // Doubles of K that undo() adds into for the block: K*K real parts then, unless the block is
-  // real, K*K imaginary parts; per lane for a per-sample block (entry e of lane l at
-  // e * lanes() + l), summed over the lanes otherwise.
+  // real, K*K imaginary parts; per sample for a per-sample block (entry e of the chunk's sample
+  // s at e * samples_per_chunk() + s), summed over the chunk's samples otherwise.
   size_t k_size(size_t block) const;
   // phi <- U^dag phi and lambda <- U^dag lambda on the chunk, adding
   // K[r][c] += sum conj(lambda[r]) (U^dag phi)[c] into k (k_size(block) doubles).

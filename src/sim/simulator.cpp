@@ -1,6 +1,7 @@
 #include "sim/simulator.h"
 
 #include <algorithm>
+#include <bit>
 
 #include "core/error.h"
 
@@ -23,13 +24,135 @@ void split(const MatrixC& m, std::vector<T>& re, std::vector<T>& im, bool real) 
 
 template <typename T>
 Simulator<T>::Simulator(std::shared_ptr<const Program> program, SimOptions options)
-    : program_(std::move(program)), isa_(options.isa), par_(options.threads) {}
+    : program_(std::move(program)),
+      isa_(options.isa),
+      layout_(options.layout),
+      par_(options.threads) {
+  const int wide = kernel_ops<T>(isa_).width, n = program_->qubits();
+  const int bits = std::countr_zero(static_cast<unsigned>(wide));
+  if (choose_layout(n, 1, wide, LaneLayout::Amplitudes) == LaneLayout::Amplitudes)
+    for (const Block& b : program_->blocks()) plans_.push_back(plan_lanes(b, n, bits));
+}
 
 template <typename T>
 BatchState<T> Simulator<T>::make_state(size_t batch) const {
   const int wide = kernel_ops<T>(isa_).width;
-  // Fewer samples than a pack: one sample per chunk rather than mostly empty packs.
-  return BatchState<T>(program_->qubits(), batch, batch >= static_cast<size_t>(wide) ? wide : 1);
+  const LaneLayout layout = choose_layout(program_->qubits(), batch, wide, layout_);
+  // Samples too few to fill a pack and too few qubits for amplitude lanes: one lane per chunk.
+  const bool one_lane = layout == LaneLayout::Samples && batch < static_cast<size_t>(wide);
+  return BatchState<T>(program_->qubits(), batch, one_lane ? 1 : wide, layout);
+}
+
+// Block index of row r and lane l: bit j of the block index (from the top) is qubit j of the
+// block, taken from r when it is a row bit and from l when it is a lane bit.
+template <typename T>
+typename Simulator<T>::LanePlan Simulator<T>::plan_lanes(const Block& b, int qubits,
+                                                         int lane_bits) {
+  std::vector<int> high, low;  // block positions j of row and lane qubits
+  for (int j = 0; j < b.width(); ++j)
+    (qubits - 1 - b.qubits[j] >= lane_bits ? high : low).push_back(j);
+  LanePlan plan;
+  plan.high_k = static_cast<int>(high.size());
+  plan.low_k = static_cast<int>(low.size());
+  std::vector<int> high_qubits(high.size());
+  for (size_t h = 0; h < high.size(); ++h) high_qubits[h] = b.qubits[high[h]];
+  plan.high = BlockGeometry(qubits - lane_bits, high_qubits.data(), plan.high_k);
+  if (plan.low_k == 0) return plan;
+  const int lanes = 1 << lane_bits, kh = 1 << plan.high_k, kl = 1 << plan.low_k;
+  const auto index = [&](int r, int l) {
+    int i = 0;
+    for (int j = 0, h = 0; j < b.width(); ++j) {
+      const int bit = qubits - 1 - b.qubits[j];
+      const bool row = bit >= lane_bits;
+      const int v = row ? (r >> (plan.high_k - 1 - h++)) & 1 : (l >> bit) & 1;
+      i = (i << 1) | v;
+    }
+    return i;
+  };
+  for (int p = 0; p < kl; ++p) {
+    int mask = 0;
+    for (int t = 0; t < plan.low_k; ++t)
+      if ((p >> t) & 1) mask |= 1 << (qubits - 1 - b.qubits[low[t]]);
+    plan.lane_xor.push_back(mask);
+  }
+  for (int r = 0; r < kh; ++r)
+    for (int l = 0; l < lanes; ++l) plan.row.push_back(index(r, l));
+  for (int p = 0; p < kl; ++p)
+    for (int c = 0; c < kh; ++c)
+      for (int l = 0; l < lanes; ++l) plan.col.push_back(index(c, l ^ plan.lane_xor[p]));
+  return plan;
+}
+
+template <typename T>
+bool Simulator<T>::mixes_lanes(size_t i, const BatchState<T>& s) const {
+  return s.lane_bits() && plans_[i].low_k > 0;
+}
+
+template <typename T>
+const BlockGeometry& Simulator<T>::geometry(size_t i, const BatchState<T>& s) const {
+  return s.lane_bits() ? plans_[i].high : program_->blocks()[i].geometry;
+}
+
+template <typename T>
+void Simulator<T>::expand_mixing(size_t i, const MatrixC& u, bool real, std::vector<T>& out) const {
+  const LanePlan& plan = plans_[i];
+  const size_t size = plan.col.size() << plan.high_k;  // KL * KH * KH * W
+  out.resize(real ? size : 2 * size);
+  const size_t lanes = plan.row.size() >> plan.high_k, kh = size_t{1} << plan.high_k;
+  for (size_t p = 0; p < plan.lane_xor.size(); ++p)
+    for (size_t r = 0; r < kh; ++r)
+      for (size_t c = 0; c < kh; ++c)
+        for (size_t l = 0; l < lanes; ++l) {
+          const size_t e = ((p * kh + r) * kh + c) * lanes + l;
+          const cplx v = u(plan.row[r * lanes + l], plan.col[(p * kh + c) * lanes + l]);
+          out[e] = static_cast<T>(v.real());
+          if (!real) out[size + e] = static_cast<T>(v.imag());
+        }
+}
+
+template <typename T>
+LaneMixing<T> Simulator<T>::mixing(size_t i, const T* re, const T* im) const {
+  const LanePlan& p = plans_[i];
+  return {p.high_k, p.low_k, re, im, p.lane_xor.data(), p.row.data(), p.col.data()};
+}
+
+template <typename T>
+LaneMixing<T> Simulator<T>::block_mixing(size_t i, size_t chunk, bool adjoint,
+                                         std::vector<T>& buffer) const {
+  const Block& b = program_->blocks()[i];
+  const std::vector<T>* m = adjoint ? &bound_[i].mix_dag : &bound_[i].mix;
+  if (b.per_sample) {
+    expand_mixing(i, sample_matrix(i, chunk, adjoint), b.real, buffer);
+    m = &buffer;
+  }
+  const size_t half = plans_[i].col.size() << plans_[i].high_k;
+  return mixing(i, m->data(), b.real ? nullptr : m->data() + half);
+}
+
+template <typename T>
+MatrixC Simulator<T>::sample_matrix(size_t i, size_t sample, bool adjoint) const {
+  const size_t sp = program_->circuit().sample_params();
+  MatrixC u =
+      program_->block_matrix(program_->blocks()[i], theta_.data(), sample_.data() + sample * sp);
+  if (adjoint) u.adjointInPlace();
+  return u;
+}
+
+template <typename T>
+void Simulator<T>::apply_block(size_t i, const BatchState<T>& s, size_t ch, const Traversal& walk,
+                               std::vector<T>& buffer) const {
+  const ChunkView<T> chunk = s.chunk(ch);
+  const BlockGeometry& geo = geometry(i, s);
+  if (mixes_lanes(i, s)) {
+    const LaneMixing<T> u = block_mixing(i, ch, false, buffer);
+    walk.each_segment(geo.groups(chunk.qubits), [&](size_t, size_t g0, size_t g1) {
+      ops(s).apply_mixing(geo, u, chunk, g0, g1);
+    });
+    return;
+  }
+  const Matrices<T> u = block_matrices(i, s, ch, false, buffer);
+  walk.each_segment(geo.groups(chunk.qubits),
+                    [&](size_t, size_t g0, size_t g1) { ops(s).apply(geo, u, chunk, g0, g1); });
 }
 
 template <typename T>
@@ -38,14 +161,19 @@ const KernelOps<T>& Simulator<T>::ops(const BatchState<T>& s) const {
 }
 
 template <typename T>
-void Simulator<T>::bind(std::span<const double> theta) {
+void Simulator<T>::bind(std::span<const double> theta, bool lane_mixing) {
   const auto& blocks = program_->blocks();
   bound_.resize(blocks.size());
   for (size_t i = 0; i < blocks.size(); ++i) {
     if (blocks[i].per_sample) continue;
     const MatrixC u = program_->block_matrix(blocks[i], theta.data(), nullptr);
+    const MatrixC udag = u.adjoint();
     split(u, bound_[i].u_re, bound_[i].u_im, blocks[i].real);
-    split(MatrixC(u.adjoint()), bound_[i].udag_re, bound_[i].udag_im, blocks[i].real);
+    split(udag, bound_[i].udag_re, bound_[i].udag_im, blocks[i].real);
+    if (lane_mixing && plans_[i].low_k > 0) {
+      expand_mixing(i, u, blocks[i].real, bound_[i].mix);
+      expand_mixing(i, udag, blocks[i].real, bound_[i].mix_dag);
+    }
   }
 }
 
@@ -54,6 +182,13 @@ Matrices<T> Simulator<T>::block_matrices(size_t i, const BatchState<T>& s, size_
                                          bool adjoint, std::vector<T>& m) const {
   const Block& b = program_->blocks()[i];
   if (!b.per_sample) return adjoint ? bound_[i].udag() : bound_[i].u();
+  if (s.lane_bits()) {  // one sample per chunk: its matrix, shared by the lanes
+    std::vector<T> im;
+    split(sample_matrix(i, chunk, adjoint), m, im, b.real);
+    const size_t kk = m.size();
+    m.insert(m.end(), im.begin(), im.end());
+    return {m.data(), b.real ? nullptr : m.data() + kk, false};
+  }
   const size_t kk = size_t{1} << (2 * b.width()), lanes = s.lanes();
   const size_t sp = program_->circuit().sample_params();
   m.assign(2 * kk * lanes, T(0));
@@ -112,31 +247,39 @@ void Simulator<T>::check_input(const ProductInput& in, size_t batch) const {
         fmt::format("product input: registers hold {} qubits, the circuit has {}", total, n));
 }
 
+// Register m occupies bits [shift, shift + q) of the amplitude index. In the amplitude-lane
+// layout its bits below w = lane_bits live in the lane index: the kernels see its row part
+// (q_row bits from row bit max(shift - w, 0)), and the lane data of row index i, lane l, holds
+// amplitude (i << q_lane) | (l >> shift) of the register, the same for every lane when q_lane = 0.
 template <typename T>
 RegisterLanes<T> Simulator<T>::register_lanes(const ProductInput& in, const BatchState<T>& s,
                                               size_t chunk, std::vector<T>& buffer,
                                               bool zero) const {
   const size_t lanes = s.lanes(), regs = in.qubits.size();
+  const int w = s.lane_bits();
   RegisterLanes<T> r;
   r.count = static_cast<int>(regs);
-  size_t total = 0;
-  for (int m = static_cast<int>(regs) - 1, shift = 0; m >= 0; shift += in.qubits[m], --m) {
-    r.qubits[m] = in.qubits[m];
-    r.shift[m] = shift;
+  std::vector<int> lane_qubits(regs), shift(regs);
+  for (size_t m = 0; m < regs; ++m) {
+    shift[m] = register_shift(in, m);
+    lane_qubits[m] = std::clamp(w - shift[m], 0, in.qubits[m]);
+    r.qubits[m] = in.qubits[m] - lane_qubits[m];
+    r.shift[m] = std::max(shift[m] - w, 0);
   }
-  for (size_t m = 0; m < regs; ++m) total += 2 * (size_t{1} << in.qubits[m]) * lanes;
+  size_t total = 0;
+  for (size_t m = 0; m < regs; ++m) total += 2 * (size_t{1} << r.qubits[m]) * lanes;
   buffer.assign(total, T(0));
   T* next = buffer.data();
   for (size_t m = 0; m < regs; ++m) {
     r.data[m] = next;
-    const size_t dim = size_t{1} << in.qubits[m];
-    next += 2 * dim * lanes;
+    const size_t rows = size_t{1} << r.qubits[m], dim = size_t{1} << in.qubits[m];
+    next += 2 * rows * lanes;
     if (zero) continue;
     for (size_t l = 0; l < lanes; ++l) {
-      const size_t b = chunk * lanes + l;
+      const size_t b = s.sample_of(chunk, l);
       if (b >= s.batch()) break;  // padding lanes stay zero, and so does their product state
-      for (size_t i = 0; i < dim; ++i) {
-        const cplx v = in.amplitudes[m][b * dim + i];
+      for (size_t i = 0; i < rows; ++i) {
+        const cplx v = in.amplitudes[m][b * dim + register_index(i, l, shift[m], lane_qubits[m])];
         r.data[m][2 * i * lanes + l] = static_cast<T>(v.real());
         r.data[m][(2 * i + 1) * lanes + l] = static_cast<T>(v.imag());
       }
@@ -163,60 +306,74 @@ void Simulator<T>::forward(const ProductInput& input, std::span<const double> th
   theta_.assign(theta.begin(), theta.end());
   sample_.assign(sample_angles.begin(), sample_angles.end());
   batch_ = s.batch();
-  bind(theta);
+  bind(theta, s.lane_bits() > 0);
 
-  const auto& blocks = program_->blocks();
-  const size_t amps = size_t{1} << s.qubits();
+  const size_t rows = s.chunk(0).amplitudes();
   const Traversal walk = traversal(s);
   walk.each_chunk(s.chunks(), [&](size_t ch) {
     std::vector<T> buffer;
     const RegisterLanes<T> regs = register_lanes(input, s, ch, buffer);
     walk.each_segment(
-        amps, [&](size_t, size_t a0, size_t a1) { ops(s).product(regs, s.chunk(ch), a0, a1); });
-    std::vector<T> lanes;
-    for (size_t i = 0; i < blocks.size(); ++i) {
-      const Matrices<T> u = block_matrices(i, s, ch, false, lanes);
-      walk.each_segment(blocks[i].geometry.groups(s.qubits()), [&](size_t, size_t g0, size_t g1) {
-        ops(s).apply(blocks[i].geometry, u, s.chunk(ch), g0, g1);
-      });
-    }
+        rows, [&](size_t, size_t a0, size_t a1) { ops(s).product(regs, s.chunk(ch), a0, a1); });
+    for (size_t i = 0; i < program_->blocks().size(); ++i) apply_block(i, s, ch, walk, buffer);
   });
+}
+
+template <typename T>
+typename Simulator<T>::ReadoutBits Simulator<T>::readout_bits(const BatchState<T>& s,
+                                                              std::span<const int> qubits) const {
+  const int n = s.qubits(), w = s.lane_bits();
+  ReadoutBits r;
+  for (int q : qubits)
+    if (n - 1 - q >= w) r.rows.push_back(n - 1 - q - w);
+  const size_t lanes = s.lanes(), outcomes = size_t{1} << r.rows.size();
+  for (size_t c = 0; c < outcomes; ++c)
+    for (size_t l = 0; l < lanes; ++l) {
+      size_t full = 0;
+      for (int j = 0, h = 0; j < static_cast<int>(qubits.size()); ++j) {
+        const int bit = n - 1 - qubits[j];
+        const int rows = static_cast<int>(r.rows.size());
+        const size_t v = bit >= w ? (c >> (rows - 1 - h++)) & 1 : (l >> bit) & 1;
+        full = (full << 1) | v;
+      }
+      r.outcome.push_back(full);
+    }
+  return r;
 }
 
 template <typename T>
 void Simulator<T>::marginal(const BatchState<T>& s, std::span<const int> qubits,
                             std::span<double> out) const {
   check_state(s, "marginal", false);
-  const int n = s.qubits(), q = static_cast<int>(qubits.size());
-  const size_t outcomes = size_t{1} << q, lanes = s.lanes(), amps = size_t{1} << n;
+  const int n = s.qubits();
+  const size_t outcomes = size_t{1} << qubits.size(), lanes = s.lanes();
   if (out.size() != s.batch() * outcomes)
     throw Error(fmt::format("marginal: output holds {} values, expected {}", out.size(),
                             s.batch() * outcomes));
-  std::vector<int> bits(qubits.size());
-  for (size_t j = 0; j < qubits.size(); ++j) {
-    if (qubits[j] < 0 || qubits[j] >= n)
-      throw Error(fmt::format("marginal: qubit {} out of range 0..{}", qubits[j], n - 1));
-    bits[j] = n - 1 - qubits[j];
-  }
-  const size_t segs = Traversal::segments(amps);
+  for (int q : qubits)
+    if (q < 0 || q >= n)
+      throw Error(fmt::format("marginal: qubit {} out of range 0..{}", q, n - 1));
+  const ReadoutBits bits = readout_bits(s, qubits);
+  const size_t rows = s.chunk(0).amplitudes(), segs = Traversal::segments(rows);
+  const size_t row_outcomes = size_t{1} << bits.rows.size();
   // One partial sum per (chunk, segment), added in that order below, whichever walk fills them.
-  std::vector<T> partial(s.chunks() * segs * outcomes * lanes, T(0));
+  std::vector<T> partial(s.chunks() * segs * row_outcomes * lanes, T(0));
   const Traversal walk = traversal(s);
   walk.each_chunk(s.chunks(), [&](size_t ch) {
-    walk.each_segment(amps, [&](size_t j, size_t a0, size_t a1) {
-      ops(s).marginal(s.chunk(ch), bits.data(), q, a0, a1,
-                      partial.data() + (ch * segs + j) * outcomes * lanes);
+    walk.each_segment(rows, [&](size_t j, size_t a0, size_t a1) {
+      ops(s).marginal(s.chunk(ch), bits.rows.data(), static_cast<int>(bits.rows.size()), a0, a1,
+                      partial.data() + (ch * segs + j) * row_outcomes * lanes);
     });
   });
   std::fill(out.begin(), out.end(), 0.0);
   for (size_t ch = 0; ch < s.chunks(); ++ch)
     for (size_t j = 0; j < segs; ++j)
-      for (size_t c = 0; c < outcomes; ++c)
+      for (size_t c = 0; c < row_outcomes; ++c)
         for (size_t l = 0; l < lanes; ++l) {
-          const size_t b = ch * lanes + l;
+          const size_t b = s.sample_of(ch, l);
           if (b < s.batch())
-            out[b * outcomes + c] +=
-                static_cast<double>(partial[((ch * segs + j) * outcomes + c) * lanes + l]);
+            out[b * outcomes + bits.outcome[c * lanes + l]] +=
+                static_cast<double>(partial[((ch * segs + j) * row_outcomes + c) * lanes + l]);
         }
 }
 

@@ -17,6 +17,7 @@ namespace qmf::sim {
 struct SimOptions {
   int threads = 0;  // 0: all cores
   Isa isa = best_isa();
+  LaneLayout layout = LaneLayout::Auto;  // Auto: choose_layout's rule
 };
 
 template <typename T>
@@ -30,6 +31,7 @@ class Simulator {
   const Program& program() const { return *program_; }
   int threads() const { return par_.threads(); }
   Isa isa() const { return isa_; }
+  // A state for `batch` samples in the layout sim/isa.h chooses for this circuit's size.
   BatchState<T> make_state(size_t batch) const;
 
   // Prepares the product input and applies the circuit with shared parameters `theta` and
@@ -47,7 +49,21 @@ class Simulator {
  private:
   friend class ReversePass<T>;
 
-  void bind(std::span<const double> theta);
+  // Where block i sits in a chunk of the state and, for an amplitude-lane state, how it mixes
+  // the lanes (low_k == 0: it does not, and runs as a plain block on its high qubits).
+  struct LanePlan {
+    BlockGeometry high;
+    int high_k = 0, low_k = 0;
+    std::vector<int> lane_xor, row, col;  // as in LaneMixing
+  };
+  static LanePlan plan_lanes(const Block& b, int qubits, int lane_bits);
+  const BlockGeometry& geometry(size_t i, const BatchState<T>& s) const;
+  bool mixes_lanes(size_t i, const BatchState<T>& s) const;
+  // psi <- U psi for block i on chunk `ch`, its work spread as `walk` says.
+  void apply_block(size_t i, const BatchState<T>& s, size_t ch, const Traversal& walk,
+                   std::vector<T>& buffer) const;
+
+  void bind(std::span<const double> theta, bool lane_mixing);
   void check_input(const ProductInput& input, size_t batch) const;
   // Throws unless `s` has this program's qubits, this simulator's lane layout and, with
   // `same_batch`, the batch of the last forward.
@@ -57,6 +73,20 @@ class Simulator {
   // or lane matrices of a per-sample block, built into `lanes`, which must outlive the result.
   Matrices<T> block_matrices(size_t i, const BatchState<T>& s, size_t chunk, bool adjoint,
                              std::vector<T>& lanes) const;
+  // The same for a block that mixes the lanes of an amplitude-lane state.
+  LaneMixing<T> block_mixing(size_t i, size_t chunk, bool adjoint, std::vector<T>& buffer) const;
+  LaneMixing<T> mixing(size_t i, const T* re, const T* im) const;
+  // U expanded into lane matrices for block i's plan (re, then im unless `real`).
+  void expand_mixing(size_t i, const MatrixC& u, bool real, std::vector<T>& out) const;
+  MatrixC sample_matrix(size_t i, size_t sample, bool adjoint) const;
+
+  // The readout qubits as the kernels see a chunk: their bits among its rows, and for outcome c
+  // over those bits and lane l, the outcome over all the qubits (outcome[c * lanes + l]).
+  struct ReadoutBits {
+    std::vector<int> rows;
+    std::vector<size_t> outcome;
+  };
+  ReadoutBits readout_bits(const BatchState<T>& s, std::span<const int> qubits) const;
   // The chunk's input registers in the kernels' lane-major layout, stored in `buffer` (zero
   // for padding lanes). With `zero`, the same layout filled with zeros (gradient accumulators).
   RegisterLanes<T> register_lanes(const ProductInput& input, const BatchState<T>& s, size_t chunk,
@@ -66,6 +96,7 @@ class Simulator {
   struct BoundBlock {
     std::vector<T> u_re, u_im;        // U (u_im empty when the block is real)
     std::vector<T> udag_re, udag_im;  // U^dagger
+    std::vector<T> mix, mix_dag;      // both expanded into lane matrices, when they mix lanes
     Matrices<T> u() const { return {u_re.data(), u_im.empty() ? nullptr : u_im.data(), false}; }
     Matrices<T> udag() const {
       return {udag_re.data(), udag_im.empty() ? nullptr : udag_im.data(), false};
@@ -74,7 +105,9 @@ class Simulator {
 
   std::shared_ptr<const Program> program_;
   Isa isa_;
+  LaneLayout layout_;
   ParallelFor par_;
+  std::vector<LanePlan> plans_;  // empty when amplitude lanes are impossible
   std::vector<BoundBlock> bound_;
   std::vector<double> theta_, sample_;
   size_t batch_ = 0;  // of the last forward

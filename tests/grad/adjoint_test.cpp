@@ -366,7 +366,7 @@ TEST(GradAdjoint, EveryConfigurationGivesTheSameGradients) {
     p.sample.resize(cfg.batch * p.sp());
     p.dprobs.resize(cfg.batch * p.outcomes());
     const auto ref = run_problem<double>(p, compile(p.circuit, 0), {1, sim::Isa::Scalar});
-    const auto r = run_problem<double>(p, compile(p.circuit), {cfg.threads, cfg.isa});
+    const auto r = run_problem<double>(p, compile(p.circuit), cfg.options());
     EXPECT_LE(compare(r.grads.theta, ref.grads.theta).norm_rel, 1e-12) << cfg.str();
     EXPECT_LE(max_abs_diff(r.grads.sample, ref.grads.sample), 1e-12) << cfg.str();
     EXPECT_LE(max_abs_diff(flatten(r.grads.registers), flatten(ref.grads.registers)), 1e-12)

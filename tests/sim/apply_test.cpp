@@ -6,6 +6,7 @@
 
 #include <map>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -23,13 +24,15 @@ constexpr size_t kMaxBatch = 9;
 template <typename T>
 struct StateCache {
   int n = 0;
-  std::map<std::pair<int, size_t>, sim::BatchState<T>> states;  // by (isa, batch)
-  sim::BatchState<T>& get(const sim::Simulator<T>& s, size_t batch) {
+  std::map<std::tuple<int, size_t, int>, sim::BatchState<T>> states;  // by (isa, batch, layout)
+  sim::BatchState<T>& get(const sim::Simulator<T>& s, const Config& cfg) {
     if (n != s.program().qubits()) {
       n = s.program().qubits();
       states.clear();
     }
-    const std::pair<int, size_t> key{static_cast<int>(s.isa()), batch};
+    const size_t batch = cfg.batch;
+    const std::tuple<int, size_t, int> key{static_cast<int>(s.isa()), batch,
+                                           static_cast<int>(cfg.layout)};
     auto it = states.find(key);
     if (it == states.end()) it = states.emplace(key, s.make_state(batch)).first;
     return it->second;
@@ -75,8 +78,8 @@ void check_gate(Rng& rng, StateCache<T>& cache, int n, GateKind kind,
   where += ") n=" + std::to_string(n) + (per_sample ? " per-sample" : " shared");
 
   for (const Config& cfg : configs) {
-    sim::Simulator<T> s(prog, {cfg.threads, cfg.isa});
-    auto& st = cache.get(s, cfg.batch);
+    sim::Simulator<T> s(prog, cfg.options());
+    auto& st = cache.get(s, cfg);
     const sim::ProductInput in{{n}, {std::span<const cplx>(input.data(), cfg.batch * amps)}};
     s.forward(in, theta, std::span<const double>(sample.data(), cfg.batch * c.sample_params()), st);
     double err = 0;
@@ -84,9 +87,10 @@ void check_gate(Rng& rng, StateCache<T>& cache, int n, GateKind kind,
       for (size_t a = 0; a < amps; ++a)
         err = std::max(err, std::abs(st.amplitude(b, a) - ref[b](static_cast<Eigen::Index>(a))));
     EXPECT_LE(err, kStateTol<T>) << where << ", " << cfg.str();
-    // Padding lanes of the last chunk hold zero states and stay zero.
+    // Padding lanes of the last chunk hold zero states and stay zero (amplitude lanes have none).
     const size_t lanes = static_cast<size_t>(st.lanes()), last = st.chunks() - 1;
-    for (size_t l = cfg.batch - last * lanes; l < lanes; ++l)
+    const size_t first_padding = st.lane_bits() ? lanes : cfg.batch - last * lanes;
+    for (size_t l = first_padding; l < lanes; ++l)
       for (size_t a = 0; a < amps; ++a) {
         const auto v = st.chunk(last);
         ASSERT_EQ(v.re(a)[l], T(0)) << where << ", " << cfg.str() << " padding lane " << l;
@@ -168,7 +172,7 @@ TYPED_TEST(SimApply, RandomCircuitsMatchTheReference) {
         q.amplitudes[m].resize(cfg.batch << q.registers[m]);
       q.sample.resize(cfg.batch * q.sp());
       q.dprobs.resize(cfg.batch * q.outcomes());
-      const auto r = run_problem<T>(q, compile(q.circuit), {cfg.threads, cfg.isa}, false);
+      const auto r = run_problem<T>(q, compile(q.circuit), cfg.options(), false);
       double err = 0;
       for (size_t b = 0; b < cfg.batch; ++b)
         for (size_t a = 0; a < amps; ++a)

@@ -26,7 +26,7 @@ TYPED_TEST(SimMarginal, MatchesSumsOfSquaredAmplitudesOverOrderedLists) {
     const Problem p = random_problem(rng, spec, 9);
     for (const Config& cfg : all_configs()) {
       if (cfg.batch != 9) continue;
-      sim::Simulator<T> s(compile(p.circuit), {cfg.threads, cfg.isa});
+      sim::Simulator<T> s(compile(p.circuit), cfg.options());
       auto st = s.make_state(p.batch);
       s.forward(p.input(), p.theta, p.sample, st);
       const auto amps = state_values(st);

@@ -25,6 +25,7 @@
 #include "grad/gradients.h"
 #include "sim/circuit.h"
 #include "sim/gates.h"
+#include "sim/isa.h"
 #include "sim/program.h"
 #include "sim/simulator.h"
 #include "support/dense_reference.h"
@@ -538,23 +539,36 @@ struct Config {
   sim::Isa isa;
   size_t batch;
   int threads;
+  sim::LaneLayout layout = sim::LaneLayout::Auto;
+  sim::SimOptions options() const { return {threads, isa, layout}; }
   std::string str() const {
     return std::string(sim::isa_name(isa)) + " batch " + std::to_string(batch) + " threads " +
-           std::to_string(threads);
+           std::to_string(threads) + " layout " + std::string(sim::lane_layout_name(layout));
   }
 };
 
+// Every kernel set this CPU runs: scalar, AVX2, AVX-512.
 inline std::vector<sim::Isa> isas() {
-  std::vector<sim::Isa> v{sim::Isa::Scalar};
-  if (sim::best_isa() != sim::Isa::Scalar) v.push_back(sim::best_isa());
+  std::vector<sim::Isa> v;
+  for (sim::Isa isa : {sim::Isa::Scalar, sim::Isa::Avx2, sim::Isa::Avx512})
+    if (sim::cpu_runs(isa)) v.push_back(isa);
   return v;
 }
 
+// Every ISA at batch sizes below, at and above a pack (padding lanes) on one and two threads,
+// in the layout the simulator chooses; and each wide ISA in both lane layouts forced, so that
+// amplitude lanes also run with several chunks and sample lanes with a lone sample.
 inline std::vector<Config> all_configs() {
   std::vector<Config> v;
-  for (sim::Isa isa : isas())
+  for (sim::Isa isa : isas()) {
     for (size_t batch : {size_t{1}, size_t{3}, size_t{4}, size_t{9}})
       for (int threads : {1, 2}) v.push_back({isa, batch, threads});
+    if (isa == sim::Isa::Scalar) continue;
+    for (int threads : {1, 2}) {
+      v.push_back({isa, 1, threads, sim::LaneLayout::Samples});
+      v.push_back({isa, 9, threads, sim::LaneLayout::Amplitudes});
+    }
+  }
   return v;
 }
 
