@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "data/fetch/temp_dir.h"
+#include "sim/isa.h"
 #include "support/fake_mnist.h"
 #include "support/png_check.h"
 #include "support/run_command.h"
@@ -356,7 +357,35 @@ TEST_F(CliBench, PrintsOneJsonLine) {
   }
 }
 
+// The layered circuit: its own line, in the layout the rule chose for one state (amplitude lanes
+// wherever the CPU has SIMD) or the one asked for.
+TEST_F(CliBench, LayeredCircuitPrintsMillisecondsPerLayer) {
+  for (const char* layout : {"auto", "samples"}) {
+    const CommandResult r =
+        exec_qmf({"bench", "--circuit", "layers", "--qubits", "10", "--layers", "2", "--seconds",
+                  "0.02", "--threads", "1", "--precision", "float", "--layout", layout});
+    ASSERT_EQ(r.code, 0) << r.describe();
+    EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << r.out;
+    const nlohmann::json j = nlohmann::json::parse(r.out);
+    EXPECT_GE(j.at("ms_per_layer").get<double>(), 0) << r.out;
+    EXPECT_EQ(j.at("qubits"), 10) << r.out;
+    EXPECT_EQ(j.at("batch"), 1) << r.out;
+    EXPECT_EQ(j.at("layers"), 2) << r.out;
+    EXPECT_EQ(j.at("threads"), 1) << r.out;
+    EXPECT_EQ(j.at("precision"), "float") << r.out;
+    EXPECT_EQ(j.at("isa"), std::string(sim::isa_name(sim::best_isa()))) << r.out;
+    const bool simd = sim::best_isa() != sim::Isa::Scalar;
+    EXPECT_EQ(j.at("layout"), std::string(layout) == "auto" && simd ? "amplitudes" : "samples")
+        << r.out;
+  }
+}
+
 TEST_F(CliBench, BadOptionsExit2) {
+  expect_usage_error({"bench", "--circuit", "ring"});
+  expect_usage_error({"bench", "--circuit", "layers", "--qubits", "1"});
+  expect_usage_error({"bench", "--circuit", "layers", "--layers", "0"});
+  expect_usage_error({"bench", "--layout", "rows"});
+  expect_usage_error({"bench", "--isa", "sse9"});
   expect_usage_error({"bench", "--precision", "half"});
   expect_usage_error({"bench", "--seconds", "0"});
   expect_usage_error({"bench", "--seconds", "-1"});
