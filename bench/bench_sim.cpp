@@ -50,7 +50,7 @@ void BM_Gate(benchmark::State& state) {
     }
   for (auto _ : state)
     for (size_t ch = 0; ch < s.chunks(); ++ch)
-      ops.apply(block.geometry, {u_re.data(), u_im.data(), false}, s.chunk(ch), 0,
+      ops.apply(block.geometry, {u_re.data(), u_im.data(), false}, s.chunk(ch), s.chunk(ch), 0,
                 block.geometry.groups(n));
   check_finite(s, state);
   // Every amplitude is read and written once.
@@ -92,7 +92,7 @@ void BM_DefaultGradient(benchmark::State& state) {
   std::vector<double> probs(w.dprobs.size());
   grad::Gradients g;
   for (auto _ : state) {
-    sim.forward(w.input(), w.theta, {}, s);
+    sim.forward(w.input(), w.theta, {}, s, true);
     sim.marginal(s, w.readout, probs);
     grad::adjoint(sim, s, w.input(), w.readout, w.dprobs, g);
   }

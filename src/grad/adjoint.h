@@ -8,6 +8,8 @@
 // Per block (a fused product of gates, sim/program.h) one pass computes
 //   phi <- U^dag phi,   K[r][c] = sum conj(lambda[r]) phi[c],   lambda <- U^dag lambda,
 // and every angle inside the block then costs only a K x K product: dL/dt = 2 Re tr(dU/dt K^T).
+// When the forward recorded each block's input (Simulator::forward's record_inputs, small
+// states), phi is read from the record instead of undone: a third fewer multiply-adds.
 // K is summed over the batch for shared angles and kept per sample for per-sample angles.
 #include <memory>
 #include <span>
@@ -19,7 +21,8 @@
 namespace qmf::grad {
 
 // `state` must hold the result of the last sim.forward(input, ...); the sweep walks it back to
-// the input state. `dprobs` has batch * 2^|qubits| values, as sim.marginal() produces.
+// the input state, or leaves it as it is when the forward recorded the block inputs. `dprobs`
+// has batch * 2^|qubits| values, as sim.marginal() produces.
 // An Adjoint keeps its working state (lambda) between calls of the same shape.
 template <typename T>
 class Adjoint {

@@ -49,7 +49,8 @@ CircuitBenchResult run(size_t batch, int threads, double seconds, sim::Isa isa) 
   CircuitBenchResult r;
   r.forward_samples_per_s = rate(batch, seconds, forward);
   r.gradient_samples_per_s = rate(batch, seconds, [&] {
-    forward();
+    simulator.forward(input, w.theta, {}, state, true);
+    simulator.marginal(state, w.readout, probs);
     adjoint.run(simulator, state, input, w.readout, w.dprobs, grads);
   });
   if (!std::isfinite(grads.theta[0])) throw Error("bench: the gradient is not finite");

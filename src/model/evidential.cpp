@@ -66,7 +66,7 @@ class Evidential final : public Model {
                      nn::Matrix& probs) override {
     // The Toffolis have no angles. The readout's gradient is kept for backward(): it costs
     // next to nothing beside the circuit.
-    return evidential_readout(head_.forward(x, {}), y, probs, &dmarginal_);
+    return evidential_readout(head_.forward(x, {}, pass() == Pass::train), y, probs, &dmarginal_);
   }
 
   std::string kind() const override { return "qmfnn-evidential"; }

@@ -15,6 +15,8 @@ namespace qmf::model {
 
 class QmfnnProbe;
 
+enum class Pass { evaluate, train };
+
 class Model {
  public:
   virtual ~Model() = default;
@@ -26,8 +28,12 @@ class Model {
 
   // x: one (B x D_m) matrix per modality; y: B labels in [0, C). Writes the class
   // probabilities (B x C) and returns the batch-mean loss. Keeps what backward() needs; never
-  // touches the gradients, so evaluation may run between training steps.
-  double forward(const std::vector<nn::Matrix>& x, std::span<const int> y, nn::Matrix& probs) {
+  // touches the gradients, so evaluation may run between training steps. Pass::train says a
+  // backward() follows: the quantum models then keep the circuit's block inputs for the adjoint
+  // (sim::Simulator::forward), which makes the step cheaper and an evaluation dearer.
+  double forward(const std::vector<nn::Matrix>& x, std::span<const int> y, nn::Matrix& probs,
+                 Pass pass = Pass::evaluate) {
+    pass_ = pass;
     const double loss = run_forward(x, y, probs);
     backward_pending_ = true;
     return loss;
@@ -54,6 +60,9 @@ class Model {
   virtual std::string describe() const = 0;
 
  protected:
+  // The pass of the forward() running now.
+  Pass pass() const { return pass_; }
+
   nn::ParameterArena arena_;
 
  private:
@@ -64,6 +73,7 @@ class Model {
   virtual void add_gradients() = 0;
 
   bool backward_pending_ = false;
+  Pass pass_ = Pass::evaluate;
 };
 
 }  // namespace qmf::model

@@ -43,7 +43,7 @@ class Qmfnn final : public Model, public QmfnnProbe {
 
   double run_forward(const std::vector<nn::Matrix>& x, std::span<const int> y,
                      nn::Matrix& probs) override {
-    const nn::Matrix& marginal = head_.forward(x, angles());
+    const nn::Matrix& marginal = head_.forward(x, angles(), pass() == Pass::train);
     // Each readout's loss gradient costs next to nothing beside the circuit: it is kept now,
     // from the same values, for backward().
     if (spec_.settings.readout == Readout::probs)

@@ -67,12 +67,12 @@ void QuantumHead<T>::encode(const std::vector<nn::Matrix>& x) {
 
 template <typename T>
 const nn::Matrix& QuantumHead<T>::forward(const std::vector<nn::Matrix>& x,
-                                          std::span<const double> theta) {
+                                          std::span<const double> theta, bool for_backward) {
   const size_t batch = static_cast<size_t>(x.front().rows());
   encode(x);
   if (!state_ || state_->batch() != batch)
     state_ = std::make_unique<sim::BatchState<T>>(sim_.make_state(batch));
-  sim_.forward(product_input(register_qubits_, registers_), theta, angles_, *state_);
+  sim_.forward(product_input(register_qubits_, registers_), theta, angles_, *state_, for_backward);
   marginal_.resize(static_cast<nn::Index>(batch), nn::Index{1} << layout_.readout.size());
   sim_.marginal(*state_, layout_.readout,
                 {marginal_.data(), static_cast<size_t>(marginal_.size())});

@@ -45,7 +45,9 @@ class QuantumHead {
   // The FFN outputs h_m and the register states for inputs x, kept for backward().
   void encode(const std::vector<nn::Matrix>& x);
   // encode(x), then the circuit with shared angles theta: the marginal P (B x 2^r).
-  const nn::Matrix& forward(const std::vector<nn::Matrix>& x, std::span<const double> theta);
+  // `for_backward`: backward() follows, so the circuit keeps what the adjoint reads.
+  const nn::Matrix& forward(const std::vector<nn::Matrix>& x, std::span<const double> theta,
+                            bool for_backward = false);
   // From dLoss/dP of the last forward: adds the FFNs' gradients into their arena and returns
   // dLoss/dtheta for the circuit's shared angles.
   std::span<const double> backward(const nn::Matrix& dmarginal);

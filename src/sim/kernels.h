@@ -55,15 +55,17 @@ struct LaneMixing {
 template <typename T>
 struct KernelOps {
   int width;  // lanes per pack
-  // psi <- U psi on the block's qubits.
-  void (*apply)(const BlockGeometry&, Matrices<T> u, ChunkView<T> psi, size_t g0, size_t g1);
+  // out <- U in on the block's qubits (in place when in and out are the same chunk).
+  void (*apply)(const BlockGeometry&, Matrices<T> u, ChunkView<T> in, ChunkView<T> out, size_t g0,
+                size_t g1);
   // One adjoint step over a block with input phi_in = U^dag phi_out (arXiv:2009.02823):
   //   phi <- U^dag phi,  lambda <- U^dag lambda,
   //   k[r][c] += sum_rest conj(lambda_out[r]) phi_in[c]  (summed over lanes, or per lane).
+  // With `recorded`, phi already holds phi_in (the forward kept it) and is only read.
   // `k_re`/`k_im` are K*K (shared) or K*K*W (per lane, same layout as lane matrices);
   // k_im may be null when only the real part is needed (real blocks).
   void (*adjoint)(const BlockGeometry&, Matrices<T> u_dag, ChunkView<T> phi, ChunkView<T> lambda,
-                  size_t g0, size_t g1, bool per_lane_k, double* k_re, double* k_im);
+                  size_t g0, size_t g1, bool per_lane_k, double* k_re, double* k_im, bool recorded);
   // apply and adjoint for a block that mixes lanes; `geo` places its high qubits, and K is
   // summed over the lanes (an amplitude-lane chunk is one sample).
   void (*apply_mixing)(const BlockGeometry& geo, const LaneMixing<T>& u, ChunkView<T> psi,

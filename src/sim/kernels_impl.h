@@ -69,46 +69,51 @@ struct Kernels {
   }
 
   template <int K, bool Complex, bool PerLane>
-  static void apply_k(const BlockGeometry& geo, const Matrices<T>& u, const ChunkView<T>& psi,
-                      size_t g0, size_t g1) {
+  static void apply_k(const BlockGeometry& geo, const Matrices<T>& u, const ChunkView<T>& in,
+                      const ChunkView<T>& out, size_t g0, size_t g1) {
     V xr[K], xi[K], yr[K], yi[K];
     for (size_t g = g0; g < g1; ++g) {
       const uint64_t base = geo.expand(g);
-      load<K>(psi, geo.offsets, base, xr, xi);
+      load<K>(in, geo.offsets, base, xr, xi);
       multiply<K, Complex, PerLane>(u, xr, xi, yr, yi);
-      store<K>(psi, geo.offsets, base, yr, yi);
+      store<K>(out, geo.offsets, base, yr, yi);
     }
   }
 
   template <int K>
-  static void apply_width(const BlockGeometry& geo, const Matrices<T>& u, const ChunkView<T>& psi,
-                          size_t g0, size_t g1) {
-    with_variant(u, [&]<bool C, bool L>() { apply_k<K, C, L>(geo, u, psi, g0, g1); });
+  static void apply_width(const BlockGeometry& geo, const Matrices<T>& u, const ChunkView<T>& in,
+                          const ChunkView<T>& out, size_t g0, size_t g1) {
+    with_variant(u, [&]<bool C, bool L>() { apply_k<K, C, L>(geo, u, in, out, g0, g1); });
   }
 
-  static void apply(const BlockGeometry& geo, Matrices<T> u, ChunkView<T> psi, size_t g0,
-                    size_t g1) {
+  static void apply(const BlockGeometry& geo, Matrices<T> u, ChunkView<T> in, ChunkView<T> out,
+                    size_t g0, size_t g1) {
     switch (geo.k) {
       case 1:
-        return apply_width<2>(geo, u, psi, g0, g1);
+        return apply_width<2>(geo, u, in, out, g0, g1);
       case 2:
-        return apply_width<4>(geo, u, psi, g0, g1);
+        return apply_width<4>(geo, u, in, out, g0, g1);
       default:
-        return apply_width<8>(geo, u, psi, g0, g1);
+        return apply_width<8>(geo, u, in, out, g0, g1);
     }
   }
 
   // K's imaginary part is needed exactly when the block is complex (real blocks have real
-  // derivatives), so one flag serves both the products and the accumulation.
-  template <int K, bool Complex, bool PerLane>
+  // derivatives), so one flag serves both the products and the accumulation. Recorded: phi
+  // already holds the block's input (the forward kept it), so it is read, not undone.
+  template <int K, bool Complex, bool PerLane, bool Recorded>
   static void adjoint_k(const BlockGeometry& geo, const Matrices<T>& u, const ChunkView<T>& phi,
                         const ChunkView<T>& lam, size_t g0, size_t g1, V* acc_re, V* acc_im) {
     V fr[K], fi[K], lr[K], li[K], tr[K], ti[K];
     for (size_t g = g0; g < g1; ++g) {
       const uint64_t base = geo.expand(g);
-      load<K>(phi, geo.offsets, base, tr, ti);
-      multiply<K, Complex, PerLane>(u, tr, ti, fr, fi);
-      store<K>(phi, geo.offsets, base, fr, fi);
+      if constexpr (Recorded) {
+        load<K>(phi, geo.offsets, base, fr, fi);
+      } else {
+        load<K>(phi, geo.offsets, base, tr, ti);
+        multiply<K, Complex, PerLane>(u, tr, ti, fr, fi);
+        store<K>(phi, geo.offsets, base, fr, fi);
+      }
       load<K>(lam, geo.offsets, base, lr, li);
       for (int r = 0; r < K; ++r)
         for (int c = 0; c < K; ++c) {  // conj(lambda_r) * phi_c
@@ -123,11 +128,15 @@ struct Kernels {
   template <int K>
   static void adjoint_width(const BlockGeometry& geo, const Matrices<T>& u, const ChunkView<T>& phi,
                             const ChunkView<T>& lam, size_t g0, size_t g1, bool per_lane_k,
-                            double* k_re, double* k_im) {
+                            double* k_re, double* k_im, bool recorded) {
     V acc_re[K * K], acc_im[K * K];
     for (int i = 0; i < K * K; ++i) acc_re[i] = acc_im[i] = P::splat(0);
-    with_variant(
-        u, [&]<bool C, bool L>() { adjoint_k<K, C, L>(geo, u, phi, lam, g0, g1, acc_re, acc_im); });
+    with_variant(u, [&]<bool C, bool L>() {
+      if (recorded)
+        adjoint_k<K, C, L, true>(geo, u, phi, lam, g0, g1, acc_re, acc_im);
+      else
+        adjoint_k<K, C, L, false>(geo, u, phi, lam, g0, g1, acc_re, acc_im);
+    });
     reduce<K>(acc_re, per_lane_k, k_re);
     if (k_im) reduce<K>(acc_im, per_lane_k, k_im);
   }
@@ -147,14 +156,15 @@ struct Kernels {
   }
 
   static void adjoint(const BlockGeometry& geo, Matrices<T> u, ChunkView<T> phi, ChunkView<T> lam,
-                      size_t g0, size_t g1, bool per_lane_k, double* k_re, double* k_im) {
+                      size_t g0, size_t g1, bool per_lane_k, double* k_re, double* k_im,
+                      bool recorded) {
     switch (geo.k) {
       case 1:
-        return adjoint_width<2>(geo, u, phi, lam, g0, g1, per_lane_k, k_re, k_im);
+        return adjoint_width<2>(geo, u, phi, lam, g0, g1, per_lane_k, k_re, k_im, recorded);
       case 2:
-        return adjoint_width<4>(geo, u, phi, lam, g0, g1, per_lane_k, k_re, k_im);
+        return adjoint_width<4>(geo, u, phi, lam, g0, g1, per_lane_k, k_re, k_im, recorded);
       default:
-        return adjoint_width<8>(geo, u, phi, lam, g0, g1, per_lane_k, k_re, k_im);
+        return adjoint_width<8>(geo, u, phi, lam, g0, g1, per_lane_k, k_re, k_im, recorded);
     }
   }
 

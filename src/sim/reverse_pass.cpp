@@ -72,9 +72,11 @@ void ReversePass<T>::undo(size_t block, size_t chunk, double* k) const {
   }
   const Matrices<T> udag = sim_.block_matrices(block, phi_, chunk, true, buffer);
   const bool per_lane_k = b.per_sample && phi_.lane_bits() == 0;
+  const bool recorded = sim_.recorded_ && sim_.recorded_state_ == &phi_;
+  const ChunkView<T> input = recorded ? sim_.recorded_input(phi_, chunk, block) : phi;
   walk_.reduce_segments(geo.groups(phi.qubits), size, k, [&](size_t g0, size_t g1, double* into) {
-    sim_.ops(phi_).adjoint(geo, udag, phi, lambda, g0, g1, per_lane_k, into,
-                           k_im_offset ? into + half : nullptr);
+    sim_.ops(phi_).adjoint(geo, udag, input, lambda, g0, g1, per_lane_k, into,
+                           k_im_offset ? into + half : nullptr, recorded);
   });
 }
 

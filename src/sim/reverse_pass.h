@@ -6,6 +6,8 @@
 // runs whichever way sim/traversal.h walks the state.
 //
 // Contract:
+//  * When the forward recorded its block inputs (Simulator::forward), undo() reads them and
+//    leaves phi as the forward left it; otherwise it undoes each block on phi too.
 //  * The constructor checks that phi holds the last forward of `sim` (qubits, lane layout,
 //    batch) and gives lambda phi's shape, reusing it when it already has it. The pass refers to
 //    sim, phi and lambda until it is destroyed; sim must not run forward meanwhile.

@@ -140,19 +140,41 @@ MatrixC Simulator<T>::sample_matrix(size_t i, size_t sample, bool adjoint) const
 
 template <typename T>
 void Simulator<T>::apply_block(size_t i, const BatchState<T>& s, size_t ch, const Traversal& walk,
-                               std::vector<T>& buffer) const {
+                               std::vector<T>& buffer) {
   const ChunkView<T> chunk = s.chunk(ch);
   const BlockGeometry& geo = geometry(i, s);
-  if (mixes_lanes(i, s)) {
+  if (mixes_lanes(i, s)) {  // amplitude lanes, never recorded
     const LaneMixing<T> u = block_mixing(i, ch, false, buffer);
     walk.each_segment(geo.groups(chunk.qubits), [&](size_t, size_t g0, size_t g1) {
       ops(s).apply_mixing(geo, u, chunk, g0, g1);
     });
     return;
   }
+  // Recording, block i reads its input where block i - 1 left it and writes the next one's;
+  // the last block writes the state.
+  const size_t blocks = program_->blocks().size();
+  const ChunkView<T> in = recorded_ ? recorded_input(s, ch, i) : chunk;
+  const ChunkView<T> out = recorded_ && i + 1 < blocks ? recorded_input(s, ch, i + 1) : chunk;
   const Matrices<T> u = block_matrices(i, s, ch, false, buffer);
   walk.each_segment(geo.groups(chunk.qubits),
-                    [&](size_t, size_t g0, size_t g1) { ops(s).apply(geo, u, chunk, g0, g1); });
+                    [&](size_t, size_t g0, size_t g1) { ops(s).apply(geo, u, in, out, g0, g1); });
+}
+
+template <typename T>
+ChunkView<T> Simulator<T>::recorded_input(const BatchState<T>& s, size_t ch, size_t block) const {
+  const ChunkView<T> chunk = s.chunk(ch);
+  const size_t size = 2 * chunk.amplitudes() * static_cast<size_t>(chunk.lanes);
+  return {record_.data() + (ch * program_->blocks().size() + block) * size, chunk.qubits,
+          chunk.lanes};
+}
+
+template <typename T>
+void Simulator<T>::start_record(const BatchState<T>& s, bool wanted) {
+  const size_t blocks = program_->blocks().size();
+  const size_t bytes = s.chunks() * s.chunk(0).amplitudes() * 2 * s.lanes() * sizeof(T) * blocks;
+  recorded_ = wanted && s.lane_bits() == 0 && blocks > 0 && bytes <= kRecordBytes;
+  recorded_state_ = recorded_ ? &s : nullptr;
+  if (recorded_) record_.resize(bytes / sizeof(T));
 }
 
 template <typename T>
@@ -290,7 +312,8 @@ RegisterLanes<T> Simulator<T>::register_lanes(const ProductInput& in, const Batc
 
 template <typename T>
 void Simulator<T>::forward(const ProductInput& input, std::span<const double> theta,
-                           std::span<const double> sample_angles, BatchState<T>& s) {
+                           std::span<const double> sample_angles, BatchState<T>& s,
+                           bool record_inputs) {
   const Circuit& c = program_->circuit();
   check_state(s, "forward", false);
   if (theta.size() != c.shared_params())
@@ -307,14 +330,16 @@ void Simulator<T>::forward(const ProductInput& input, std::span<const double> th
   sample_.assign(sample_angles.begin(), sample_angles.end());
   batch_ = s.batch();
   bind(theta, s.lane_bits() > 0);
+  start_record(s, record_inputs);
 
   const size_t rows = s.chunk(0).amplitudes();
   const Traversal walk = traversal(s);
   walk.each_chunk(s.chunks(), [&](size_t ch) {
     std::vector<T> buffer;
     const RegisterLanes<T> regs = register_lanes(input, s, ch, buffer);
-    walk.each_segment(
-        rows, [&](size_t, size_t a0, size_t a1) { ops(s).product(regs, s.chunk(ch), a0, a1); });
+    const ChunkView<T> first = recorded_ ? recorded_input(s, ch, 0) : s.chunk(ch);
+    walk.each_segment(rows,
+                      [&](size_t, size_t a0, size_t a1) { ops(s).product(regs, first, a0, a1); });
     for (size_t i = 0; i < program_->blocks().size(); ++i) apply_block(i, s, ch, walk, buffer);
   });
 }

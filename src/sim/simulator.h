@@ -20,6 +20,10 @@ struct SimOptions {
   LaneLayout layout = LaneLayout::Auto;  // Auto: choose_layout's rule
 };
 
+// The most memory a forward's record of block inputs may take (Simulator::forward): the default
+// circuit at batch 64 in double needs 5 MiB; the record pays while it stays in the last cache.
+inline constexpr size_t kRecordBytes = size_t{16} << 20;
+
 template <typename T>
 class ReversePass;
 
@@ -36,8 +40,13 @@ class Simulator {
 
   // Prepares the product input and applies the circuit with shared parameters `theta` and
   // `sample_angles` (batch rows of circuit().sample_params() values). Checks every size first.
+  // With `record_inputs`, a gradient is to follow: where every block's input state fits in
+  // kRecordBytes (sample lanes), the forward keeps them, and the adjoint reads them instead of
+  // undoing each block on the state. The choice is the caller's, never the simulator's history,
+  // so a computation gives the same bits however it was reached.
   void forward(const ProductInput& input, std::span<const double> theta,
-               std::span<const double> sample_angles, BatchState<T>& state);
+               std::span<const double> sample_angles, BatchState<T>& state,
+               bool record_inputs = false);
 
   // out[b * 2^|qubits| + c] = P(c) on `qubits` (big-endian over the list) for every sample b.
   void marginal(const BatchState<T>& state, std::span<const int> qubits,
@@ -61,7 +70,11 @@ class Simulator {
   bool mixes_lanes(size_t i, const BatchState<T>& s) const;
   // psi <- U psi for block i on chunk `ch`, its work spread as `walk` says.
   void apply_block(size_t i, const BatchState<T>& s, size_t ch, const Traversal& walk,
-                   std::vector<T>& buffer) const;
+                   std::vector<T>& buffer);
+  // Decides whether this forward records block inputs, and sizes the record.
+  void start_record(const BatchState<T>& s, bool wanted);
+  // Where the forward kept block `block`'s input state for chunk `ch` of `s`.
+  ChunkView<T> recorded_input(const BatchState<T>& s, size_t ch, size_t block) const;
 
   void bind(std::span<const double> theta, bool lane_mixing);
   void check_input(const ProductInput& input, size_t batch) const;
@@ -111,6 +124,11 @@ class Simulator {
   std::vector<BoundBlock> bound_;
   std::vector<double> theta_, sample_;
   size_t batch_ = 0;  // of the last forward
+  // The last forward's block inputs, chunk by chunk, when it recorded them (recorded_) for the
+  // state at recorded_state_. Mutable: the adjoint reads it through a const simulator.
+  mutable std::vector<T> record_;
+  bool recorded_ = false;
+  const BatchState<T>* recorded_state_ = nullptr;
 };
 
 }  // namespace qmf::sim

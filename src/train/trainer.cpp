@@ -74,7 +74,7 @@ EpochRow train_epoch(model::Model& model, nn::Optimizer& optimizer, const data::
     const size_t count = std::min(batch, train.size() - done);
     const StepPlace where{epoch, now.steps + 1};
     data::gather(train, std::span(order).subspan(done, count), x, y);
-    const double loss = model.forward(x, y, probs);
+    const double loss = model.forward(x, y, probs, model::Pass::train);
     model.backward();
     check_loss_and_grads(model.arena(), loss, where);
     if (rules.clip_norm > 0) nn::clip_grad_norm(model.arena(), rules.clip_norm);

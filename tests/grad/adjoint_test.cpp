@@ -366,7 +366,7 @@ TEST(GradAdjoint, EveryConfigurationGivesTheSameGradients) {
     p.sample.resize(cfg.batch * p.sp());
     p.dprobs.resize(cfg.batch * p.outcomes());
     const auto ref = run_problem<double>(p, compile(p.circuit, 0), {1, sim::Isa::Scalar});
-    const auto r = run_problem<double>(p, compile(p.circuit), cfg.options());
+    const auto r = run_problem<double>(p, compile(p.circuit), cfg.options(), true, cfg.record);
     EXPECT_LE(compare(r.grads.theta, ref.grads.theta).norm_rel, 1e-12) << cfg.str();
     EXPECT_LE(max_abs_diff(r.grads.sample, ref.grads.sample), 1e-12) << cfg.str();
     EXPECT_LE(max_abs_diff(flatten(r.grads.registers), flatten(ref.grads.registers)), 1e-12)
@@ -374,23 +374,32 @@ TEST(GradAdjoint, EveryConfigurationGivesTheSameGradients) {
   }
 }
 
-// The sweep walks the state back to the prepared input (adjoint.h promises it).
-TEST(GradAdjoint, SweepLeavesTheInputStateBehind) {
+// The sweep walks the state back to the prepared input, or, when the forward recorded the block
+// inputs, leaves the forward's output as it was (adjoint.h promises both).
+TEST(GradAdjoint, SweepLeavesTheInputStateOrTheRecordedOutputBehind) {
   Rng rng(693);
   CircuitSpec spec{.qubits = 6, .gates = 30, .shared = 8, .sample = 2};
   const Problem p = random_problem(rng, spec, 5);
-  for (sim::Isa isa : isas()) {
-    sim::Simulator<double> s(compile(p.circuit), {2, isa});
-    auto st = s.make_state(p.batch);
-    s.forward(p.input(), p.theta, p.sample, st);
-    grad::Gradients g;
-    grad::adjoint(s, st, p.input(), p.readout, p.dprobs, g);
-    for (size_t b = 0; b < p.batch; ++b) {
-      const VectorC in = input_vector(p, b);
-      for (Eigen::Index a = 0; a < in.size(); ++a)
-        EXPECT_LE(std::abs(st.amplitude(b, static_cast<size_t>(a)) - in(a)), 1e-12);
+  for (sim::Isa isa : isas())
+    for (bool record : {false, true}) {
+      sim::Simulator<double> s(compile(p.circuit), {2, isa});
+      auto st = s.make_state(p.batch);
+      s.forward(p.input(), p.theta, p.sample, st, record);
+      const std::vector<cplx> output = state_values(st);
+      grad::Gradients g;
+      grad::adjoint(s, st, p.input(), p.readout, p.dprobs, g);
+      // Amplitude lanes (a batch below a pack) never record.
+      const bool kept = record && st.layout() == sim::LaneLayout::Samples;
+      const size_t amps = size_t{1} << p.qubits();
+      for (size_t b = 0; b < p.batch; ++b) {
+        const VectorC in = input_vector(p, b);
+        for (size_t a = 0; a < amps; ++a) {
+          const cplx want = kept ? output[b * amps + a] : in(static_cast<Eigen::Index>(a));
+          EXPECT_LE(std::abs(st.amplitude(b, a) - want), 1e-12)
+              << sim::isa_name(isa) << " record " << record;
+        }
+      }
     }
-  }
 }
 
 // Loss weights on a single outcome: dL/dtheta is dP(c)/dtheta; a diagonal check that the seed

@@ -15,7 +15,7 @@ inline void expect_model_gradients_match(model::Model& model, const std::vector<
                                          const std::vector<int>& y) {
   nn::Matrix probs;
   auto& arena = model.arena();
-  model.forward(x, y, probs);
+  model.forward(x, y, probs, model::Pass::train);  // the training step's path
   model.backward();
   const std::vector<double> analytic(arena.grads().begin(), arena.grads().end());
   auto values = arena.values();

@@ -359,13 +359,14 @@ std::vector<cplx> state_values(const sim::BatchState<T>& st) {
   return v;
 }
 
+// With gradients, the forward records the block inputs for the adjoint unless `record` is false.
 template <typename T>
 RunResult run_problem(const Problem& p, std::shared_ptr<const sim::Program> prog,
-                      sim::SimOptions opt, bool gradients = true) {
+                      sim::SimOptions opt, bool gradients = true, bool record = true) {
   sim::Simulator<T> s(std::move(prog), opt);
   auto st = s.make_state(p.batch);
   const auto in = p.input();
-  s.forward(in, p.theta, p.sample, st);
+  s.forward(in, p.theta, p.sample, st, gradients && record);
   RunResult r;
   r.state = state_values(st);
   r.probs.resize(p.batch * p.outcomes());
@@ -540,10 +541,12 @@ struct Config {
   size_t batch;
   int threads;
   sim::LaneLayout layout = sim::LaneLayout::Auto;
+  bool record = true;  // run_problem's forward keeps block inputs for the adjoint (where they fit)
   sim::SimOptions options() const { return {threads, isa, layout}; }
   std::string str() const {
     return std::string(sim::isa_name(isa)) + " batch " + std::to_string(batch) + " threads " +
-           std::to_string(threads) + " layout " + std::string(sim::lane_layout_name(layout));
+           std::to_string(threads) + " layout " + std::string(sim::lane_layout_name(layout)) +
+           (record ? "" : " unrecorded");
   }
 };
 
@@ -556,13 +559,16 @@ inline std::vector<sim::Isa> isas() {
 }
 
 // Every ISA at batch sizes below, at and above a pack (padding lanes) on one and two threads,
-// in the layout the simulator chooses; and each wide ISA in both lane layouts forced, so that
-// amplitude lanes also run with several chunks and sample lanes with a lone sample.
+// in the layout the simulator chooses, with the forward recording block inputs and without; and
+// each wide ISA in both lane layouts forced, so that amplitude lanes also run with several
+// chunks and sample lanes with a lone sample.
 inline std::vector<Config> all_configs() {
   std::vector<Config> v;
   for (sim::Isa isa : isas()) {
     for (size_t batch : {size_t{1}, size_t{3}, size_t{4}, size_t{9}})
       for (int threads : {1, 2}) v.push_back({isa, batch, threads});
+    for (size_t batch : {size_t{1}, size_t{9}})
+      v.push_back({isa, batch, 2, sim::LaneLayout::Auto, false});
     if (isa == sim::Isa::Scalar) continue;
     for (int threads : {1, 2}) {
       v.push_back({isa, 1, threads, sim::LaneLayout::Samples});
