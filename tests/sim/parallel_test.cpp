@@ -93,17 +93,17 @@ TYPED_TEST(SimParallel, AmplitudeSplitIsBitIdenticalAndCorrect) {
   }
 }
 
-// The split path with full packs (one chunk of 4 doubles or 8 floats, per-lane K for per-sample
-// angles) and with several chunks fewer than the threads (4 threads on 2 or 3 chunks).
+// The split path with full packs (one chunk of the best ISA's pack, per-lane K for per-sample
+// angles) and with several chunks fewer than the threads (4 threads on 3 chunks).
 TYPED_TEST(SimParallel, AmplitudeSplitWithPacksAndSeveralChunks) {
   using T = TypeParam;
   if (sim::best_isa() == sim::Isa::Scalar) GTEST_SKIP() << "needs SIMD packs";
   Rng rng(405);
   const int n = 14;
   CircuitSpec spec{.qubits = n, .gates = 12, .shared = 8, .sample = 2};
-  const size_t pack = 32 / sizeof(T);
+  const auto pack = static_cast<size_t>(sim::kernel_ops<T>(sim::best_isa()).width);
   const Problem base = random_problem(rng, spec, 9, 4);
-  for (auto [batch, threads] : {std::pair{pack, 2}, std::pair{size_t{9}, 4}}) {
+  for (auto [batch, threads] : {std::pair{pack, 2}, std::pair{2 * pack + 1, 4}}) {
     Problem p = base;
     p.batch = batch;
     for (size_t m = 0; m < p.registers.size(); ++m) p.amplitudes[m].resize(batch << p.registers[m]);
