@@ -8,7 +8,7 @@ namespace {
 
 using sim::Block;
 using sim::cplx;
-using sim::MatrixC;
+using sim::GateMatrix;
 
 // Every block's K for every chunk, one array: block i of chunk ch at ch * per_chunk + offset[i].
 // Chunks keep their own K so that concurrent chunks never share a sum; they are added in chunk
@@ -55,7 +55,7 @@ void sweep(const sim::ReversePass<T>& pass, KStore& ks, const sim::ProductInput&
 }
 
 // 2 Re sum_rc D_rc K_rc, with K given as separate real and imaginary arrays of stride `stride`.
-double contract(const MatrixC& d, const double* k_re, const double* k_im, size_t stride) {
+double contract(const GateMatrix& d, const double* k_re, const double* k_im, size_t stride) {
   const auto dim = d.rows();
   double s = 0;
   for (Eigen::Index r = 0; r < dim; ++r)
@@ -71,7 +71,7 @@ void shared_block_gradient(const sim::Program& prog, std::span<const double> the
                            const std::vector<double>& k, Gradients& out) {
   const Block& b = prog.blocks()[i];
   const size_t half = k.size() / 2;
-  const std::vector<MatrixC> d = prog.block_derivatives(b, theta.data(), nullptr);
+  const std::vector<GateMatrix> d = prog.block_derivatives(b, theta.data(), nullptr);
   size_t next = 0;
   for (uint32_t id : b.gates) {
     const sim::Gate& g = prog.circuit().gates()[id];
@@ -94,7 +94,7 @@ void sample_block_gradient(const sim::ReversePass<T>& pass, const KStore& ks, si
       const size_t sample = ch * lanes + l;
       if (sample >= pass.batch()) break;
       const double* k = ks.k(ch, i) + l;
-      const std::vector<MatrixC> d =
+      const std::vector<GateMatrix> d =
           prog.block_derivatives(b, pass.theta().data(), pass.sample_angles(sample));
       for (int p = 0; p < sim::info(g.kind).params; ++p) {
         const double v = contract(d[p], k, b.real ? nullptr : k + half, lanes);

@@ -63,12 +63,13 @@ std::array<double, 3> Circuit::angles_of(const Gate& g, const double* theta,
   return a;
 }
 
-MatrixC Circuit::matrix(const Gate& g, const double* theta, const double* sample) const {
+GateMatrix Circuit::matrix(const Gate& g, const double* theta, const double* sample) const {
   if (g.kind == GateKind::Unitary1 || g.kind == GateKind::Unitary2) return fixed_[g.fixed];
   return gate_matrix(g.kind, angles_of(g, theta, sample).data());
 }
 
-MatrixC Circuit::derivative(const Gate& g, const double* theta, const double* sample, int p) const {
+GateMatrix Circuit::derivative(const Gate& g, const double* theta, const double* sample,
+                               int p) const {
   return gate_derivative(g.kind, angles_of(g, theta, sample).data(), p);
 }
 

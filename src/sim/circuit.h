@@ -37,7 +37,7 @@ class Circuit {
 
   int qubits() const { return qubits_; }
   const std::vector<Gate>& gates() const { return gates_; }
-  const std::vector<MatrixC>& fixed_matrices() const { return fixed_; }
+  const std::vector<GateMatrix>& fixed_matrices() const { return fixed_; }
   // Number of shared parameters / per-sample angles the gates refer to (max index + 1).
   uint32_t shared_params() const { return shared_; }
   uint32_t sample_params() const { return sample_; }
@@ -51,9 +51,9 @@ class Circuit {
   void add_unitary(const MatrixC& u, std::array<int, 3> qubits);
 
   // The matrix of gate g at the given parameters (theta) and one sample's angles.
-  MatrixC matrix(const Gate& g, const double* theta, const double* sample) const;
+  GateMatrix matrix(const Gate& g, const double* theta, const double* sample) const;
   // Its derivative with respect to the gate's angle slot p.
-  MatrixC derivative(const Gate& g, const double* theta, const double* sample, int p) const;
+  GateMatrix derivative(const Gate& g, const double* theta, const double* sample, int p) const;
   // Human-readable "ry(q3; theta[5])" for error messages and listings.
   std::string describe(const Gate& g) const;
 
@@ -62,7 +62,7 @@ class Circuit {
 
   int qubits_;
   std::vector<Gate> gates_;
-  std::vector<MatrixC> fixed_;
+  std::vector<GateMatrix> fixed_;
   uint32_t shared_ = 0, sample_ = 0;
 };
 

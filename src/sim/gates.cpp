@@ -47,39 +47,39 @@ constexpr bool table_in_enum_order() {
 }
 static_assert(table_in_enum_order(), "kTable entry i must describe GateKind i");
 
-MatrixC m2(cplx a, cplx b, cplx c, cplx d) {
-  MatrixC m(2, 2);
+GateMatrix m2(cplx a, cplx b, cplx c, cplx d) {
+  GateMatrix m(2, 2);
   m << a, b, c, d;
   return m;
 }
 
-MatrixC pauli_x() { return m2(0, 1, 1, 0); }
-MatrixC pauli_y() { return m2(0, -I, I, 0); }
-MatrixC pauli_z() { return m2(1, 0, 0, -1); }
+GateMatrix pauli_x() { return m2(0, 1, 1, 0); }
+GateMatrix pauli_y() { return m2(0, -I, I, 0); }
+GateMatrix pauli_z() { return m2(1, 0, 0, -1); }
 
 // Only rotations reach the helpers below; any other kind is a caller's bug, named, not guessed.
 [[noreturn]] void not_a_rotation(GateKind kind) {
   throw Error(fmt::format("gate {} is not a one-parameter rotation", info(kind).name));
 }
 
-MatrixC rx(double t) {
+GateMatrix rx(double t) {
   return m2(std::cos(t / 2), -I * std::sin(t / 2), -I * std::sin(t / 2), std::cos(t / 2));
 }
-MatrixC ry(double t) {
+GateMatrix ry(double t) {
   return m2(std::cos(t / 2), -std::sin(t / 2), std::sin(t / 2), std::cos(t / 2));
 }
-MatrixC rz(double t) { return m2(std::exp(-I * (t / 2)), 0, 0, std::exp(I * (t / 2))); }
-MatrixC phase(double p) { return m2(1, 0, 0, std::exp(I * p)); }
+GateMatrix rz(double t) { return m2(std::exp(-I * (t / 2)), 0, 0, std::exp(I * (t / 2))); }
+GateMatrix phase(double p) { return m2(1, 0, 0, std::exp(I * p)); }
 
 // |0><0| (x) 1 + |1><1| (x) u: the control is the most significant local qubit.
-MatrixC controlled(const MatrixC& u) {
+GateMatrix controlled(const GateMatrix& u) {
   const auto k = u.rows();
-  MatrixC m = MatrixC::Identity(2 * k, 2 * k);
+  GateMatrix m = GateMatrix::Identity(2 * k, 2 * k);
   m.bottomRightCorner(k, k) = u;
   return m;
 }
 
-MatrixC one_qubit_rotation(GateKind kind, double t) {
+GateMatrix one_qubit_rotation(GateKind kind, double t) {
   switch (kind) {
     case GateKind::RX:
     case GateKind::CRX:
@@ -99,7 +99,7 @@ MatrixC one_qubit_rotation(GateKind kind, double t) {
 }
 
 // The Hermitian generator of a one-parameter rotation (left: dU = -i G U).
-MatrixC rotation_generator(GateKind kind) {
+GateMatrix rotation_generator(GateKind kind) {
   switch (kind) {
     case GateKind::RX:
     case GateKind::CRX:
@@ -122,7 +122,7 @@ MatrixC rotation_generator(GateKind kind) {
 
 const GateInfo& info(GateKind kind) { return kTable[static_cast<size_t>(kind)].info; }
 
-MatrixC gate_matrix(GateKind kind, const double* a) {
+GateMatrix gate_matrix(GateKind kind, const double* a) {
   const double s = std::sqrt(0.5);
   switch (kind) {
     case GateKind::X:
@@ -149,7 +149,7 @@ MatrixC gate_matrix(GateKind kind, const double* a) {
     case GateKind::CZ:
       return controlled(pauli_z());
     case GateKind::SWAP: {
-      MatrixC m = MatrixC::Zero(4, 4);
+      GateMatrix m = GateMatrix::Zero(4, 4);
       m(0, 0) = m(1, 2) = m(2, 1) = m(3, 3) = 1;
       return m;
     }
@@ -168,26 +168,26 @@ MatrixC gate_matrix(GateKind kind, const double* a) {
   return {};
 }
 
-MatrixC gate_inverse(GateKind kind, const double* a) { return gate_matrix(kind, a).adjoint(); }
+GateMatrix gate_inverse(GateKind kind, const double* a) { return gate_matrix(kind, a).adjoint(); }
 
-MatrixC gate_generator(GateKind kind, const double* a, int p) {
+GateMatrix gate_generator(GateKind kind, const double* a, int p) {
   QMF_CHECK(p >= 0 && p < info(kind).params, "gate {} has no parameter {}", info(kind).name, p);
   if (kind == GateKind::U3) {
     // U3 = RZ(phi) RY(theta) RZ(lambda); move each factor's generator to the left.
-    MatrixC gz = 0.5 * pauli_z();
+    GateMatrix gz = 0.5 * pauli_z();
     if (p == 1) return gz;
-    const MatrixC left = p == 0 ? rz(a[1]) : MatrixC(rz(a[1]) * ry(a[0]));
-    const MatrixC g = p == 0 ? MatrixC(0.5 * pauli_y()) : gz;
+    const GateMatrix left = p == 0 ? rz(a[1]) : GateMatrix(rz(a[1]) * ry(a[0]));
+    const GateMatrix g = p == 0 ? GateMatrix(0.5 * pauli_y()) : gz;
     return left * g * left.adjoint();
   }
-  MatrixC g = rotation_generator(kind);
+  GateMatrix g = rotation_generator(kind);
   if (info(kind).qubits == 1) return g;
-  MatrixC full = MatrixC::Zero(4, 4);
+  GateMatrix full = GateMatrix::Zero(4, 4);
   full.bottomRightCorner(2, 2) = g;
   return full;
 }
 
-MatrixC gate_derivative(GateKind kind, const double* a, int p) {
+GateMatrix gate_derivative(GateKind kind, const double* a, int p) {
   return -I * gate_generator(kind, a, p) * gate_matrix(kind, a);
 }
 

@@ -16,6 +16,9 @@ namespace qmf::sim {
 
 using cplx = std::complex<double>;
 using MatrixC = Eigen::Matrix<cplx, Eigen::Dynamic, Eigen::Dynamic>;
+// A gate's or a fused block's matrix (at most 3 qubits): its storage lives inline, so building
+// a batch's block matrices and their derivatives never allocates.
+using GateMatrix = Eigen::Matrix<cplx, Eigen::Dynamic, Eigen::Dynamic, Eigen::ColMajor, 8, 8>;
 
 enum class GateKind : uint8_t {
   X,
@@ -57,13 +60,13 @@ inline constexpr int kGateKinds = static_cast<int>(GateKind::Unitary2) + 1;
 const GateInfo& info(GateKind kind);
 
 // Matrix of a parametric or fixed gate. `angles` holds info(kind).params values.
-MatrixC gate_matrix(GateKind kind, const double* angles);
+GateMatrix gate_matrix(GateKind kind, const double* angles);
 // The inverse, U^dagger (for rotations, the same gate at minus the angles).
-MatrixC gate_inverse(GateKind kind, const double* angles);
+GateMatrix gate_inverse(GateKind kind, const double* angles);
 // d(matrix)/d(angle p), exact.
-MatrixC gate_derivative(GateKind kind, const double* angles, int p);
+GateMatrix gate_derivative(GateKind kind, const double* angles, int p);
 // Hermitian G with d(matrix)/d(angle p) = -i G matrix (a left generator). For U3, whose factors
 // do not commute, the generator of parameter p depends on the angles; it is still exact.
-MatrixC gate_generator(GateKind kind, const double* angles, int p);
+GateMatrix gate_generator(GateKind kind, const double* angles, int p);
 
 }  // namespace qmf::sim

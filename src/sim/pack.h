@@ -2,7 +2,6 @@
 // A pack of W lanes of T: the unit every kernel computes with. W = 1 is the scalar twin; wider
 // packs are GCC vector types, which the AVX2 and AVX-512 translation units turn into ymm and zmm
 // arithmetic. A kernel's work per amplitude is the same at every width.
-#include <cstring>
 
 namespace qmf::sim {
 
@@ -12,18 +11,22 @@ struct VectorOf;
 template <>
 struct VectorOf<double, 4> {
   typedef double type __attribute__((vector_size(32)));
+  typedef double unaligned __attribute__((vector_size(32), aligned(sizeof(double))));
 };
 template <>
 struct VectorOf<float, 8> {
   typedef float type __attribute__((vector_size(32)));
+  typedef float unaligned __attribute__((vector_size(32), aligned(sizeof(float))));
 };
 template <>
 struct VectorOf<double, 8> {
   typedef double type __attribute__((vector_size(64)));
+  typedef double unaligned __attribute__((vector_size(64), aligned(sizeof(double))));
 };
 template <>
 struct VectorOf<float, 16> {
   typedef float type __attribute__((vector_size(64)));
+  typedef float unaligned __attribute__((vector_size(64), aligned(sizeof(float))));
 };
 
 // Lane indices for permute(): integers of the element's size, as GCC's shuffles want them.
@@ -58,12 +61,11 @@ struct Pack {
     return __builtin_shuffle(v, i);
 #endif
   }
-  static V load(const T* p) {
-    V v;
-    std::memcpy(&v, p, sizeof(V));
-    return v;
-  }
-  static void store(T* p, V v) { std::memcpy(p, &v, sizeof(V)); }
+  // Through a vector of T rather than memcpy: a store then aliases only other T, so the kernels
+  // keep their views' pointers and strides in registers across it.
+  using Unaligned = typename VectorOf<T, W>::unaligned;
+  static V load(const T* p) { return *reinterpret_cast<const Unaligned*>(p); }
+  static void store(T* p, V v) { *reinterpret_cast<Unaligned*>(p) = v; }
   static V splat(T x) { return V{} + x; }
   static T lane(const V& v, int l) { return v[l]; }
 };

@@ -132,7 +132,7 @@ Program::Program(Circuit circuit, int max_fused_qubits) : circuit_(std::move(cir
   }
 }
 
-MatrixC Program::embedded(const Block& b, const Gate& g, const MatrixC& m) const {
+GateMatrix Program::embedded(const Block& b, const Gate& g, const GateMatrix& m) const {
   const int k = b.width(), gk = info(g.kind).qubits;
   const int dim = 1 << k;
   // pos[j]: bit of the block-local index holding the gate's j-th qubit.
@@ -148,15 +148,15 @@ MatrixC Program::embedded(const Block& b, const Gate& g, const MatrixC& m) const
     for (int j = 0; j < gk; ++j) v = (v << 1) | ((i >> pos[j]) & 1);
     return v;
   };
-  MatrixC e = MatrixC::Zero(dim, dim);
+  GateMatrix e = GateMatrix::Zero(dim, dim);
   for (int r = 0; r < dim; ++r)
     for (int c = 0; c < dim; ++c)
       if ((r & ~gate_mask) == (c & ~gate_mask)) e(r, c) = m(local(r), local(c));
   return e;
 }
 
-MatrixC Program::block_matrix(const Block& b, const double* theta, const double* sample) const {
-  MatrixC u = MatrixC::Identity(1 << b.width(), 1 << b.width());
+GateMatrix Program::block_matrix(const Block& b, const double* theta, const double* sample) const {
+  GateMatrix u = GateMatrix::Identity(1 << b.width(), 1 << b.width());
   for (uint32_t id : b.gates) {
     const Gate& g = circuit_.gates()[id];
     u = embedded(b, g, circuit_.matrix(g, theta, sample)) * u;
@@ -164,32 +164,32 @@ MatrixC Program::block_matrix(const Block& b, const double* theta, const double*
   return u;
 }
 
-MatrixC Program::block_derivative(const Block& b, const double* theta, const double* sample,
-                                  size_t j, int p) const {
-  MatrixC u = MatrixC::Identity(1 << b.width(), 1 << b.width());
+GateMatrix Program::block_derivative(const Block& b, const double* theta, const double* sample,
+                                     size_t j, int p) const {
+  GateMatrix u = GateMatrix::Identity(1 << b.width(), 1 << b.width());
   for (size_t i = 0; i < b.gates.size(); ++i) {
     const Gate& g = circuit_.gates()[b.gates[i]];
-    const MatrixC m =
+    const GateMatrix m =
         i == j ? circuit_.derivative(g, theta, sample, p) : circuit_.matrix(g, theta, sample);
     u = embedded(b, g, m) * u;
   }
   return u;
 }
 
-std::vector<MatrixC> Program::block_derivatives(const Block& b, const double* theta,
-                                                const double* sample) const {
+std::vector<GateMatrix> Program::block_derivatives(const Block& b, const double* theta,
+                                                   const double* sample) const {
   const Eigen::Index dim = Eigen::Index{1} << b.width();
   const size_t count = b.gates.size();
-  std::vector<MatrixC> gate(count);
+  std::vector<GateMatrix> gate(count);
   for (size_t j = 0; j < count; ++j) {
     const Gate& g = circuit_.gates()[b.gates[j]];
     gate[j] = embedded(b, g, circuit_.matrix(g, theta, sample));
   }
   // prefix[j] = G_{j-1} ... G_0, suffix[j] = G_{count-1} ... G_{j+1}
-  std::vector<MatrixC> prefix(count + 1, MatrixC::Identity(dim, dim)), suffix = prefix;
+  std::vector<GateMatrix> prefix(count + 1, GateMatrix::Identity(dim, dim)), suffix = prefix;
   for (size_t j = 0; j < count; ++j) prefix[j + 1] = gate[j] * prefix[j];
   for (size_t j = count; j-- > 1;) suffix[j - 1] = suffix[j] * gate[j];
-  std::vector<MatrixC> out;
+  std::vector<GateMatrix> out;
   for (size_t j = 0; j < count; ++j) {
     const Gate& g = circuit_.gates()[b.gates[j]];
     for (int p = 0; p < info(g.kind).params; ++p)

@@ -30,16 +30,16 @@ class Program {
   int qubits() const { return circuit_.qubits(); }
 
   // The block's matrix, and its derivative with respect to angle slot p of its j-th gate.
-  MatrixC block_matrix(const Block& b, const double* theta, const double* sample) const;
-  MatrixC block_derivative(const Block& b, const double* theta, const double* sample, size_t j,
-                           int p) const;
+  GateMatrix block_matrix(const Block& b, const double* theta, const double* sample) const;
+  GateMatrix block_derivative(const Block& b, const double* theta, const double* sample, size_t j,
+                              int p) const;
   // Every derivative of the block, gate by gate and angle slot by slot, from prefix and suffix
   // products (linear in the number of gates rather than quadratic).
-  std::vector<MatrixC> block_derivatives(const Block& b, const double* theta,
-                                         const double* sample) const;
+  std::vector<GateMatrix> block_derivatives(const Block& b, const double* theta,
+                                            const double* sample) const;
 
  private:
-  MatrixC embedded(const Block& b, const Gate& g, const MatrixC& m) const;
+  GateMatrix embedded(const Block& b, const Gate& g, const GateMatrix& m) const;
 
   Circuit circuit_;
   std::vector<Block> blocks_;

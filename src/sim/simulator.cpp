@@ -9,7 +9,7 @@ namespace qmf::sim {
 namespace {
 
 template <typename T>
-void split(const MatrixC& m, std::vector<T>& re, std::vector<T>& im, bool real) {
+void split(const GateMatrix& m, std::vector<T>& re, std::vector<T>& im, bool real) {
   const auto k = m.rows();
   re.resize(static_cast<size_t>(k * k));
   im.assign(real ? 0 : static_cast<size_t>(k * k), T(0));
@@ -94,7 +94,8 @@ const BlockGeometry& Simulator<T>::geometry(size_t i, const BatchState<T>& s) co
 }
 
 template <typename T>
-void Simulator<T>::expand_mixing(size_t i, const MatrixC& u, bool real, std::vector<T>& out) const {
+void Simulator<T>::expand_mixing(size_t i, const GateMatrix& u, bool real,
+                                 std::vector<T>& out) const {
   const LanePlan& plan = plans_[i];
   const size_t size = plan.col.size() << plan.high_k;  // KL * KH * KH * W
   out.resize(real ? size : 2 * size);
@@ -130,9 +131,9 @@ LaneMixing<T> Simulator<T>::block_mixing(size_t i, size_t chunk, bool adjoint,
 }
 
 template <typename T>
-MatrixC Simulator<T>::sample_matrix(size_t i, size_t sample, bool adjoint) const {
+GateMatrix Simulator<T>::sample_matrix(size_t i, size_t sample, bool adjoint) const {
   const size_t sp = program_->circuit().sample_params();
-  MatrixC u =
+  GateMatrix u =
       program_->block_matrix(program_->blocks()[i], theta_.data(), sample_.data() + sample * sp);
   if (adjoint) u.adjointInPlace();
   return u;
@@ -188,8 +189,8 @@ void Simulator<T>::bind(std::span<const double> theta, bool lane_mixing) {
   bound_.resize(blocks.size());
   for (size_t i = 0; i < blocks.size(); ++i) {
     if (blocks[i].per_sample) continue;
-    const MatrixC u = program_->block_matrix(blocks[i], theta.data(), nullptr);
-    const MatrixC udag = u.adjoint();
+    const GateMatrix u = program_->block_matrix(blocks[i], theta.data(), nullptr);
+    const GateMatrix udag = u.adjoint();
     split(u, bound_[i].u_re, bound_[i].u_im, blocks[i].real);
     split(udag, bound_[i].udag_re, bound_[i].udag_im, blocks[i].real);
     if (lane_mixing && plans_[i].low_k > 0) {
@@ -219,7 +220,7 @@ Matrices<T> Simulator<T>::block_matrices(size_t i, const BatchState<T>& s, size_
     const size_t sample = chunk * lanes + l;
     // Padding lanes hold zero states; any unitary keeps them zero.
     const double* angles = sample < s.batch() ? sample_.data() + sample * sp : zero.data();
-    MatrixC u = program_->block_matrix(b, theta_.data(), angles);
+    GateMatrix u = program_->block_matrix(b, theta_.data(), angles);
     if (adjoint) u.adjointInPlace();
     for (size_t e = 0; e < kk; ++e) {
       const cplx v = u(static_cast<Eigen::Index>(e / (size_t{1} << b.width())),

@@ -90,8 +90,8 @@ class Simulator {
   LaneMixing<T> block_mixing(size_t i, size_t chunk, bool adjoint, std::vector<T>& buffer) const;
   LaneMixing<T> mixing(size_t i, const T* re, const T* im) const;
   // U expanded into lane matrices for block i's plan (re, then im unless `real`).
-  void expand_mixing(size_t i, const MatrixC& u, bool real, std::vector<T>& out) const;
-  MatrixC sample_matrix(size_t i, size_t sample, bool adjoint) const;
+  void expand_mixing(size_t i, const GateMatrix& u, bool real, std::vector<T>& out) const;
+  GateMatrix sample_matrix(size_t i, size_t sample, bool adjoint) const;
 
   // The readout qubits as the kernels see a chunk: their bits among its rows, and for outcome c
   // over those bits and lane l, the outcome over all the qubits (outcome[c * lanes + l]).
