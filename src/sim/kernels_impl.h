@@ -295,12 +295,16 @@ struct Kernels {
   template <int KH, int KL>
   static void scatter_mixing(const LaneMixing<T>& u, const V* acc, double* k) {
     constexpr int K = KH * KL;
+    // Several lanes land on one entry: they are summed here first, so each call adds one total
+    // per entry, as the traversal's reductions require for equal bits at every thread count.
+    double total[K * K] = {};
     for (int p = 0; p < KL; ++p)
       for (int r = 0; r < KH; ++r)
         for (int c = 0; c < KH; ++c)
           for (int l = 0; l < W; ++l)
-            k[u.row[r * W + l] * K + u.col[(p * KH + c) * W + l]] +=
+            total[u.row[r * W + l] * K + u.col[(p * KH + c) * W + l]] +=
                 static_cast<double>(P::lane(acc[(p * KH + r) * KH + c], l));
+    for (int e = 0; e < K * K; ++e) k[e] += total[e];
   }
 
   static void adjoint_mixing(const BlockGeometry& geo, const LaneMixing<T>& u, ChunkView<T> phi,

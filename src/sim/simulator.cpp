@@ -162,6 +162,43 @@ void Simulator<T>::apply_block(size_t i, const BatchState<T>& s, size_t ch, cons
 }
 
 template <typename T>
+int Simulator<T>::tile_bits(const BatchState<T>& s) const {
+  const size_t row_bytes = 2 * s.lanes() * sizeof(T);
+  int bits = 0;
+  while ((row_bytes << (bits + 1)) <= kTileBytes) ++bits;
+  return bits;
+}
+
+template <typename T>
+size_t Simulator<T>::tile_run_end(size_t first, const BatchState<T>& s, int tile_bits) const {
+  const std::vector<Block>& blocks = program_->blocks();
+  size_t end = first;
+  for (; end < blocks.size() && !blocks[end].per_sample; ++end) {
+    const BlockGeometry& geo = geometry(end, s);
+    if (geo.k > 0 && geo.sorted_bits[geo.k - 1] >= tile_bits) break;
+  }
+  return end;
+}
+
+template <typename T>
+void Simulator<T>::apply_tiled(size_t first, size_t end, const BatchState<T>& s, size_t ch,
+                               const Traversal& walk, int tile_bits) {
+  const ChunkView<T> chunk = s.chunk(ch);
+  const KernelOps<T>& kernels = ops(s);
+  walk.each_part(chunk.amplitudes() >> tile_bits, [&](size_t tile) {
+    for (size_t i = first; i < end; ++i) {
+      const BlockGeometry& geo = geometry(i, s);
+      const size_t g0 = tile << (tile_bits - geo.k), g1 = (tile + 1) << (tile_bits - geo.k);
+      std::vector<T> unused;  // shared blocks keep their matrices bound
+      if (mixes_lanes(i, s))
+        kernels.apply_mixing(geo, block_mixing(i, ch, false, unused), chunk, g0, g1);
+      else
+        kernels.apply(geo, block_matrices(i, s, ch, false, unused), chunk, chunk, g0, g1);
+    }
+  });
+}
+
+template <typename T>
 ChunkView<T> Simulator<T>::recorded_input(const BatchState<T>& s, size_t ch, size_t block) const {
   const ChunkView<T> chunk = s.chunk(ch);
   const size_t size = 2 * chunk.amplitudes() * static_cast<size_t>(chunk.lanes);
@@ -341,7 +378,20 @@ void Simulator<T>::forward(const ProductInput& input, std::span<const double> th
     const ChunkView<T> first = recorded_ ? recorded_input(s, ch, 0) : s.chunk(ch);
     walk.each_segment(rows,
                       [&](size_t, size_t a0, size_t a1) { ops(s).product(regs, first, a0, a1); });
-    for (size_t i = 0; i < program_->blocks().size(); ++i) apply_block(i, s, ch, walk, buffer);
+    // Tiles pay only where a chunk spans several; a recording forward writes each block's
+    // output apart from its input, so it goes block by block.
+    const int tile = tile_bits(s);
+    const bool tiled = !recorded_ && s.chunk(0).qubits > tile;
+    for (size_t i = 0, blocks = program_->blocks().size(); i < blocks;) {
+      const size_t end = tiled ? tile_run_end(i, s, tile) : i;
+      if (end > i + 1) {
+        apply_tiled(i, end, s, ch, walk, tile);
+        i = end;
+      } else {
+        apply_block(i, s, ch, walk, buffer);
+        ++i;
+      }
+    }
   });
 }
 

@@ -23,6 +23,9 @@ struct SimOptions {
 // The most memory a forward's record of block inputs may take (Simulator::forward): the default
 // circuit at batch 64 in double needs 5 MiB; the record pays while it stays in the last cache.
 inline constexpr size_t kRecordBytes = size_t{16} << 20;
+// A forward runs consecutive blocks that stay inside tiles of this many bytes of a chunk tile by
+// tile, so a state larger than the cache is read once for them all rather than once a block.
+inline constexpr size_t kTileBytes = size_t{256} << 10;
 
 template <typename T>
 class ReversePass;
@@ -71,6 +74,13 @@ class Simulator {
   // psi <- U psi for block i on chunk `ch`, its work spread as `walk` says.
   void apply_block(size_t i, const BatchState<T>& s, size_t ch, const Traversal& walk,
                    std::vector<T>& buffer);
+  // The bits of a tile's rows in chunks of `s`, and the end of the run of blocks from `first`
+  // that can go tile by tile (shared matrices, every qubit inside a tile); first when none can.
+  int tile_bits(const BatchState<T>& s) const;
+  size_t tile_run_end(size_t first, const BatchState<T>& s, int tile_bits) const;
+  // Blocks [first, end) on chunk `ch`, all of them on one tile before the next.
+  void apply_tiled(size_t first, size_t end, const BatchState<T>& s, size_t ch,
+                   const Traversal& walk, int tile_bits);
   // Decides whether this forward records block inputs, and sizes the record.
   void start_record(const BatchState<T>& s, bool wanted);
   // Where the forward kept block `block`'s input state for chunk `ch` of `s`.

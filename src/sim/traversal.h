@@ -42,16 +42,22 @@ class Traversal {
     }
   }
 
+  // work(j) for every j of [0, count), from inside each_chunk's work: shared by the threads
+  // when they share each chunk, in order on the chunk's thread otherwise.
+  template <typename Work>
+  void each_part(size_t count, Work&& work) const {
+    if (splits_) {
+      threads_(count, work);
+    } else {
+      for (size_t j = 0; j < count; ++j) work(j);
+    }
+  }
+
   // work(segment, begin, end) for every segment of [0, range), from inside each_chunk's work.
   template <typename Work>
   void each_segment(size_t range, Work&& work) const {
     const size_t size = segment_size(range);
-    const auto one = [&](size_t j) { work(j, j * size, (j + 1) * size); };
-    if (splits_) {
-      threads_(range / size, one);
-    } else {
-      for (size_t j = 0; j < range / size; ++j) one(j);
-    }
+    each_part(range / size, [&](size_t j) { work(j, j * size, (j + 1) * size); });
   }
 
   // Adds into sum[0, width) what work(begin, end, into) adds into `into` for each segment of
