@@ -155,13 +155,33 @@ GateMatrix Program::embedded(const Block& b, const Gate& g, const GateMatrix& m)
   return e;
 }
 
-GateMatrix Program::block_matrix(const Block& b, const double* theta, const double* sample) const {
-  GateMatrix u = GateMatrix::Identity(1 << b.width(), 1 << b.width());
+// The products below run on fixed-size matrices of the block's width, which Eigen unrolls: a
+// batch builds every block's matrix and derivatives, and dynamic-size products cost more than the
+// arithmetic.
+template <int D>
+using Fixed = Eigen::Matrix<cplx, D, D>;
+
+template <int D>
+GateMatrix Program::block_matrix_of(const Block& b, const double* theta,
+                                    const double* sample) const {
+  Fixed<D> u = Fixed<D>::Identity();
   for (uint32_t id : b.gates) {
     const Gate& g = circuit_.gates()[id];
-    u = embedded(b, g, circuit_.matrix(g, theta, sample)) * u;
+    const Fixed<D> e = embedded(b, g, circuit_.matrix(g, theta, sample));
+    u = (e * u).eval();
   }
   return u;
+}
+
+GateMatrix Program::block_matrix(const Block& b, const double* theta, const double* sample) const {
+  switch (b.width()) {
+    case 1:
+      return block_matrix_of<2>(b, theta, sample);
+    case 2:
+      return block_matrix_of<4>(b, theta, sample);
+    default:
+      return block_matrix_of<8>(b, theta, sample);
+  }
 }
 
 GateMatrix Program::block_derivative(const Block& b, const double* theta, const double* sample,
@@ -176,27 +196,40 @@ GateMatrix Program::block_derivative(const Block& b, const double* theta, const 
   return u;
 }
 
-std::vector<GateMatrix> Program::block_derivatives(const Block& b, const double* theta,
-                                                   const double* sample) const {
-  const Eigen::Index dim = Eigen::Index{1} << b.width();
+template <int D>
+std::vector<GateMatrix> Program::block_derivatives_of(const Block& b, const double* theta,
+                                                      const double* sample) const {
   const size_t count = b.gates.size();
-  std::vector<GateMatrix> gate(count);
+  std::vector<Fixed<D>> gate(count);
   for (size_t j = 0; j < count; ++j) {
     const Gate& g = circuit_.gates()[b.gates[j]];
     gate[j] = embedded(b, g, circuit_.matrix(g, theta, sample));
   }
   // prefix[j] = G_{j-1} ... G_0, suffix[j] = G_{count-1} ... G_{j+1}
-  std::vector<GateMatrix> prefix(count + 1, GateMatrix::Identity(dim, dim)), suffix = prefix;
+  std::vector<Fixed<D>> prefix(count + 1, Fixed<D>::Identity()), suffix = prefix;
   for (size_t j = 0; j < count; ++j) prefix[j + 1] = gate[j] * prefix[j];
   for (size_t j = count; j-- > 1;) suffix[j - 1] = suffix[j] * gate[j];
   std::vector<GateMatrix> out;
   for (size_t j = 0; j < count; ++j) {
     const Gate& g = circuit_.gates()[b.gates[j]];
-    for (int p = 0; p < info(g.kind).params; ++p)
-      out.push_back(suffix[j] * embedded(b, g, circuit_.derivative(g, theta, sample, p)) *
-                    prefix[j]);
+    for (int p = 0; p < info(g.kind).params; ++p) {
+      const Fixed<D> d = embedded(b, g, circuit_.derivative(g, theta, sample, p));
+      out.emplace_back((suffix[j] * d * prefix[j]).eval());
+    }
   }
   return out;
+}
+
+std::vector<GateMatrix> Program::block_derivatives(const Block& b, const double* theta,
+                                                   const double* sample) const {
+  switch (b.width()) {
+    case 1:
+      return block_derivatives_of<2>(b, theta, sample);
+    case 2:
+      return block_derivatives_of<4>(b, theta, sample);
+    default:
+      return block_derivatives_of<8>(b, theta, sample);
+  }
 }
 
 }  // namespace qmf::sim

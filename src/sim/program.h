@@ -39,6 +39,11 @@ class Program {
                                             const double* sample) const;
 
  private:
+  template <int D>
+  GateMatrix block_matrix_of(const Block& b, const double* theta, const double* sample) const;
+  template <int D>
+  std::vector<GateMatrix> block_derivatives_of(const Block& b, const double* theta,
+                                               const double* sample) const;
   GateMatrix embedded(const Block& b, const Gate& g, const GateMatrix& m) const;
 
   Circuit circuit_;
