@@ -20,12 +20,8 @@ class _CircuitFunction(torch.autograd.Function):
     """values = circuit(features, theta); backward by the engine's vector-Jacobian product."""
 
     @staticmethod
-    def forward(ctx, circuit, grad_mode, theta, *inputs):
-        # The engine keeps the block inputs for its cheaper adjoint only when a backward may
-        # follow: grad mode was on at the call (forward itself runs with it off) and some
-        # input requires a gradient.
-        for_backward = grad_mode and any(ctx.needs_input_grad[2:])
-        values, tape = _run(circuit, theta, inputs, for_backward=for_backward)
+    def forward(ctx, circuit, theta, *inputs):
+        values, tape = _run(circuit, theta, inputs)
         # Each forward owns its tape, whose vjp may be called once; a second backward through
         # the same graph (retain_graph, gradcheck's Jacobian rows) reruns the circuit instead.
         ctx.circuit = circuit
@@ -39,18 +35,18 @@ class _CircuitFunction(torch.autograd.Function):
         theta, *inputs = ctx.saved_tensors
         tape, ctx.tape = ctx.tape, None
         if tape is None:
-            _, tape = _run(ctx.circuit, theta, inputs, for_backward=True)
+            _, tape = _run(ctx.circuit, theta, inputs)
         grad = np.ascontiguousarray(grad_values.detach().to(torch.float64).numpy())
         dtheta, dinputs = tape.vjp(grad)
         dtheta = torch.from_numpy(np.asarray(dtheta)).to(theta.dtype)
         dx = [torch.from_numpy(np.asarray(d)).to(x.dtype) for d, x in zip(dinputs, inputs)]
-        return (None, None, dtheta, *dx)
+        return (None, dtheta, *dx)
 
 
-def _run(circuit, theta, features, for_backward):
+def _run(circuit, theta, features):
     """circuit.forward_features on the tensors' data: (values, tape)."""
     return circuit.forward_features([h.detach().numpy() for h in features],
-                                    theta.detach().numpy(), for_backward=for_backward)
+                                    theta.detach().numpy())
 
 
 class QuantumFusion(torch.nn.Module):
@@ -137,7 +133,7 @@ class QuantumFusion(torch.nn.Module):
         """features: list of M tensors (B, width_m) on the CPU, float32 or float64."""
         features = self._check(features)
         circuit = self.circuit(features[0].dtype)
-        return _CircuitFunction.apply(circuit, torch.is_grad_enabled(), self.theta, *features)
+        return _CircuitFunction.apply(circuit, self.theta, *features)
 
     def _check(self, features):
         widths = self.feature_widths()

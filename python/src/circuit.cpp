@@ -41,10 +41,8 @@ class Circuit {
 
   const model::CircuitFunction& function() const { return fn_; }
 
-  py::tuple forward(const py::object& inputs, const py::handle& theta_array,
-                    bool for_backward) const;
-  py::tuple forward_features(const py::object& features, const py::handle& theta_array,
-                             bool for_backward) const;
+  py::tuple forward(const py::object& inputs, const py::handle& theta_array) const;
+  py::tuple forward_features(const py::object& features, const py::handle& theta_array) const;
   py::list gates() const;
 
  private:
@@ -147,8 +145,7 @@ nn::Matrix Circuit::theta_of(const py::handle& theta_array) const {
                    1, params);
 }
 
-py::tuple Circuit::forward(const py::object& inputs, const py::handle& theta_array,
-                           bool for_backward) const {
+py::tuple Circuit::forward(const py::object& inputs, const py::handle& theta_array) const {
   const model::CircuitFunctionSpec& s = fn_.spec();
   const nn::Matrix theta = theta_of(theta_array);
   model::RegisterStates registers;
@@ -172,13 +169,13 @@ py::tuple Circuit::forward(const py::object& inputs, const py::handle& theta_arr
   {
     py::gil_scoped_release release;
     tape = fn_.forward(std::move(registers), std::move(angles),
-                       {theta.data(), static_cast<size_t>(theta.size())}, values, for_backward);
+                       {theta.data(), static_cast<size_t>(theta.size())}, values);
   }
   return py::make_tuple(to_numpy(values), Tape(std::move(tape), fn_, batch, false));
 }
 
-py::tuple Circuit::forward_features(const py::object& features, const py::handle& theta_array,
-                                    bool for_backward) const {
+py::tuple Circuit::forward_features(const py::object& features,
+                                    const py::handle& theta_array) const {
   const nn::Matrix theta = theta_of(theta_array);
   std::vector<long> widths;
   for (size_t m = 0; m < fn_.spec().settings.k.size(); ++m) widths.push_back(fn_.feature_width(m));
@@ -189,7 +186,7 @@ py::tuple Circuit::forward_features(const py::object& features, const py::handle
   {
     py::gil_scoped_release release;
     tape = fn_.forward_features(std::move(h), {theta.data(), static_cast<size_t>(theta.size())},
-                                values, for_backward);
+                                values);
   }
   return py::make_tuple(to_numpy(values), Tape(std::move(tape), fn_, batch, true));
 }
@@ -233,18 +230,14 @@ void bind_circuit(py::module_& m) {
            py::arg("qcnn_share") = true, py::arg("conv_block") = "conv6",
            py::arg("precision") = "double", py::arg("threads") = 0)
       .def("forward", &Circuit::forward, py::arg("inputs"), py::arg("theta"),
-           py::arg("for_backward") = false,
            "(values, tape): values (B x C) class probabilities (probs) or (B x r) <Z> of the "
            "readout qubits (expval). inputs: a list of (B, 2**k[m]) register amplitudes, or for "
-           "the angle encoding one (B, n) array of RY angles. for_backward=True when tape.vjp "
-           "will follow: the forward keeps each block's input state where they fit, and the vjp "
-           "reads them instead of undoing the blocks (faster; same gradients to rounding).")
+           "the angle encoding one (B, n) array of RY angles.")
       .def("forward_features", &Circuit::forward_features, py::arg("features"), py::arg("theta"),
-           py::arg("for_backward") = false,
            "(values, tape) from the modalities' features, one (B, 2**k[m]) array each (or "
            "(B, k[m]) RY angles for the angle encoding), encoded as the QMFNN encodes them "
            "(amplitude h/sqrt(|h|^2 + 1e-12), belief sqrt(softmax(h))); the tape's vjp gives "
-           "dL/d(features). for_backward as in forward.")
+           "dL/d(features).")
       .def("gates", &Circuit::gates, "The gates in order, with their qubits and angles.")
       .def_property_readonly(
           "qubits", [](const Circuit& c) { return c.function().circuit().circuit.qubits(); })

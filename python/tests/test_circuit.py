@@ -109,23 +109,6 @@ def test_values_are_probabilities_or_expectations(readout):
         assert (np.abs(values) <= 1 + 1e-12).all()
 
 
-@pytest.mark.parametrize("encoding", ENCODINGS)
-def test_forward_for_backward_gives_the_same_values_and_gradients(encoding):
-    # for_backward keeps the block inputs (a batch that fills the SIMD packs) and the vjp reads
-    # them: the same values, the same gradients to rounding.
-    c = circuit(encoding, "probs", k=(2, 3), classes=4)
-    x, theta = inputs_for(c, 17), theta_for(c)
-    values, tape = c.forward(x, theta)
-    kept_values, kept = c.forward(x, theta, for_backward=True)
-    np.testing.assert_array_equal(values, kept_values)
-    weights = np.random.default_rng(3).normal(size=values.shape)
-    (dtheta, dx), (kept_dtheta, kept_dx) = tape.vjp(weights), kept.vjp(weights)
-    np.testing.assert_allclose(kept_dtheta, dtheta, rtol=0, atol=1e-12)
-    for a, b in zip(kept_dx if isinstance(dx, list) else [kept_dx],
-                    dx if isinstance(dx, list) else [dx]):
-        np.testing.assert_allclose(a, b, rtol=0, atol=1e-12)
-
-
 def test_vjp_twice_on_one_tape_raises():
     c = circuit()
     values, tape = c.forward(inputs_for(c, 2), theta_for(c))

@@ -83,10 +83,10 @@ class Tape final : public CircuitTape {
   Tape& operator=(const Tape&) = delete;
 
   void run(std::span<const double> theta, std::span<const double> angles, size_t batch,
-           nn::Matrix& values, bool for_backward) {
+           nn::Matrix& values) {
     if (!ws_->state || ws_->state->batch() != batch)
       ws_->state = std::make_unique<sim::BatchState<T>>(ws_->sim.make_state(batch));
-    ws_->sim.forward(input(), theta, angles, *ws_->state, for_backward);
+    ws_->sim.forward(input(), theta, angles, *ws_->state);
     marginal_.resize(static_cast<nn::Index>(batch), nn::Index{1} << readout_.size());
     ws_->sim.marginal(*ws_->state, readout_,
                       {marginal_.data(), static_cast<size_t>(marginal_.size())});
@@ -148,10 +148,10 @@ std::unique_ptr<CircuitTape> run_tape(const std::shared_ptr<void>& pool,
                                       const CircuitFunctionSpec& spec, const QmfCircuit& circuit,
                                       RegisterStates registers, std::vector<nn::Matrix> features,
                                       std::span<const double> angles, std::span<const double> theta,
-                                      size_t batch, nn::Matrix& values, bool for_backward) {
+                                      size_t batch, nn::Matrix& values) {
   auto tape = std::make_unique<Tape<T>>(std::static_pointer_cast<WorkspacePool<T>>(pool), spec,
                                         circuit.readout, std::move(registers), std::move(features));
-  tape->run(theta, angles, batch, values, for_backward);
+  tape->run(theta, angles, batch, values);
   return tape;
 }
 
@@ -192,8 +192,7 @@ int CircuitFunction::feature_width(size_t m) const {
 std::unique_ptr<CircuitTape> CircuitFunction::forward(RegisterStates registers,
                                                       std::vector<double> angles,
                                                       std::span<const double> theta,
-                                                      nn::Matrix& values,
-                                                      bool for_backward) const {
+                                                      nn::Matrix& values) const {
   const std::vector<int>& k = spec_.settings.k;
   const size_t n = static_cast<size_t>(circuit_.circuit.qubits());
   size_t batch = 0;
@@ -213,13 +212,12 @@ std::unique_ptr<CircuitTape> CircuitFunction::forward(RegisterStates registers,
                                      registers[m].size(), batch, size_t{1} << k[m]));
     angles.clear();
   }
-  return run(std::move(registers), {}, angles, theta, batch, values, for_backward);
+  return run(std::move(registers), {}, angles, theta, batch, values);
 }
 
 std::unique_ptr<CircuitTape> CircuitFunction::forward_features(std::vector<nn::Matrix> features,
                                                                std::span<const double> theta,
-                                                               nn::Matrix& values,
-                                                               bool for_backward) const {
+                                                               nn::Matrix& values) const {
   const std::vector<int>& k = spec_.settings.k;
   if (features.size() != k.size())
     throw UsageError(
@@ -246,23 +244,22 @@ std::unique_ptr<CircuitTape> CircuitFunction::forward_features(std::vector<nn::M
     for (size_t m = 0; m < k.size(); ++m)
       encode(spec_.settings.encoding, features[m], registers[m]);
   }
-  return run(std::move(registers), std::move(features), angles, theta, batch, values,
-             for_backward);
+  return run(std::move(registers), std::move(features), angles, theta, batch, values);
 }
 
 std::unique_ptr<CircuitTape> CircuitFunction::run(RegisterStates registers,
                                                   std::vector<nn::Matrix> features,
                                                   std::span<const double> angles,
                                                   std::span<const double> theta, size_t batch,
-                                                  nn::Matrix& values, bool for_backward) const {
+                                                  nn::Matrix& values) const {
   if (theta.size() != params())
     throw UsageError(
         fmt::format("theta: {} angles given, the circuit has {}", theta.size(), params()));
   if (spec_.precision == Precision::f32)
     return run_tape<float>(pool_, spec_, circuit_, std::move(registers), std::move(features),
-                           angles, theta, batch, values, for_backward);
+                           angles, theta, batch, values);
   return run_tape<double>(pool_, spec_, circuit_, std::move(registers), std::move(features), angles,
-                          theta, batch, values, for_backward);
+                          theta, batch, values);
 }
 
 }  // namespace qmf::model

@@ -58,22 +58,19 @@ class CircuitFunction {
   // registers: one entry per register, B rows of 2^k_m amplitudes (for the angle encoding,
   // ignored: the registers start in |0...0>); angles: B rows of n RY angles for the angle
   // encoding, else empty. Checks every size; throws UsageError naming what is wrong.
-  // `for_backward`: the tape's vjp will be called, so the forward keeps the block inputs where
-  // they fit (sim::Simulator::forward's record) and the vjp reads them instead of undoing blocks.
   std::unique_ptr<CircuitTape> forward(RegisterStates registers, std::vector<double> angles,
-                                       std::span<const double> theta, nn::Matrix& values,
-                                       bool for_backward = false) const;
+                                       std::span<const double> theta, nn::Matrix& values) const;
   // The same from the modalities' features h_m (B x feature_width(m)), encoded as the QMFNN
   // encodes them (model/encoding.h; the angle encoding's features are the RY angles).
   std::unique_ptr<CircuitTape> forward_features(std::vector<nn::Matrix> features,
-                                                std::span<const double> theta, nn::Matrix& values,
-                                                bool for_backward = false) const;
+                                                std::span<const double> theta,
+                                                nn::Matrix& values) const;
 
  private:
   // Checks theta, then runs the tape of this function's precision.
   std::unique_ptr<CircuitTape> run(RegisterStates registers, std::vector<nn::Matrix> features,
                                    std::span<const double> angles, std::span<const double> theta,
-                                   size_t batch, nn::Matrix& values, bool for_backward) const;
+                                   size_t batch, nn::Matrix& values) const;
 
   CircuitFunctionSpec spec_;
   QmfCircuit circuit_;

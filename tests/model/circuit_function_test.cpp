@@ -224,31 +224,6 @@ TEST(CircuitFunction, DifferentiatesATapeOnceAndPendingTapesApart) {
   EXPECT_NO_THROW(second->vjp(w));
 }
 
-// A forward for a backward keeps the block inputs, and the vjp reads them instead of undoing the
-// blocks: the same values, the same gradients to rounding, and two recorded tapes pending at once
-// keep their own records (each tape has its own workspace).
-TEST(CircuitFunction, AForwardForABackwardGivesTheSameValuesAndGradients) {
-  const CircuitFunction f(
-      {.settings = {.k = {3, 3}}, .classes = 4, .precision = Precision::f64, .threads = 1});
-  Rng rng(12);
-  const Inputs in = random_inputs(f, 9, rng);  // fills packs of samples, where records are kept
-  std::vector<double> theta(f.params()), other(f.params(), 0.4);
-  for (double& t : theta) t = rng.uniform(-M_PI, M_PI);
-  const nn::Matrix w = nn::Matrix::Random(9, f.outputs());
-  nn::Matrix plain_values, values, ignored;
-  auto plain = f.forward(in.registers, in.angles, theta, plain_values);
-  auto recorded = f.forward(in.registers, in.angles, theta, values, true);
-  auto pending = f.forward(in.registers, in.angles, other, ignored, true);
-  EXPECT_EQ(values, plain_values);
-  const grad::Gradients a = plain->vjp(w), b = recorded->vjp(w);
-  ASSERT_EQ(a.theta.size(), b.theta.size());
-  for (size_t i = 0; i < a.theta.size(); ++i) EXPECT_NEAR(a.theta[i], b.theta[i], 1e-12) << i;
-  for (size_t m = 0; m < a.registers.size(); ++m)
-    for (size_t i = 0; i < a.registers[m].size(); ++i)
-      EXPECT_NEAR(std::abs(a.registers[m][i] - b.registers[m][i]), 0.0, 1e-12) << m << " " << i;
-  EXPECT_NO_THROW(pending->vjp(w));
-}
-
 TEST(CircuitFunction, RefusesInputsOfTheWrongShape) {
   const CircuitFunction f(
       {.settings = {.k = {2, 2}}, .classes = 4, .precision = Precision::f64, .threads = 1});
