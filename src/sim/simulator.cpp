@@ -207,12 +207,23 @@ ChunkView<T> Simulator<T>::recorded_input(const BatchState<T>& s, size_t ch, siz
 }
 
 template <typename T>
+size_t Simulator<T>::record_bytes(const BatchState<T>& s) const {
+  return s.chunks() * s.chunk(0).amplitudes() * 2 * s.lanes() * sizeof(T) *
+         program_->blocks().size();
+}
+
+template <typename T>
+bool Simulator<T>::records(const BatchState<T>& s) const {
+  const size_t bytes = record_bytes(s);
+  return s.lane_bits() == 0 && s.lanes() * sizeof(T) <= kRecordPackBytes && bytes > 0 &&
+         bytes <= kRecordBytes;
+}
+
+template <typename T>
 void Simulator<T>::start_record(const BatchState<T>& s, bool wanted) {
-  const size_t blocks = program_->blocks().size();
-  const size_t bytes = s.chunks() * s.chunk(0).amplitudes() * 2 * s.lanes() * sizeof(T) * blocks;
-  recorded_ = wanted && s.lane_bits() == 0 && blocks > 0 && bytes <= kRecordBytes;
+  recorded_ = wanted && records(s);
   recorded_state_ = recorded_ ? &s : nullptr;
-  if (recorded_) record_.resize(bytes / sizeof(T));
+  if (recorded_) record_.resize(record_bytes(s) / sizeof(T));
 }
 
 template <typename T>

@@ -23,6 +23,11 @@ struct SimOptions {
 // The most memory a forward's record of block inputs may take (Simulator::forward): the default
 // circuit at batch 64 in double needs 5 MiB; the record pays while it stays in the last cache.
 inline constexpr size_t kRecordBytes = size_t{16} << 20;
+// The widest pack (bytes) whose kernels record: the record trades a product per block for
+// writing and reading every block's input outside L1, which paid with AVX2's 32-byte packs
+// (forward+gradient 1.08-1.12x, training 1.04x) and cost with AVX-512's 64-byte ones (0.95x and
+// 0.82x), where the products are cheaper; BENCHMARKS.md, issue 16.
+inline constexpr size_t kRecordPackBytes = 32;
 // A forward runs consecutive blocks that stay inside tiles of this many bytes of a chunk tile by
 // tile, so a state larger than the cache is read once for them all rather than once a block.
 inline constexpr size_t kTileBytes = size_t{256} << 10;
@@ -43,13 +48,17 @@ class Simulator {
 
   // Prepares the product input and applies the circuit with shared parameters `theta` and
   // `sample_angles` (batch rows of circuit().sample_params() values). Checks every size first.
-  // With `record_inputs`, a gradient is to follow: where every block's input state fits in
-  // kRecordBytes (sample lanes), the forward keeps them, and the adjoint reads them instead of
-  // undoing each block on the state. The choice is the caller's, never the simulator's history,
-  // so a computation gives the same bits however it was reached.
+  // With `record_inputs`, a gradient is to follow: where records() says so, the forward keeps
+  // every block's input state, and the adjoint reads them instead of undoing each block on the
+  // state. The choice is the caller's, never the simulator's history, so a computation gives the
+  // same bits however it was reached.
   void forward(const ProductInput& input, std::span<const double> theta,
                std::span<const double> sample_angles, BatchState<T>& state,
                bool record_inputs = false);
+
+  // Whether a forward asked to record on `state` keeps the block inputs: sample lanes, a pack of
+  // at most kRecordPackBytes, and every block's input within kRecordBytes.
+  bool records(const BatchState<T>& state) const;
 
   // out[b * 2^|qubits| + c] = P(c) on `qubits` (big-endian over the list) for every sample b.
   void marginal(const BatchState<T>& state, std::span<const int> qubits,
@@ -83,6 +92,7 @@ class Simulator {
                    const Traversal& walk, int tile_bits);
   // Decides whether this forward records block inputs, and sizes the record.
   void start_record(const BatchState<T>& s, bool wanted);
+  size_t record_bytes(const BatchState<T>& s) const;
   // Where the forward kept block `block`'s input state for chunk `ch` of `s`.
   ChunkView<T> recorded_input(const BatchState<T>& s, size_t ch, size_t block) const;
 
