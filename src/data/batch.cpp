@@ -15,4 +15,13 @@ void gather(const Split& split, std::span<const size_t> idx, std::vector<nn::Mat
   for (size_t r = 0; r < idx.size(); ++r) y[r] = split.y[idx[r]];
 }
 
+void prefetch(const Split& split, std::span<const size_t> idx) {
+  constexpr Eigen::Index kLine = 64 / sizeof(float);
+  for (const Features& f : split.x)
+    for (size_t r : idx) {
+      const float* row = f.row(static_cast<Eigen::Index>(r)).data();
+      for (Eigen::Index at = 0; at < f.cols(); at += kLine) __builtin_prefetch(row + at);
+    }
+}
+
 }  // namespace qmf::data

@@ -17,4 +17,9 @@ namespace qmf::data {
 void gather(const Split& split, std::span<const size_t> idx, std::vector<nn::Matrix>& x,
             std::vector<int>& y);
 
+// Starts loading rows `idx` of every modality into the cache without waiting for them: a
+// shuffled epoch reads rows scattered over a split far larger than the cache, so the trainer
+// asks for the next batch's rows before computing on the current one.
+void prefetch(const Split& split, std::span<const size_t> idx);
+
 }  // namespace qmf::data

@@ -74,6 +74,9 @@ EpochRow train_epoch(model::Model& model, nn::Optimizer& optimizer, const data::
     const size_t count = std::min(batch, train.size() - done);
     const StepPlace where{epoch, now.steps + 1};
     data::gather(train, std::span(order).subspan(done, count), x, y);
+    if (done + count < train.size())
+      data::prefetch(train, std::span(order).subspan(done + count,
+                                                     std::min(batch, train.size() - done - count)));
     const double loss = model.forward(x, y, probs, model::Pass::train);
     model.backward();
     check_loss_and_grads(model.arena(), loss, where);
