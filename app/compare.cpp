@@ -1,8 +1,13 @@
 // `qmf compare --config F.toml [--set key=value]... [--out DIR]`: models x seeds on one view.
+#include <unistd.h>
+
 #include <cstdio>
 #include <memory>
 
+#include <fmt/format.h>
+
 #include "commands.h"
+#include "dist/agreement.h"
 #include "jobs/compare_job.h"
 #include "train/compare.h"
 
@@ -23,10 +28,16 @@ void add_compare(CLI::App& app) {
   cmd->add_option("--out", opt->out,
                   "study directory (default: runs/compare-<time>); rerun to resume");
   cmd->callback([opt] {
-    const auto study = train::load_study(opt->config);
-    train::Progress progress(stderr);
+    train::Study study;
+    dist::agree(dist::world(), [&] { study = train::load_study(opt->config); });
+    // Under mpirun each rank trains runs of its own and says so, its lines marked with its rank.
+    const dist::Communicator& ranks = dist::world();
+    train::Progress progress(
+        stderr, {.terminal = ::isatty(STDERR_FILENO) != 0,
+                 .prefix = ranks.size() > 1 ? fmt::format("rank {}: ", ranks.rank()) : ""});
     const jobs::StudyResult result = jobs::compare(study, opt->sets, opt->out, progress);
-    std::printf("%s\nstudy directory: %s\n", result.markdown.c_str(), result.dir.c_str());
+    if (ranks.root())
+      std::printf("%s\nstudy directory: %s\n", result.markdown.c_str(), result.dir.c_str());
   });
 }
 

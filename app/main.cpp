@@ -3,7 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <exception>
-#include <new>
+#include <optional>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -14,7 +14,9 @@
 
 #include "commands.h"
 #include "core/error.h"
-#include "core/interrupt.h"
+#include "core/failure.h"
+#include "dist/agreement.h"
+#include "dist/launch.h"
 #include "core/version.h"
 #include "sim/parallel.h"
 #include "train/config_suggest.h"
@@ -48,6 +50,22 @@ void check_command_words(CLI::App& app, int argc, char** argv) {
   }
 }
 
+// Reports how the command failed and returns its exit code. In a job of several processes
+// (dist/agreement.h) rank 0 alone reports a failure all ranks share; a failure of one rank is
+// reported naming it and ends the whole job, so no rank waits for it forever.
+int report(const qmf::Failure& f, bool agreed) {
+  const qmf::dist::Communicator& world = qmf::dist::world();
+  if (world.size() == 1 || (agreed && world.root())) {
+    std::fprintf(stderr, "qmf: %s\n", f.text.c_str());
+  } else if (!agreed) {
+    std::fprintf(stderr, "qmf: %s\n",
+                 qmf::dist::with_rank(f.text, world.rank(), world.size()).c_str());
+    std::fflush(stderr);
+    world.abort(f.code);
+  }
+  return f.code;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -56,30 +74,20 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", qmf::version_line());
   qmf::app::register_commands(app);
+  std::optional<qmf::dist::Launch> launch;
   // Subcommands run in their callbacks, inside parse(): one handler covers both.
   try {
+    launch.emplace();
     check_command_words(app, argc, argv);
     app.parse(argc, argv);
     return 0;
   } catch (const CLI::ParseError& e) {
+    // Every rank parses the same command line: rank 0 alone prints the help or the error.
+    if (!qmf::dist::world().root()) return e.get_exit_code() == 0 ? 0 : 2;
     return app.exit(e) == 0 ? 0 : 2;
-  } catch (const qmf::Interrupted& e) {
-    std::fprintf(stderr, "qmf: %s\n", e.what());
-    return e.exit_code();  // 130 for SIGINT, 143 for SIGTERM, as a shell reports them
-  } catch (const qmf::UsageError& e) {
-    std::fprintf(stderr, "qmf: error: %s\n", e.what());
-    return 2;
-  } catch (const qmf::Error& e) {
-    std::fprintf(stderr, "qmf: error: %s\n", e.what());
-    return 1;
-  } catch (const std::bad_alloc&) {
-    std::fprintf(stderr,
-                 "qmf: error: out of memory: the model or the data does not fit (lower "
-                 "model.hidden, model.ffn_hidden, model.k, train.batch or train.threads, or use "
-                 "data.train_limit)\n");
-    return 1;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "qmf: internal error: %s\n", e.what());
-    return 1;
+  } catch (const qmf::dist::AgreedFailure& e) {
+    return report({e.what(), e.code()}, true);
+  } catch (...) {
+    return report(qmf::failure_of(std::current_exception()), false);
   }
 }

@@ -5,6 +5,7 @@
 
 #include "commands.h"
 #include "core/interrupt.h"
+#include "dist/agreement.h"
 #include "jobs/run_config.h"
 #include "jobs/train_job.h"
 #include "train/config.h"
@@ -39,12 +40,17 @@ void add_train(CLI::App& app) {
       return print_config(jobs::resolve_config(opt->config, opt->sets), "text");
     // Ctrl-C or kill: the run saves its place and says how to continue (run.h, "Stopping").
     const InterruptHandlers stop_on_request;
-    train::Progress progress(stderr);
-    const jobs::TrainedDir done =
-        opt->resume.empty()
-            ? jobs::train(jobs::resolve_config(opt->config, opt->sets), opt->out, progress)
-            : jobs::resume(opt->resume, opt->sets, progress);
-    std::printf("%s\nrun directory: %s\n", done.summary.dump(2).c_str(), done.dir.c_str());
+    // Under mpirun every rank trains and rank 0 alone speaks (train/trainer.h).
+    const bool speaks = dist::world().root();
+    train::Progress progress(speaks ? stderr : nullptr);
+    Config config;
+    if (opt->resume.empty())
+      dist::agree(dist::world(), [&] { config = jobs::resolve_config(opt->config, opt->sets); });
+    const jobs::TrainedDir done = opt->resume.empty()
+                                      ? jobs::train(config, opt->out, progress)
+                                      : jobs::resume(opt->resume, opt->sets, progress);
+    if (speaks)
+      std::printf("%s\nrun directory: %s\n", done.summary.dump(2).c_str(), done.dir.c_str());
   });
 }
 

@@ -11,6 +11,15 @@ find_package(OpenSSL REQUIRED)      # MD5 of the converted CIFAR-10 files
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(TOMLPP REQUIRED IMPORTED_TARGET tomlplusplus)
 pkg_check_modules(FFTW3 REQUIRED IMPORTED_TARGET fftw3)  # spectrograms of the recordings
+# Data-parallel training and distributed studies over MPI (src/dist). Without it qmf builds and
+# runs as one process; QMF_MPI=OFF leaves it out even where it is installed.
+if(QMF_MPI)
+  set(MPI_CXX_SKIP_MPICXX ON)  # MPI's C interface only, without the old C++ bindings
+  find_package(MPI COMPONENTS CXX)
+  if(NOT MPI_CXX_FOUND)
+    message(STATUS "MPI not found (libopenmpi-dev): qmf runs as one process")
+  endif()
+endif()
 if(QMF_BUILD_TESTS)
   find_package(GTest REQUIRED)
 endif()

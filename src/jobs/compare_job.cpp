@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "core/error.h"
+#include "dist/agreement.h"
 #include "jobs/train_job.h"
 
 namespace qmf::jobs {
@@ -38,10 +39,20 @@ std::filesystem::path new_default_study_dir() {
 
 StudyResult compare(const train::Study& study, const std::vector<std::string>& sets,
                     const std::string& out, train::Progress& progress) {
-  train::check_study(study, sets);
+  const dist::Communicator& ranks = dist::world();
   StudyResult result;
-  result.dir = out.empty() ? new_default_study_dir() : std::filesystem::path(out);
-  result.runs = train::run_study(study, sets, result.dir, progress);
+  std::string study_dir = out;
+  dist::agree(
+      ranks,
+      [&] {
+        train::check_study(study, sets);
+        if (study_dir.empty()) study_dir = new_default_study_dir().string();
+      },
+      /*root_only=*/true);
+  ranks.broadcast(study_dir);
+  result.dir = study_dir;
+  result.runs = train::run_study(study, sets, result.dir, progress, ranks);
+  if (!ranks.root()) return result;  // rank 0 reports
   for (const train::StudyRun& run : result.runs) {
     const auto dir = train::study_run_dir(result.dir, run.model, run.seed);
     if (!std::filesystem::exists(dir / "curves.png")) draw_run_figures(dir);

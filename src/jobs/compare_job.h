@@ -18,7 +18,9 @@ struct StudyResult {
   std::string markdown;  // the table the report opens with
 };
 
-// `out` empty: a new runs/compare-<time> below the working directory. check_study() first.
+// `out` empty: a new runs/compare-<time> below the working directory. check_study() first. Run
+// by every rank of an MPI job (dist::world()), which share the study's runs out; rank 0 alone
+// writes the report and returns the results (the other ranks get the directory only).
 StudyResult compare(const train::Study& study, const std::vector<std::string>& sets,
                     const std::string& out, train::Progress& progress);
 

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "core/error.h"
+#include "dist/communicator.h"
 #include "report/run_figures.h"
 #include "train/run.h"
 
@@ -19,21 +20,23 @@ void draw_run_figures(const std::filesystem::path& dir) {
 }
 
 TrainedDir train(const Config& config, const std::string& out, train::Progress& progress) {
+  const dist::Communicator& ranks = dist::world();
   TrainedDir done;
   if (out.empty()) {
-    train::NewRun run = train::train_new_under_runs(config, progress);
+    train::NewRun run = train::train_new_under_runs(config, progress, ranks);
     done = {std::move(run.dir), std::move(run.summary)};
   } else {
-    done = {out, train::train_new(config, out, progress)};
+    done = {out, train::train_new(config, out, progress, ranks)};
   }
-  draw_run_figures(done.dir);
+  if (ranks.root()) draw_run_figures(done.dir);
   return done;
 }
 
 TrainedDir resume(const std::filesystem::path& dir, const std::vector<std::string>& sets,
                   train::Progress& progress) {
-  TrainedDir done{dir, train::train_resume(dir, sets, progress)};
-  draw_run_figures(dir);
+  const dist::Communicator& ranks = dist::world();
+  TrainedDir done{dir, train::train_resume(dir, sets, progress, ranks)};
+  if (ranks.root()) draw_run_figures(dir);
   return done;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // `qmf train`'s work, shared by the command and the Python module: a new run (in a directory the
-// caller names, or a fresh one under runs/) or a resumed one, then the run's figures.
+// caller names, or a fresh one under runs/) or a resumed one, then the run's figures. Run by
+// every rank of an MPI job (dist::world()), which trains it data-parallel; rank 0 writes.
 #include <filesystem>
 #include <string>
 #include <vector>

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <optional>
 #include <cmath>
 #include <set>
 #include <sstream>
@@ -13,6 +14,7 @@
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/run_lock.h"
+#include "dist/agreement.h"
 #include "train/run.h"
 #include "train/run_record.h"
 
@@ -295,33 +297,90 @@ fs::path study_run_dir(const fs::path& dir, const std::string& model, uint64_t s
   return dir / "runs" / fmt::format("{}-s{}", model, seed);
 }
 
-std::vector<StudyRun> run_study(const Study& study, const std::vector<std::string>& extra,
-                                const fs::path& dir, Progress& progress) {
+namespace {
+
+// The study's runs in study order: models, then seeds.
+struct RunSlot {
+  const StudyModel* model;
+  uint64_t seed;
+};
+
+std::vector<RunSlot> slots_of(const Study& study) {
+  std::vector<RunSlot> slots;
+  for (const auto& m : study.models)
+    for (uint64_t seed : study.seeds) slots.push_back({&m, seed});
+  return slots;
+}
+
+// Rank 0's part: claims the directory and checks every run already there against the study,
+// before any rank trains; returns the positions of the runs left to train.
+std::vector<size_t> runs_left(const Study& study, const std::vector<std::string>& extra,
+                              const fs::path& dir, std::optional<DirLock>& lock) {
   check_study(study, extra);
   check_study_dir(dir, study);  // before the lock: a refused directory gets no lock file
-  const DirLock lock = lock_study_dir(dir);
+  lock.emplace(lock_study_dir(dir));
   claim_study_dir(dir, study);
+  std::vector<size_t> left;
+  const std::vector<RunSlot> slots = slots_of(study);
+  for (size_t i = 0; i < slots.size(); ++i) {
+    const fs::path run = study_run_dir(dir, slots[i].model->name, slots[i].seed);
+    check_same_run(run, study_config(study, extra, *slots[i].model, slots[i].seed));
+    std::error_code ec;
+    if (!fs::exists(run / "summary.json", ec)) left.push_back(i);
+  }
+  return left;
+}
+
+// Rank 0's list on every rank.
+std::vector<size_t> same_list_everywhere(const std::vector<size_t>& list,
+                                         const dist::Communicator& ranks) {
+  if (ranks.size() == 1) return list;
+  std::string text;
+  for (size_t i : list) text += fmt::format("{} ", i);
+  ranks.broadcast(text);
+  std::vector<size_t> out;
+  std::istringstream in(text);
+  for (size_t i = 0; in >> i;) out.push_back(i);
+  return out;
+}
+
+// One run of the study, trained by this process alone: resumed from its checkpoint, or new.
+void train_study_run(const Config& c, const fs::path& run, Progress& progress) {
+  std::error_code ec;
+  if (fs::exists(run / "checkpoint.qmf", ec)) {
+    train_resume(run, {}, progress);
+  } else {
+    fs::remove_all(run, ec);  // a run stopped before its first checkpoint
+    train_new(c, run, progress);
+  }
+}
+
+}  // namespace
+
+std::vector<StudyRun> run_study(const Study& study, const std::vector<std::string>& extra,
+                                const fs::path& dir, Progress& progress,
+                                const dist::Communicator& ranks) {
+  std::optional<DirLock> lock;  // rank 0's, for the whole study
+  std::vector<size_t> left;
+  dist::agree(ranks, [&] { left = runs_left(study, extra, dir, lock); }, /*root_only=*/true);
+  left = same_list_everywhere(left, ranks);
+  const std::vector<RunSlot> slots = slots_of(study);
+  // The runs left are dealt out in turn, the k-th to rank k mod N: each run is one rank's, so
+  // its results are those a sequential study computes.
+  for (size_t k = static_cast<size_t>(ranks.rank()); k < left.size();
+       k += static_cast<size_t>(ranks.size())) {
+    const RunSlot& slot = slots[left[k]];
+    progress.finish(fmt::format("[{}/{}] {} seed {}", left[k] + 1, slots.size(),
+                                slot.model->name, slot.seed));
+    train_study_run(study_config(study, extra, *slot.model, slot.seed),
+                    study_run_dir(dir, slot.model->name, slot.seed), progress);
+  }
+  dist::agree(ranks, [] {});  // every rank's runs are finished
   std::vector<StudyRun> runs;
-  const size_t total = study.models.size() * study.seeds.size();
-  size_t index = 0;
-  for (const auto& m : study.models)
-    for (uint64_t seed : study.seeds) {
-      ++index;
-      const Config c = study_config(study, extra, m, seed);
-      const fs::path run = study_run_dir(dir, m.name, seed);
-      check_same_run(run, c);
-      std::error_code ec;
-      if (!fs::exists(run / "summary.json", ec)) {
-        progress.finish(fmt::format("[{}/{}] {} seed {}", index, total, m.name, seed));
-        if (fs::exists(run / "checkpoint.qmf", ec)) {
-          train_resume(run, {}, progress);
-        } else {
-          fs::remove_all(run, ec);  // a run stopped before its first checkpoint
-          train_new(c, run, progress);
-        }
-      }
-      runs.push_back(collect(run, m, seed));
-    }
+  if (!ranks.root()) return runs;
+  for (const RunSlot& slot : slots)
+    runs.push_back(
+        collect(study_run_dir(dir, slot.model->name, slot.seed), *slot.model, slot.seed));
   return runs;
 }
 

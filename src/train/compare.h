@@ -1,6 +1,7 @@
 #pragma once
 // `qmf compare`: several models (each a set of config overrides) x several seeds on one data
-// view, trained one after the other into DIR/runs/<model>-s<seed>. A finished run (summary.json
+// view, trained one after the other (or spread over the ranks of an MPI job, see run_study) into
+// DIR/runs/<model>-s<seed>. A finished run (summary.json
 // present) is not trained again and an interrupted one is resumed, so an interrupted study
 // continues where it stopped.
 //
@@ -12,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "dist/communicator.h"
 #include "train/config.h"
 #include "train/progress.h"
 
@@ -57,10 +59,16 @@ struct StudyRun {
 std::filesystem::path study_run_dir(const std::filesystem::path& dir, const std::string& model,
                                     uint64_t seed);
 
-// Claims `dir` for the study (refusing it as above), runs what is missing and returns every run
-// in study order.
+// Claims `dir` for the study (refusing it as above), checks the runs already there, runs what is
+// missing and returns every run in study order.
+//
+// On a job of several ranks (mpirun -np N qmf compare) rank 0 claims and checks, then the runs
+// left are dealt out in turn, the k-th to rank k mod N, each trained by its rank alone as a
+// sequential study trains it (same results, same files); rank 0 collects them (the others get
+// nothing back). The study directory must be one that every rank sees (a shared file system).
 std::vector<StudyRun> run_study(const Study& study, const std::vector<std::string>& extra,
-                                const std::filesystem::path& dir, Progress& progress);
+                                const std::filesystem::path& dir, Progress& progress,
+                                const dist::Communicator& ranks = dist::one_process());
 
 // The resolved config of one model of the study (base, then --set, then the model's set).
 Config study_config(const Study& study, const std::vector<std::string>& extra,

@@ -148,7 +148,8 @@ int terminal_width(int fd) {
   return kDefaultWidth;
 }
 
-Progress::Progress(std::FILE* out) : Progress(out, {.terminal = ::isatty(::fileno(out)) != 0}) {}
+Progress::Progress(std::FILE* out)
+    : Progress(out, {.terminal = out != nullptr && ::isatty(::fileno(out)) != 0}) {}
 
 Progress::Progress(std::FILE* out, ProgressOptions options)
     : out_(out), options_(std::move(options)) {}
@@ -162,21 +163,32 @@ void Progress::start(std::string label, size_t total, size_t first) {
   label_ = std::move(label);
   total_ = total;
   first_ = first;
-  width_ = options_.width > 0 ? options_.width : terminal_width(::fileno(out_));
+  width_ = line_width();
   // Quarters a resumed epoch had passed before this process are not announced again.
   quarter_ = total ? static_cast<int>(std::min<size_t>(3, 4 * first / total)) : 0;
   start_ = now();
   last_draw_ = start_ - kRedrawSeconds;
 }
 
+int Progress::line_width() const {
+  const int width = options_.width > 0 || out_ == nullptr ? options_.width
+                                                          : terminal_width(::fileno(out_));
+  return std::max(20, width - static_cast<int>(options_.prefix.size()));
+}
+
+void Progress::print(std::string_view text) const {
+  fmt::print(out_, "{}{}", options_.prefix, text);
+}
+
 void Progress::update(size_t done, double loss, double accuracy) {
+  if (out_ == nullptr) return;
   const double t = now();
   const ProgressFigures f =
       progress_figures(label_, first_, done, total_, loss, accuracy, t - start_);
   if (options_.terminal) {
     if (t - last_draw_ < kRedrawSeconds && done < total_) return;
     last_draw_ = t;
-    fmt::print(out_, "\r{}\x1b[K", bar_line(f, width_));
+    fmt::print(out_, "\r{}{}\x1b[K", options_.prefix, bar_line(f, width_));
     drawn_ = true;
     std::fflush(out_);
     return;
@@ -184,7 +196,7 @@ void Progress::update(size_t done, double loss, double accuracy) {
   // Without a terminal: one line at each quarter, so logs stay short.
   while (quarter_ < 3 && total_ > 0 && 4 * done >= total_ * static_cast<size_t>(quarter_ + 1)) {
     ++quarter_;
-    fmt::print(out_, "{}\n", plain_line(f, 25.0 * quarter_));
+    print(plain_line(f, 25.0 * quarter_) + "\n");
     std::fflush(out_);
   }
 }
@@ -195,22 +207,22 @@ void Progress::end_bar() {
 }
 
 void Progress::finish(const std::string& line) {
+  if (out_ == nullptr) return;
   end_bar();
-  fmt::print(out_, "{}\n", line);
+  print(line + "\n");
   std::fflush(out_);
 }
 
 void Progress::finish_fields(const std::vector<std::string>& fields, std::string_view sep) {
+  if (out_ == nullptr) return;
   end_bar();
   if (options_.terminal) {
-    const int width = options_.width > 0 ? options_.width : terminal_width(::fileno(out_));
-    for (const std::string& line : wrap_fields(fields, width - 1, sep))
-      fmt::print(out_, "{}\n", line);
+    for (const std::string& line : wrap_fields(fields, line_width() - 1, sep)) print(line + "\n");
   } else {
     std::string line;
     for (const std::string& field : fields)
       if (!field.empty()) line += (line.empty() ? "" : std::string(sep)) + field;
-    fmt::print(out_, "{}\n", line);
+    print(line + "\n");
   }
   std::fflush(out_);
 }

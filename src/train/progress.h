@@ -49,13 +49,15 @@ int terminal_width(int fd);
 
 struct ProgressOptions {
   bool terminal = false;
+  std::string prefix;             // before every line ("rank 1: " when ranks share a log)
   int width = 0;                  // 0: ask the terminal (terminal_width) at each epoch's start
   std::function<double()> clock;  // seconds on a steady clock; empty: std::chrono::steady_clock
 };
 
 class Progress {
  public:
-  explicit Progress(std::FILE* out);  // a bar when `out` is a terminal
+  // A bar when `out` is a terminal; nothing at all when it is null (the ranks of a job but one).
+  explicit Progress(std::FILE* out);
   Progress(std::FILE* out, ProgressOptions options);
   // `first`: samples of the epoch already trained before this process (a mid-epoch resume).
   void start(std::string label, size_t total, size_t first = 0);
@@ -69,6 +71,8 @@ class Progress {
  private:
   double now() const;
   void end_bar();
+  int line_width() const;  // the terminal's width, less the prefix
+  void print(std::string_view text) const;
 
   std::FILE* out_;
   ProgressOptions options_;

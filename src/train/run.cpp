@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <memory>
+#include <optional>
 #include <string_view>
 #include <utility>
 
@@ -16,6 +18,7 @@
 #include "core/interrupt.h"
 #include "core/run_lock.h"
 #include "core/version.h"
+#include "dist/agreement.h"
 #include "data/fetch/fetch.h"
 #include "data/views/views.h"
 #include "sim/isa.h"
@@ -100,6 +103,17 @@ data::Multimodal load_data_or_stop(const Config& c, const fs::path& dir, const c
   }
 }
 
+// Every rank loads the data itself; rank 0 first fetches what is missing, so that ranks sharing
+// a file system do not fetch it side by side. A rank that cannot load it (a bad file on its node)
+// ends the job before any rank trains, naming the rank.
+data::Multimodal load_data_on_every_rank(const Config& c, const fs::path& dir, const char* before,
+                                         const dist::Communicator& ranks) {
+  data::Multimodal data;
+  if (ranks.size() > 1) dist::agree(ranks, [&] { fetch_data(c); }, /*root_only=*/true);
+  dist::agree(ranks, [&] { data = load_data_or_stop(c, dir, before); });
+  return data;
+}
+
 // The keys a resumed run may change: neither alters what the epochs already trained were.
 bool resumable_override(std::string_view key) {
   return key == "train.epochs" || key == "train.checkpoint_every";
@@ -108,7 +122,7 @@ bool resumable_override(std::string_view key) {
 // The final model is evaluated on the test split once more for its confusion matrix, which the
 // epoch rows do not keep (confusion.png draws it).
 RunSummary summary(const Config& c, const data::Multimodal& data, model::Model& model,
-                   const std::vector<EpochRow>& rows) {
+                   const std::vector<EpochRow>& rows, const dist::Communicator& ranks) {
   double train_seconds = 0;
   for (const auto& r : rows) train_seconds += r.train_seconds;
   const EpochRow& last = rows.back();
@@ -135,7 +149,8 @@ RunSummary summary(const Config& c, const data::Multimodal& data, model::Model& 
       .qmf_version = version(),
       .commit = build_commit(),
       .class_names = data.class_names,
-      .test_confusion = evaluate(model, data.test, data.classes).confusion};
+      .test_confusion = evaluate(model, data.test, data.classes, ranks).confusion,
+      .ranks = ranks.size()};
 }
 
 // The schedule and clipping of every step (docs/TRAINING.md). The schedule counts optimiser steps;
@@ -183,17 +198,25 @@ std::string stopped_early_message(const Config& c, const ValidationBest& best) {
 // validation split's best epoch so far; an epoch that improves on it is also written to
 // best.qmf. Early stopping ends the run after train.patience epochs without improvement. On
 // SIGINT or SIGTERM it saves a checkpoint at the step it is at and stops (Interrupted).
+//
+// On a job of several ranks every rank trains (trainer.h) and rank 0 alone writes; a stop is
+// agreed by all ranks at the same step, and after each epoch the ranks compare their parameters.
 nlohmann::json run_epochs(const Config& c, const fs::path& dir, const data::Multimodal& data,
                           model::Model& model, nn::Optimizer& optimizer, std::vector<EpochRow> rows,
-                          EpochProgress partial, ValidationBest best, Progress& progress) {
+                          EpochProgress partial, ValidationBest best, Progress& progress,
+                          const dist::Communicator& ranks) {
   use_threads(c);
-  const auto save_metrics = [&] { write_file_atomic(dir / "metrics.csv", metrics_csv(rows)); };
+  const bool writes = ranks.root();
+  const auto save_metrics = [&] {
+    if (writes) write_file_atomic(dir / "metrics.csv", metrics_csv(rows));
+  };
   // A run killed between its checkpoint and metrics.csv left the file an epoch behind.
   if (!rows.empty()) save_metrics();
   const std::string settings = to_toml(c);
   const bool tracked = data.validation.size() > 0;
   const StepRules rules = step_rules(c, data.train.size());
   const auto save = [&](int epochs_done, const EpochProgress& p, bool also_best = false) {
+    if (!writes) return;
     nlohmann::json extra = {{"rows", history_json(rows)}, {"config", settings}};
     if (tracked) extra["validation_best"] = to_json(best);
     const Checkpoint ckpt =
@@ -205,19 +228,22 @@ nlohmann::json run_epochs(const Config& c, const fs::path& dir, const data::Mult
   if (best.stopped_at > 0) progress.finish(stopped_early_message(c, best));
   for (int e = static_cast<int>(rows.size()) + 1; e <= c.train.epochs && best.stopped_at == 0;
        ++e) {
-    const StepHook after_step = [&](const EpochProgress& p) {
-      if (const int signal = interrupt_signal()) {
+    const StepHook after_step = [&](const EpochProgress& p, int signal) {
+      if (signal) {
         save(e - 1, p);
         save_metrics();
-        stop(signal, dir,
-             fmt::format("in epoch {} of {} after step {}, which the checkpoint holds", e,
-                         c.train.epochs, p.steps));
+        dist::on_every_rank(ranks, [&] {
+          stop(signal, dir,
+               fmt::format("in epoch {} of {} after step {}, which the checkpoint holds", e,
+                           c.train.epochs, p.steps));
+        });
       }
       if (every > 0 && p.steps % every == 0) save(e - 1, p);
     };
     rows.push_back(train_epoch(model, optimizer, data, e, c.train.epochs,
                                static_cast<size_t>(c.train.batch), c.train.seed, progress,
-                               std::exchange(partial, {}), after_step, rules));
+                               std::exchange(partial, {}), after_step, rules, ranks));
+    dist::check_same_everywhere(ranks, model.arena().values(), fmt::format("after epoch {}", e));
     const bool improved = tracked && observe(best, c.train.monitor, rows.back());
     // Patience that runs out at the last epoch ends the run where it ends anyway.
     if (e < c.train.epochs && patience_exhausted(best, c.train.patience)) best.stopped_at = e;
@@ -227,21 +253,33 @@ nlohmann::json run_epochs(const Config& c, const fs::path& dir, const data::Mult
       progress.finish(stopped_early_message(c, best));
       break;
     }
-    const int signal = interrupt_signal();
+    const int signal = dist::agreed_interrupt(ranks);
     if (signal && e < c.train.epochs)
-      stop(signal, dir,
-           fmt::format("after epoch {} of {}, which the checkpoint holds", e, c.train.epochs));
+      dist::on_every_rank(ranks, [&] {
+        stop(signal, dir,
+             fmt::format("after epoch {} of {}, which the checkpoint holds", e, c.train.epochs));
+      });
   }
-  nlohmann::json s = summary_json(summary(c, data, model, rows));
+  nlohmann::json s = summary_json(summary(c, data, model, rows, ranks));
   add_validation_record(s, c, best, tracked);
-  write_file_atomic(dir / "summary.json", s.dump(2) + "\n");
+  if (writes) write_file_atomic(dir / "summary.json", s.dump(2) + "\n");
   return s;
 }
 
 }  // namespace
 
+namespace {
+
+fs::path data_dir_of(const Config& c) {
+  return c.data.dir.empty() ? data::default_data_dir() : fs::path(c.data.dir);
+}
+
+}  // namespace
+
+void fetch_data(const Config& c) { data::fetch(data::describe_view(c.data.view).sources, data_dir_of(c)); }
+
 data::Multimodal load_data(const Config& c) {
-  const fs::path dir = c.data.dir.empty() ? data::default_data_dir() : fs::path(c.data.dir);
+  const fs::path dir = data_dir_of(c);
   data::fetch(data::describe_view(c.data.view).sources, dir);
   data::Multimodal data = data::load_view({.dir = dir,
                                            .fsdd = c.data.fsdd,
@@ -332,39 +370,79 @@ Claim claim_under_runs(const Config& c) {
   }
 }
 
+// The settings rank 0 resolved, on every rank: each rank would otherwise resolve paths against
+// its own working directory and "all cores" against its own machine.
+Config same_on_every_rank(const Config& c, const dist::Communicator& ranks) {
+  if (ranks.size() == 1) return c;
+  std::string text = ranks.root() ? to_toml(c) : std::string();
+  ranks.broadcast(text);
+  return parse_config(text, "the settings of rank 0");
+}
+
+// "data parallel on 4 ranks x 2 threads", for a run's header; nothing for one process.
+std::string ranks_line(const Config& c, const dist::Communicator& ranks) {
+  if (ranks.size() == 1) return "";
+  return fmt::format("data parallel on {} ranks x {} thread{}", ranks.size(), c.train.threads,
+                     c.train.threads == 1 ? "" : "s");
+}
+
+// The model and optimiser every rank builds alike (from the seed, or restored).
+struct Trainable {
+  std::unique_ptr<model::Model> model;
+  std::unique_ptr<nn::Optimizer> optimizer;
+};
+
+Trainable make_trainable(const Config& c, const data::Multimodal& data,
+                         const dist::Communicator& ranks) {
+  Trainable t;
+  dist::agree(ranks, [&] {
+    t.model = make_model(c, data);
+    t.optimizer = make_optimizer(c);
+  });
+  return t;
+}
+
 // A model initialised from the seed, trained from the first epoch; config.toml goes first.
-nlohmann::json start_run(const Config& c, const fs::path& dir, Progress& progress) {
-  const data::Multimodal data = load_data_or_stop(c, dir, "before training began");
-  auto model = make_model(c, data);
-  auto optimizer = make_optimizer(c);
+nlohmann::json start_run(const Config& c, const fs::path& dir, Progress& progress,
+                         const dist::Communicator& ranks) {
+  const data::Multimodal data =
+      load_data_on_every_rank(c, dir, "before training began", ranks);
+  Trainable t = make_trainable(c, data, ranks);
   Rng rng(c.train.seed);
-  model->init(rng);
-  remove_stale_temporaries(dir);  // of a start killed before config.toml was in place
-  write_file_atomic(dir / "config.toml", to_toml(c));
-  const auto counts = model->arena().counts();
-  progress.finish_fields({model->describe(),
+  t.model->init(rng);
+  dist::agree(
+      ranks,
+      [&] {
+        remove_stale_temporaries(dir);  // of a start killed before config.toml was in place
+        write_file_atomic(dir / "config.toml", to_toml(c));
+      },
+      /*root_only=*/true);
+  const auto counts = t.model->arena().counts();
+  progress.finish_fields({t.model->describe(),
                           fmt::format("{}: {} train / {} test samples, {} classes", data.view,
                                       data.train.size(), data.test.size(), data.classes),
                           fmt::format("params {} classical + {} quantum = {}", counts.classical,
-                                      counts.quantum, counts.total)},
+                                      counts.quantum, counts.total),
+                          ranks_line(c, ranks)},
                          "  |  ");
-  return run_epochs(c, dir, data, *model, *optimizer, {}, {}, {}, progress);
+  return run_epochs(c, dir, data, *t.model, *t.optimizer, {}, {}, {}, progress, ranks);
 }
 
-// A new run in its claimed directory. "All cores" (train.threads = 0) is stored as the count it
-// means here, since the count is part of what the run computes: resumed on another machine, the
-// run stays the same. A directory created for a run that fails before writing anything (bad
-// data, a signal while loading) is removed again.
-nlohmann::json train_claimed(const Config& config, Claim& claim, Progress& progress) {
+// A new run in its claimed directory (`claim`: rank 0's; the other ranks have none). "All cores"
+// (train.threads = 0) is stored as the count it means here, since the count is part of what the
+// run computes: resumed on another machine, the run stays the same. A directory created for a
+// run that fails before writing anything (bad data, a signal while loading) is removed again.
+nlohmann::json train_claimed(const Config& config, const fs::path& dir, Claim* claim,
+                             Progress& progress, const dist::Communicator& ranks) {
   Config c = with_absolute_data_paths(config);
   c.train.threads = resolved_threads(config);
   try {
-    return start_run(c, claim.dir, progress);
+    return start_run(same_on_every_rank(c, ranks), dir, progress, ranks);
   } catch (...) {
     std::error_code ec;
-    if (claim.created && !fs::exists(claim.dir / "config.toml", ec)) {
-      claim.lock.release();
-      fs::remove(claim.dir, ec);  // only while empty: a failure leaves the directory as it is
+    if (claim != nullptr && claim->created && !fs::exists(claim->dir / "config.toml", ec)) {
+      claim->lock.release();
+      fs::remove(claim->dir, ec);  // only while empty: a failure leaves the directory as it is
     }
     throw;
   }
@@ -374,7 +452,7 @@ nlohmann::json train_claimed(const Config& config, Claim& claim, Progress& progr
 // checkpoint, so it has nothing worth keeping, and starting again from the seed gives exactly
 // the run it would have been. Metrics or a summary without a checkpoint mean the state was lost
 // some other way (our write order never leaves that), which is an error.
-nlohmann::json restart_run(const Config& c, const fs::path& dir, Progress& progress) {
+void check_restartable(const fs::path& dir) {
   std::error_code ec;
   for (const char* file : {"metrics.csv", "summary.json"})
     if (fs::exists(dir / file, ec))
@@ -382,11 +460,6 @@ nlohmann::json restart_run(const Config& c, const fs::path& dir, Progress& progr
           fmt::format("{}: checkpoint.qmf is missing but {} is there: the run's trained "
                       "state is lost and it cannot be resumed; start a new run",
                       dir.string(), file));
-  progress.finish(
-      fmt::format("{} has no checkpoint yet (the run stopped before its first): "
-                  "starting it again from the beginning",
-                  dir.string()));
-  return start_run(c, dir, progress);
 }
 
 // A resume continues the run its checkpoint was trained as: a config.toml edited since would
@@ -455,23 +528,38 @@ void keep_threads(Config& c, const fs::path& dir, Progress& progress) {
 
 }  // namespace
 
-nlohmann::json train_new(const Config& c, const fs::path& dir, Progress& progress) {
-  validate(c);
-  Claim claim = claim_given(dir);
-  return train_claimed(c, claim, progress);
+nlohmann::json train_new(const Config& c, const fs::path& dir, Progress& progress,
+                         const dist::Communicator& ranks) {
+  dist::agree(ranks, [&] { validate(c); });
+  std::optional<Claim> claim;
+  dist::agree(ranks, [&] { claim.emplace(claim_given(dir)); }, /*root_only=*/true);
+  return train_claimed(c, dir, claim ? &*claim : nullptr, progress, ranks);
 }
 
-NewRun train_new_under_runs(const Config& c, Progress& progress) {
-  validate(c);
-  Claim claim = claim_under_runs(c);
-  NewRun run{claim.dir, {}};
-  run.summary = train_claimed(c, claim, progress);
+NewRun train_new_under_runs(const Config& c, Progress& progress, const dist::Communicator& ranks) {
+  dist::agree(ranks, [&] { validate(c); });
+  std::optional<Claim> claim;
+  dist::agree(ranks, [&] { claim.emplace(claim_under_runs(c)); }, /*root_only=*/true);
+  std::string dir = claim ? claim->dir.string() : std::string();
+  ranks.broadcast(dir);
+  NewRun run{dir, {}};
+  run.summary = train_claimed(c, dir, claim ? &*claim : nullptr, progress, ranks);
   return run;
 }
 
-nlohmann::json train_resume(const fs::path& dir, const std::vector<std::string>& overrides,
-                            Progress& progress) {
-  const DirLock lock(dir);  // a second resume, or a training still running there, is refused
+namespace {
+
+// What a resume continues, as rank 0 finds it in the run directory: the settings and, unless the
+// run stopped before its first checkpoint, the checkpoint file's bytes.
+struct Resumption {
+  Config config;
+  std::string checkpoint_bytes;  // empty: no checkpoint yet
+  Checkpoint checkpoint;
+};
+
+// Rank 0's part of a resume: every check before any work, under the directory's lock.
+Resumption find_resumption(const fs::path& dir, const std::vector<std::string>& overrides,
+                           Progress& progress) {
   std::error_code ec;
   if (!fs::exists(dir / "config.toml", ec))
     throw Error(
@@ -479,7 +567,9 @@ nlohmann::json train_resume(const fs::path& dir, const std::vector<std::string>&
                     "directory, or a run stopped before it began); start one with "
                     "qmf train --out {}",
                     dir.string(), dir.string()));
-  Config c = load_config(dir / "config.toml");
+  Resumption r;
+  Config& c = r.config;
+  c = load_config(dir / "config.toml");
   const int epochs_before = c.train.epochs;
   for (const auto& o : overrides) {
     if (!resumable_override(override_key(o)))
@@ -490,12 +580,16 @@ nlohmann::json train_resume(const fs::path& dir, const std::vector<std::string>&
   remove_stale_temporaries(dir);
   const fs::path ckpt_path = dir / "checkpoint.qmf";
   if (!fs::exists(ckpt_path, ec)) {
+    check_restartable(dir);
     keep_threads(c, dir, progress);
-    return restart_run(c, dir, progress);
+    return r;
   }
-  const Checkpoint ckpt = load_checkpoint(ckpt_path);
+  // Only a regular file: a directory, FIFO or device in its place is named as such.
+  r.checkpoint_bytes = read_file(ckpt_path, kMaxBinaryFileBytes, NonRegular::refuse);
+  r.checkpoint = parse_checkpoint(r.checkpoint_bytes, ckpt_path.string());
+  const Checkpoint& ckpt = r.checkpoint;
   check_trained_settings(ckpt, c, dir);
-  auto rows = rows_from(ckpt, ckpt_path);
+  rows_from(ckpt, ckpt_path);
   const ValidationBest best =
       ckpt.extra.contains("validation_best")
           ? validation_best_from_json(ckpt.extra["validation_best"], ckpt_path)
@@ -508,24 +602,64 @@ nlohmann::json train_resume(const fs::path& dir, const std::vector<std::string>&
   if (c.train.epochs < ckpt.epochs_done)
     throw UsageError(fmt::format("train.epochs={}: the run has already trained {} epochs",
                                  c.train.epochs, ckpt.epochs_done));
-  const bool inside_epoch = ckpt.partial.steps > 0;
-  if (inside_epoch && c.train.epochs == ckpt.epochs_done)
+  if (ckpt.partial.steps > 0 && c.train.epochs == ckpt.epochs_done)
     throw UsageError(fmt::format("train.epochs={}: the run is already inside epoch {}",
                                  c.train.epochs, ckpt.epochs_done + 1));
   keep_threads(c, dir, progress);
-  const data::Multimodal data = load_data_or_stop(c, dir, "before training resumed");
-  auto model = make_model(c, data);
-  auto optimizer = make_optimizer(c);
-  restore(ckpt, model->kind(), model->arena(), optimizer.get(), ckpt_path);
-  repair_best(ckpt, best, dir);
-  write_file_atomic(dir / "config.toml", to_toml(c));
-  progress.finish(inside_epoch
+  return r;
+}
+
+}  // namespace
+
+nlohmann::json train_resume(const fs::path& dir, const std::vector<std::string>& overrides,
+                            Progress& progress, const dist::Communicator& ranks) {
+  std::optional<DirLock> lock;  // rank 0's: a second resume, or a run still training, is refused
+  Resumption r;
+  dist::agree(
+      ranks,
+      [&] {
+        lock.emplace(dir);
+        r = find_resumption(dir, overrides, progress);
+      },
+      /*root_only=*/true);
+  ranks.broadcast(r.checkpoint_bytes);
+  const Config c = same_on_every_rank(r.config, ranks);
+  const fs::path ckpt_path = dir / "checkpoint.qmf";
+  if (r.checkpoint_bytes.empty()) {
+    progress.finish(
+        fmt::format("{} has no checkpoint yet (the run stopped before its first): "
+                    "starting it again from the beginning",
+                    dir.string()));
+    return start_run(c, dir, progress, ranks);
+  }
+  if (!ranks.root()) r.checkpoint = parse_checkpoint(r.checkpoint_bytes, ckpt_path.string());
+  const Checkpoint& ckpt = r.checkpoint;
+  auto rows = rows_from(ckpt, ckpt_path);
+  const ValidationBest best =
+      ckpt.extra.contains("validation_best")
+          ? validation_best_from_json(ckpt.extra["validation_best"], ckpt_path)
+          : ValidationBest{};
+  const data::Multimodal data =
+      load_data_on_every_rank(c, dir, "before training resumed", ranks);
+  Trainable t = make_trainable(c, data, ranks);
+  dist::agree(ranks, [&] {
+    restore(ckpt, t.model->kind(), t.model->arena(), t.optimizer.get(), ckpt_path);
+  });
+  dist::agree(
+      ranks,
+      [&] {
+        repair_best(ckpt, best, dir);
+        write_file_atomic(dir / "config.toml", to_toml(c));
+      },
+      /*root_only=*/true);
+  progress.finish(ckpt.partial.steps > 0
                       ? fmt::format("resuming {} in epoch {} of {}, after step {}", dir.string(),
                                     ckpt.epochs_done + 1, c.train.epochs, ckpt.partial.steps)
                       : fmt::format("resuming {} after epoch {} of {}", dir.string(),
                                     ckpt.epochs_done, c.train.epochs));
-  return run_epochs(c, dir, data, *model, *optimizer, std::move(rows), ckpt.partial, best,
-                    progress);
+  if (ranks.size() > 1) progress.finish(ranks_line(c, ranks));
+  return run_epochs(c, dir, data, *t.model, *t.optimizer, std::move(rows), ckpt.partial, best,
+                    progress, ranks);
 }
 
 }  // namespace qmf::train

@@ -47,6 +47,7 @@
 #include <nlohmann/json.hpp>
 
 #include "data/dataset.h"
+#include "dist/communicator.h"
 #include "train/config.h"
 #include "train/progress.h"
 
@@ -55,6 +56,8 @@ namespace qmf::train {
 // Loads the config's data view, fetching the data set first if its files are missing. The data's
 // warnings (a class without training samples) go to stderr, one line each.
 data::Multimodal load_data(const Config& config);
+// The first half of load_data: fetches the config's data set if its files are missing.
+void fetch_data(const Config& config);
 
 // data.dir, data.fsdd and data.files made absolute against the working directory, as a new run
 // stores them in config.toml: eval, explain and --resume then work from any directory.
@@ -62,7 +65,8 @@ Config with_absolute_data_paths(Config config);
 
 // A new run in `dir` (--out): a new directory or an existing empty one.
 nlohmann::json train_new(const Config& config, const std::filesystem::path& dir,
-                         Progress& progress);
+                         Progress& progress,
+                         const dist::Communicator& ranks = dist::one_process());
 
 struct NewRun {
   std::filesystem::path dir;
@@ -70,10 +74,12 @@ struct NewRun {
 };
 // A new run in runs/<time>-<model>-<view> below the working directory, or <that>-2, -3, ... when
 // runs started in the same second have taken the name.
-NewRun train_new_under_runs(const Config& config, Progress& progress);
+NewRun train_new_under_runs(const Config& config, Progress& progress,
+                            const dist::Communicator& ranks = dist::one_process());
 
 // Overrides may change train.epochs and train.checkpoint_every only.
 nlohmann::json train_resume(const std::filesystem::path& dir,
-                            const std::vector<std::string>& overrides, Progress& progress);
+                            const std::vector<std::string>& overrides, Progress& progress,
+                            const dist::Communicator& ranks = dist::one_process());
 
 }  // namespace qmf::train

@@ -127,6 +127,7 @@ nlohmann::json summary_json(const RunSummary& s) {
           {"qubits", s.qubits},
           {"seed", s.seed},
           {"threads", s.threads},
+          {"ranks", s.ranks},
           {"precision", s.precision},
           {"isa", s.isa},
           {"validation_accuracy", nullable(s.validation_accuracy)},
@@ -157,6 +158,7 @@ RunSummary summary_from_json(const nlohmann::json& j, const fs::path& source) {
     s.qubits = j.at("qubits").get<int>();
     s.seed = j.at("seed").get<uint64_t>();
     s.threads = j.at("threads").get<int>();
+    s.ranks = j.value("ranks", 1);
     s.precision = j.at("precision").get<std::string>();
     s.isa = j.at("isa").get<std::string>();
     s.validation_accuracy = from_nullable(j.at("validation_accuracy"));

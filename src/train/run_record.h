@@ -37,6 +37,7 @@ struct RunSummary {
   std::string qmf_version, commit;                   // the build that trained the run
   std::vector<std::string> class_names;              // what labels 0..C-1 mean
   std::vector<std::vector<int64_t>> test_confusion;  // final model, test split, [true][predicted]
+  int ranks = 1;  // the processes that trained it last (mpirun -np N); 1 before it was recorded
 };
 
 // The checkpoint's history: one JSON object per epoch, keyed by field name. Checkpoints written

@@ -59,7 +59,7 @@ TEST(EpochResume, ContinuingAfterAnyStepEqualsTheWholeEpoch) {
   std::vector<Snapshot> snapshots;
   const EpochRow row =
       train_epoch(*whole.model, *whole.optimizer, d, 2, 2, batch, c.train.seed, progress, {},
-                  [&](const EpochProgress& p) {
+                  [&](const EpochProgress& p, int /*stop_signal*/) {
                     snapshots.push_back({whole.values(), whole.optimizer->state(), p});
                   });
   ASSERT_EQ(snapshots.size(), 6u) << "the hook runs after every step but the epoch's last";
