@@ -1,11 +1,13 @@
 // `qmf bench`: the simulator's speed, one JSON line: the default QMFNN circuit, or with
-// `--circuit layers` the layered circuit on one large register.
+// `--circuit layers` the layered circuit on one large register; with --allreduce N (under
+// mpirun) how long the ranks take to sum N doubles, as a data-parallel step sums its gradients.
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
 #include <memory>
 
 #include "commands.h"
+#include "dist/sum_timing.h"
 #include "model/circuit_bench.h"
 #include "sim/circuit.h"
 #include "sim/layout.h"
@@ -23,6 +25,7 @@ void add_bench(CLI::App& app) {
     std::string circuit = "default";
     int qubits = 20;
     int layers = 10;
+    size_t allreduce = 0;
   };
   auto opt = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand(
@@ -43,7 +46,19 @@ void add_bench(CLI::App& app) {
   cmd->add_option("--isa", opt->isa, "kernels: auto, scalar, avx2 or avx512");
   cmd->add_option("--layout", opt->layout, "layered circuit's lanes: auto, samples or amplitudes")
       ->check(CLI::IsMember({"auto", "samples", "amplitudes"}));
+  cmd->add_option("--allreduce", opt->allreduce,
+                  "time the sum of this many doubles over the ranks of an MPI job instead "
+                  "(mpirun -np N qmf bench --allreduce 12688)")
+      ->check(within(1, size_t{1} << 28));
   cmd->callback([opt, cmd] {
+    if (opt->allreduce > 0) {
+      const auto r = dist::time_sums(dist::world(), opt->allreduce);
+      const nlohmann::json line{{"allreduce_doubles", r.doubles}, {"ranks", r.ranks},
+                                {"median_us", r.median_us},        {"min_us", r.min_us},
+                                {"rounds", r.rounds},              {"sums_per_round", r.per_round}};
+      if (dist::world().root()) std::printf("%s\n", line.dump().c_str());
+      return;
+    }
     if (opt->circuit == "layers") {
       const size_t batch = cmd->count("--batch") ? opt->batch : 1;
       const auto r =

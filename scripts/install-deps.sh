@@ -9,6 +9,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   gnuplot-nox
   python3-dev pybind11-dev python3-numpy python3-pytest python3-torch
+  libopenmpi-dev openmpi-bin
 )
 # clang with libFuzzer and the sanitizer runtimes (the `sanitize` preset, scripts/fuzz.sh), and
 # clang-format and clang-tidy (scripts/lint.sh): what CI needs beyond a build, about 60 MB to

@@ -40,6 +40,14 @@
 // record the settings they were trained with ("config" in their extra JSON): a config.toml that
 // differs from them (edited by hand) is refused, train.epochs and train.checkpoint_every aside.
 // config.toml stores the thread count resolved ("all cores" as the count it meant).
+//
+// Ranks. Under mpirun every function here runs on every rank of the job (`ranks`), which train
+// the run data-parallel (trainer.h). Rank 0 alone claims, locks and writes the run directory and
+// reads it on a resume, sending the settings and checkpoint to the others (which need no access
+// to it); the checks before training (settings, directory, checkpoint, each rank's data) are
+// agreed by all ranks before any trains (dist/agreement.h). A checkpoint holds nothing of the
+// ranks that wrote it, so a run resumes on any number of ranks; summary.json records the number
+// that finished it.
 #include <filesystem>
 #include <string>
 #include <vector>
