@@ -53,9 +53,12 @@ void add_bench(CLI::App& app) {
   cmd->callback([opt, cmd] {
     if (opt->allreduce > 0) {
       const auto r = dist::time_sums(dist::world(), opt->allreduce);
-      const nlohmann::json line{{"allreduce_doubles", r.doubles}, {"ranks", r.ranks},
-                                {"median_us", r.median_us},        {"min_us", r.min_us},
-                                {"rounds", r.rounds},              {"sums_per_round", r.per_round}};
+      const nlohmann::json line{{"allreduce_doubles", r.doubles},
+                                {"ranks", r.ranks},
+                                {"median_us", r.median_us},
+                                {"min_us", r.min_us},
+                                {"rounds", r.rounds},
+                                {"sums_per_round", r.per_round}};
       if (dist::world().root()) std::printf("%s\n", line.dump().c_str());
       return;
     }

@@ -15,9 +15,9 @@
 #include "commands.h"
 #include "core/error.h"
 #include "core/failure.h"
+#include "core/version.h"
 #include "dist/agreement.h"
 #include "dist/launch.h"
-#include "core/version.h"
 #include "sim/parallel.h"
 #include "train/config_suggest.h"
 

@@ -17,9 +17,10 @@ Failure failure_of(const std::exception_ptr& thrown) {
   } catch (const Error& e) {
     return {std::string("error: ") + e.what(), 1};
   } catch (const std::bad_alloc&) {
-    return {"error: out of memory: the model or the data does not fit (lower model.hidden, "
-            "model.ffn_hidden, model.k, train.batch or train.threads, or use data.train_limit)",
-            1};
+    return {
+        "error: out of memory: the model or the data does not fit (lower model.hidden, "
+        "model.ffn_hidden, model.k, train.batch or train.threads, or use data.train_limit)",
+        1};
   } catch (const std::exception& e) {
     return {std::string("internal error: ") + e.what(), 1};
   }

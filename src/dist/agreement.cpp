@@ -56,8 +56,7 @@ void on_every_rank(const Communicator& comm, const std::function<void()>& check)
 std::string with_rank(const std::string& text, int rank, int size) {
   const std::string where = fmt::format("rank {} of {}: ", rank, size);
   for (const std::string_view lead : {"error: ", "internal error: "})
-    if (text.starts_with(lead))
-      return std::string(lead) + where + text.substr(lead.size());
+    if (text.starts_with(lead)) return std::string(lead) + where + text.substr(lead.size());
   return where + text;
 }
 
@@ -76,8 +75,8 @@ std::optional<std::string> divergence(const std::vector<uint64_t>& fingerprints)
   for (size_t r = 1; r < fingerprints.size(); ++r)
     if (fingerprints[r] != fingerprints[0]) differ.push_back(r);
   if (differ.empty()) return std::nullopt;
-  return fmt::format("the parameters of rank{} {} differ from rank 0's", differ.size() > 1 ? "s" : "",
-                     fmt::join(differ, ", "));
+  return fmt::format("the parameters of rank{} {} differ from rank 0's",
+                     differ.size() > 1 ? "s" : "", fmt::join(differ, ", "));
 }
 
 void check_same_everywhere(const Communicator& comm, std::span<const double> values,

@@ -14,9 +14,9 @@ Launch::Launch() {
   if (!detail::started_by_launcher()) return;
   const int size = detail::launcher_job_size();
   const char* pmix_rank = std::getenv("PMIX_RANK");
-  const bool alone = size == 1 || (size == 0 && pmix_rank != nullptr &&
-                                   std::string_view(pmix_rank) == "0" &&
-                                   std::getenv("PMI_RANK") == nullptr);
+  const bool alone =
+      size == 1 || (size == 0 && pmix_rank != nullptr && std::string_view(pmix_rank) == "0" &&
+                    std::getenv("PMI_RANK") == nullptr);
   if (alone) return;
   throw UsageError(fmt::format(
       "this qmf was built without MPI, but a launcher (mpirun or srun) started it as one of {} "

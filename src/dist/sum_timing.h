@@ -14,7 +14,6 @@ struct SumTiming {
 };
 
 // Every rank must call it with the same arguments (it is a sequence of collectives).
-SumTiming time_sums(const Communicator& ranks, size_t doubles, int rounds = 21,
-                    int per_round = 50);
+SumTiming time_sums(const Communicator& ranks, size_t doubles, int rounds = 21, int per_round = 50);
 
 }  // namespace qmf::dist

@@ -4,8 +4,8 @@
 
 #include <algorithm>
 #include <charconv>
-#include <optional>
 #include <cmath>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -362,7 +362,8 @@ std::vector<StudyRun> run_study(const Study& study, const std::vector<std::strin
                                 const dist::Communicator& ranks) {
   std::optional<DirLock> lock;  // rank 0's, for the whole study
   std::vector<size_t> left;
-  dist::agree(ranks, [&] { left = runs_left(study, extra, dir, lock); }, /*root_only=*/true);
+  dist::agree(
+      ranks, [&] { left = runs_left(study, extra, dir, lock); }, /*root_only=*/true);
   left = same_list_everywhere(left, ranks);
   const std::vector<RunSlot> slots = slots_of(study);
   // The runs left are dealt out in turn, the k-th to rank k mod N: each run is one rank's, so
@@ -370,8 +371,8 @@ std::vector<StudyRun> run_study(const Study& study, const std::vector<std::strin
   for (size_t k = static_cast<size_t>(ranks.rank()); k < left.size();
        k += static_cast<size_t>(ranks.size())) {
     const RunSlot& slot = slots[left[k]];
-    progress.finish(fmt::format("[{}/{}] {} seed {}", left[k] + 1, slots.size(),
-                                slot.model->name, slot.seed));
+    progress.finish(
+        fmt::format("[{}/{}] {} seed {}", left[k] + 1, slots.size(), slot.model->name, slot.seed));
     train_study_run(study_config(study, extra, *slot.model, slot.seed),
                     study_run_dir(dir, slot.model->name, slot.seed), progress);
   }

@@ -171,8 +171,8 @@ void Progress::start(std::string label, size_t total, size_t first) {
 }
 
 int Progress::line_width() const {
-  const int width = options_.width > 0 || out_ == nullptr ? options_.width
-                                                          : terminal_width(::fileno(out_));
+  const int width =
+      options_.width > 0 || out_ == nullptr ? options_.width : terminal_width(::fileno(out_));
   return std::max(20, width - static_cast<int>(options_.prefix.size()));
 }
 

@@ -18,9 +18,9 @@
 #include "core/interrupt.h"
 #include "core/run_lock.h"
 #include "core/version.h"
-#include "dist/agreement.h"
 #include "data/fetch/fetch.h"
 #include "data/views/views.h"
+#include "dist/agreement.h"
 #include "sim/isa.h"
 #include "sim/parallel.h"
 #include "train/checkpoint.h"
@@ -109,7 +109,9 @@ data::Multimodal load_data_or_stop(const Config& c, const fs::path& dir, const c
 data::Multimodal load_data_on_every_rank(const Config& c, const fs::path& dir, const char* before,
                                          const dist::Communicator& ranks) {
   data::Multimodal data;
-  if (ranks.size() > 1) dist::agree(ranks, [&] { fetch_data(c); }, /*root_only=*/true);
+  if (ranks.size() > 1)
+    dist::agree(
+        ranks, [&] { fetch_data(c); }, /*root_only=*/true);
   dist::agree(ranks, [&] { data = load_data_or_stop(c, dir, before); });
   return data;
 }
@@ -276,7 +278,9 @@ fs::path data_dir_of(const Config& c) {
 
 }  // namespace
 
-void fetch_data(const Config& c) { data::fetch(data::describe_view(c.data.view).sources, data_dir_of(c)); }
+void fetch_data(const Config& c) {
+  data::fetch(data::describe_view(c.data.view).sources, data_dir_of(c));
+}
 
 data::Multimodal load_data(const Config& c) {
   const fs::path dir = data_dir_of(c);
@@ -405,8 +409,7 @@ Trainable make_trainable(const Config& c, const data::Multimodal& data,
 // A model initialised from the seed, trained from the first epoch; config.toml goes first.
 nlohmann::json start_run(const Config& c, const fs::path& dir, Progress& progress,
                          const dist::Communicator& ranks) {
-  const data::Multimodal data =
-      load_data_on_every_rank(c, dir, "before training began", ranks);
+  const data::Multimodal data = load_data_on_every_rank(c, dir, "before training began", ranks);
   Trainable t = make_trainable(c, data, ranks);
   Rng rng(c.train.seed);
   t.model->init(rng);
@@ -532,14 +535,16 @@ nlohmann::json train_new(const Config& c, const fs::path& dir, Progress& progres
                          const dist::Communicator& ranks) {
   dist::agree(ranks, [&] { validate(c); });
   std::optional<Claim> claim;
-  dist::agree(ranks, [&] { claim.emplace(claim_given(dir)); }, /*root_only=*/true);
+  dist::agree(
+      ranks, [&] { claim.emplace(claim_given(dir)); }, /*root_only=*/true);
   return train_claimed(c, dir, claim ? &*claim : nullptr, progress, ranks);
 }
 
 NewRun train_new_under_runs(const Config& c, Progress& progress, const dist::Communicator& ranks) {
   dist::agree(ranks, [&] { validate(c); });
   std::optional<Claim> claim;
-  dist::agree(ranks, [&] { claim.emplace(claim_under_runs(c)); }, /*root_only=*/true);
+  dist::agree(
+      ranks, [&] { claim.emplace(claim_under_runs(c)); }, /*root_only=*/true);
   std::string dir = claim ? claim->dir.string() : std::string();
   ranks.broadcast(dir);
   NewRun run{dir, {}};
@@ -639,8 +644,7 @@ nlohmann::json train_resume(const fs::path& dir, const std::vector<std::string>&
       ckpt.extra.contains("validation_best")
           ? validation_best_from_json(ckpt.extra["validation_best"], ckpt_path)
           : ValidationBest{};
-  const data::Multimodal data =
-      load_data_on_every_rank(c, dir, "before training resumed", ranks);
+  const data::Multimodal data = load_data_on_every_rank(c, dir, "before training resumed", ranks);
   Trainable t = make_trainable(c, data, ranks);
   dist::agree(ranks, [&] {
     restore(ckpt, t.model->kind(), t.model->arena(), t.optimizer.get(), ckpt_path);

@@ -72,8 +72,7 @@ void fetch_data(const Config& config);
 Config with_absolute_data_paths(Config config);
 
 // A new run in `dir` (--out): a new directory or an existing empty one.
-nlohmann::json train_new(const Config& config, const std::filesystem::path& dir,
-                         Progress& progress,
+nlohmann::json train_new(const Config& config, const std::filesystem::path& dir, Progress& progress,
                          const dist::Communicator& ranks = dist::one_process());
 
 struct NewRun {

@@ -6,9 +6,9 @@
 
 #include "core/error.h"
 #include "core/interrupt.h"
-#include "dist/agreement.h"
 #include "core/rng.h"
 #include "data/batch.h"
+#include "dist/agreement.h"
 #include "nn/argmax.h"
 #include "train/numeric_guard.h"
 
@@ -97,8 +97,8 @@ Evaluation evaluate(model::Model& model, const data::Split& split, int classes,
 
 EpochRow train_epoch(model::Model& model, nn::Optimizer& optimizer, const data::Multimodal& data,
                      int epoch, int epochs, size_t batch, uint64_t seed, Progress& progress,
-                     const EpochProgress& from, const StepHook& after_step,
-                     const StepRules& rules, const dist::Communicator& ranks) {
+                     const EpochProgress& from, const StepHook& after_step, const StepRules& rules,
+                     const dist::Communicator& ranks) {
   const auto start = Clock::now();
   const data::Split& train = data.train;
   // Every batch but the last is full, so `from.steps` full batches are where the epoch stopped.
@@ -142,8 +142,7 @@ EpochRow train_epoch(model::Model& model, nn::Optimizer& optimizer, const data::
       for (size_t r = 0; r < rows.size(); ++r)
         correct += nn::argmax(probs, static_cast<Eigen::Index>(r)) == y[r];
     }
-    const StepTotals step =
-        sum_step(ranks, model.arena(), loss, rows.size(), count, correct, sums);
+    const StepTotals step = sum_step(ranks, model.arena(), loss, rows.size(), count, correct, sums);
     // Every rank checks the same sums and parameters, so every rank fails here together.
     dist::on_every_rank(ranks, [&] { check_loss_and_grads(model.arena(), step.loss, where); });
     if (rules.clip_norm > 0) nn::clip_grad_norm(model.arena(), rules.clip_norm);

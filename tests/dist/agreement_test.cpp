@@ -21,7 +21,9 @@ TEST(Agreement, OneProcessPassesFailuresThroughUnchanged) {
   EXPECT_EQ(alone.size(), 1);
   EXPECT_TRUE(alone.root());
   EXPECT_THROW(agree(alone, [] { throw UsageError("bad key"); }), UsageError);
-  EXPECT_THROW(agree(alone, [] { throw Interrupted("stopped", SIGINT); }, true), Interrupted);
+  EXPECT_THROW(agree(
+                   alone, [] { throw Interrupted("stopped", SIGINT); }, true),
+               Interrupted);
   EXPECT_THROW(on_every_rank(alone, [] { throw Error("diverged"); }), Error);
   try {
     on_every_rank(alone, [] { throw Error("diverged"); });
@@ -32,7 +34,8 @@ TEST(Agreement, OneProcessPassesFailuresThroughUnchanged) {
   }
   int ran = 0;
   agree(alone, [&] { ++ran; });
-  agree(alone, [&] { ++ran; }, /*root_only=*/true);
+  agree(
+      alone, [&] { ++ran; }, /*root_only=*/true);
   EXPECT_EQ(ran, 2);
 }
 

@@ -49,7 +49,8 @@ class MpiCompare : public ::testing::Test {
 "model.k" = [2]
 "train.batch" = 8
 "train.threads" = 1
-"train.epochs" = )" + std::to_string(epochs) + R"(
+"train.epochs" = )" + std::to_string(epochs) +
+                                  R"(
 [[models]]
 name = "qmfnn"
 set = { "model.kind" = "qmfnn" }

@@ -61,8 +61,13 @@ class MpiTrain : public ::testing::Test {
   }
   std::vector<std::string> train(const std::string& out, int epochs,
                                  std::vector<std::string> more = {}) const {
-    std::vector<std::string> args{"train", "--config", config_file().string(), "--out", out,
-                                  "--set", fmt::format("train.epochs={}", epochs)};
+    std::vector<std::string> args{"train",
+                                  "--config",
+                                  config_file().string(),
+                                  "--out",
+                                  out,
+                                  "--set",
+                                  fmt::format("train.epochs={}", epochs)};
     args.insert(args.end(), more.begin(), more.end());
     return args;
   }
@@ -92,11 +97,11 @@ double max_relative_difference(const std::vector<double>& a, const std::vector<d
 }
 
 // A job that ended by itself with exit code 0 (`job` is evaluated once: it may run one).
-#define EXPECT_JOB_OK(job)                                        \
-  do {                                                            \
-    const testing::MpiJob::End end_ = (job);                      \
-    ASSERT_FALSE(end_.hung) << end_.log;                          \
-    ASSERT_TRUE(end_.ending.exited && end_.ending.code == 0) << end_.log; \
+#define EXPECT_JOB_OK(job)                                               \
+  do {                                                                   \
+    const testing::MpiJob::End end_ = (job);                             \
+    ASSERT_FALSE(end_.hung) << end_.log;                                 \
+    ASSERT_TRUE(end_.ending.exited&& end_.ending.code == 0) << end_.log; \
   } while (0)
 
 TEST_F(MpiTrain, OneRankIsTheOneProcessRunBitForBit) {

@@ -34,9 +34,9 @@ inline std::vector<std::string> mpirun_argv(const std::vector<RankGroup>& groups
   std::vector<std::string> argv{"mpirun", "--oversubscribe"};
   for (size_t g = 0; g < groups.size(); ++g) {
     if (g > 0) argv.emplace_back(":");
-    argv.insert(argv.end(), {"-np", std::to_string(groups[g].ranks), "-wdir", cwd.string(), "-x",
-                             "QMF_DATA=" + groups[g].data_dir.string(), "-x",
-                             "OMP_WAIT_POLICY=PASSIVE"});
+    argv.insert(argv.end(),
+                {"-np", std::to_string(groups[g].ranks), "-wdir", cwd.string(), "-x",
+                 "QMF_DATA=" + groups[g].data_dir.string(), "-x", "OMP_WAIT_POLICY=PASSIVE"});
     // OpenMPI's own allocations outlive MPI_Finalize: not leaks of ours.
     argv.insert(argv.end(), {"-x", std::string("LSAN_OPTIONS=suppressions=") + QMF_SOURCE_DIR +
                                        "/tests/support/openmpi.supp"});
@@ -66,8 +66,7 @@ class MpiJob {
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND,
-                                     0644);
+    posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     posix_spawn_file_actions_adddup2(&actions, 1, 2);
     posix_spawnattr_t attr;
     posix_spawnattr_init(&attr);
