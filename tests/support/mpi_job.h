@@ -3,15 +3,12 @@
 // own process group, its output in a log file, and waited for with a deadline, so that a job
 // that hangs fails its test instead of the suite. As root, OpenMPI needs its allow-run-as-root
 // settings; on a machine of two cores, --oversubscribe lets a test start more ranks than cores.
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
-#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -52,30 +49,9 @@ class MpiJob {
   MpiJob(const std::vector<RankGroup>& groups, const std::filesystem::path& cwd,
          const std::filesystem::path& log)
       : log_(log) {
-    std::vector<std::string> env_strings{"OMPI_ALLOW_RUN_AS_ROOT=1",
-                                         "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1"};
-    for (char** e = environ; *e; ++e) env_strings.emplace_back(*e);
-    std::vector<std::string> argv_strings = mpirun_argv(groups, cwd);
-    const auto pointers = [](std::vector<std::string>& v) {
-      std::vector<char*> p;
-      for (auto& s : v) p.push_back(s.data());
-      p.push_back(nullptr);
-      return p;
-    };
-    std::vector<char*> argv = pointers(argv_strings), envp = pointers(env_strings);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    posix_spawn_file_actions_adddup2(&actions, 1, 2);
-    posix_spawnattr_t attr;
-    posix_spawnattr_init(&attr);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
-    posix_spawnattr_setpgroup(&attr, 0);
-    const int rc = posix_spawnp(&pid_, "mpirun", &actions, &attr, argv.data(), envp.data());
-    posix_spawnattr_destroy(&attr);
-    posix_spawn_file_actions_destroy(&actions);
-    if (rc != 0) throw std::runtime_error("cannot start mpirun (is openmpi-bin installed?)");
+    std::vector<std::string> env{"OMPI_ALLOW_RUN_AS_ROOT=1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1"};
+    for (char** e = environ; *e; ++e) env.emplace_back(*e);
+    pid_ = spawn_logged(mpirun_argv(groups, cwd), std::move(env), log, /*own_group=*/true);
   }
   ~MpiJob() {
     if (!ended_) {

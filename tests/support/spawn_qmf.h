@@ -25,14 +25,12 @@ struct Ending {
   int code = -1;
 };
 
-// Starts `qmf args...` with QMF_DATA=data_dir and stdout, stderr appended to `log`.
-inline pid_t spawn_qmf(const std::vector<std::string>& args, const std::filesystem::path& data_dir,
-                       const std::filesystem::path& log) {
-  std::vector<std::string> env_strings{"QMF_DATA=" + data_dir.string()};
-  for (char** e = environ; *e; ++e)
-    if (!std::string(*e).starts_with("QMF_DATA=")) env_strings.emplace_back(*e);
-  std::vector<std::string> argv_strings{QMF_BINARY};
-  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
+// Starts `argv` (argv[0] looked up in PATH) with environment `env`, stdin /dev/null, stdout and
+// stderr appended to `log`. `own_group`: in a process group of its own, which kill(-pid) ends
+// whole (a launcher and the processes it started).
+inline pid_t spawn_logged(std::vector<std::string> argv_strings,
+                          std::vector<std::string> env_strings, const std::filesystem::path& log,
+                          bool own_group = false) {
   const auto pointers = [](std::vector<std::string>& v) {
     std::vector<char*> p;
     for (auto& s : v) p.push_back(s.data());
@@ -40,17 +38,34 @@ inline pid_t spawn_qmf(const std::vector<std::string>& args, const std::filesyst
     return p;
   };
   std::vector<char*> argv = pointers(argv_strings), envp = pointers(env_strings);
-
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
   posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  if (own_group) {
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+    posix_spawnattr_setpgroup(&attr, 0);
+  }
   pid_t pid = -1;
-  const int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
+  const int rc = posix_spawnp(&pid, argv[0], &actions, &attr, argv.data(), envp.data());
+  posix_spawnattr_destroy(&attr);
   posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) throw std::runtime_error("posix_spawn " + argv_strings[0] + " failed");
+  if (rc != 0) throw std::runtime_error("cannot start " + argv_strings[0]);
   return pid;
+}
+
+// Starts `qmf args...` with QMF_DATA=data_dir and stdout, stderr appended to `log`.
+inline pid_t spawn_qmf(const std::vector<std::string>& args, const std::filesystem::path& data_dir,
+                       const std::filesystem::path& log) {
+  std::vector<std::string> env{"QMF_DATA=" + data_dir.string()};
+  for (char** e = environ; *e; ++e)
+    if (!std::string(*e).starts_with("QMF_DATA=")) env.emplace_back(*e);
+  std::vector<std::string> argv{QMF_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return spawn_logged(std::move(argv), std::move(env), log);
 }
 
 inline Ending ending_of(int status) {
