@@ -49,7 +49,10 @@ class MpiJob {
   MpiJob(const std::vector<RankGroup>& groups, const std::filesystem::path& cwd,
          const std::filesystem::path& log)
       : log_(log) {
-    std::vector<std::string> env{"OMPI_ALLOW_RUN_AS_ROOT=1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1"};
+    // Containers often forbid the cross-memory attach OpenMPI's shared-memory transport tries
+    // first; copying through shared memory works everywhere.
+    std::vector<std::string> env{"OMPI_ALLOW_RUN_AS_ROOT=1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1",
+                                 "OMPI_MCA_btl_vader_single_copy_mechanism=none"};
     for (char** e = environ; *e; ++e) env.emplace_back(*e);
     pid_ = spawn_logged(mpirun_argv(groups, cwd), std::move(env), log, /*own_group=*/true);
   }
