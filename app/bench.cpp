@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "commands.h"
+#include "dist/agreement.h"
 #include "dist/sum_timing.h"
 #include "model/circuit_bench.h"
 #include "sim/circuit.h"
@@ -62,6 +63,11 @@ void add_bench(CLI::App& app) {
       if (dist::world().root()) std::printf("%s\n", line.dump().c_str());
       return;
     }
+    if (dist::world().size() > 1)
+      throw dist::AgreedFailure(
+          "error: qmf bench under mpirun times the ranks' sums only (--allreduce N); the "
+          "simulator's benchmarks run as one process",
+          2);
     if (opt->circuit == "layers") {
       const size_t batch = cmd->count("--batch") ? opt->batch : 1;
       const auto r =

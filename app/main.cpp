@@ -50,6 +50,22 @@ void check_command_words(CLI::App& app, int argc, char** argv) {
   }
 }
 
+// Under mpirun, train and compare work as one job over the ranks (and bench --allreduce times
+// their sums); any other command would run once per rank, each writing the same files.
+void refuse_commands_of_one_process(const CLI::App& app) {
+  const qmf::dist::Communicator& world = qmf::dist::world();
+  if (world.size() == 1) return;
+  for (const CLI::App* sub : app.get_subcommands()) {
+    const std::string& name = sub->get_name();
+    if (name == "train" || name == "compare" || name == "bench") continue;
+    throw qmf::dist::AgreedFailure(
+        fmt::format("error: qmf {} runs as one process, but mpirun started it as {} ranks; run "
+                    "it without mpirun (under mpirun: train, compare and bench --allreduce)",
+                    name, world.size()),
+        2);
+  }
+}
+
 // Reports how the command failed and returns its exit code. In a job of several processes
 // (dist/agreement.h) rank 0 alone reports a failure all ranks share; a failure of one rank is
 // reported naming it and ends the whole job, so no rank waits for it forever.
@@ -74,6 +90,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", qmf::version_line());
   qmf::app::register_commands(app);
+  app.parse_complete_callback([&app] { refuse_commands_of_one_process(app); });
   std::optional<qmf::dist::Launch> launch;
   // Subcommands run in their callbacks, inside parse(): one handler covers both.
   try {

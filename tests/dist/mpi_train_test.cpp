@@ -213,6 +213,21 @@ TEST_F(MpiTrain, AUsageErrorIsReportedOnceWithItsExitCode) {
   EXPECT_FALSE(fs::exists(tmp_.path() / "never"));
 }
 
+// Commands other than train and compare would run once per rank, each writing the same files.
+TEST_F(MpiTrain, OtherCommandsRefuseToRunOncePerRank) {
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"config"},
+        std::vector<std::string>{"bench", "--seconds", "0.01"}}) {
+    const auto end = mpirun(2, args);
+    ASSERT_FALSE(end.hung) << end.log;
+    EXPECT_TRUE(end.ending.exited && end.ending.code == 2) << end.log;
+    const size_t first = end.log.find("qmf: error: qmf ");
+    ASSERT_NE(first, std::string::npos) << end.log;
+    EXPECT_EQ(end.log.find("qmf: error:", first + 1), std::string::npos) << "said twice:\n"
+                                                                         << end.log;
+  }
+}
+
 // SIGTERM to mpirun (as Slurm sends at a time limit) reaches every rank; they agree on the step
 // to stop at, rank 0 saves it and says so once, and the run resumes from there.
 TEST_F(MpiTrain, SigtermStopsEveryRankAtOneStepWithACheckpoint) {
