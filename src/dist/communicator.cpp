@@ -12,6 +12,7 @@ class OneProcess final : public Communicator {
   void sum(std::span<double> /*values*/) const override {}
   std::vector<uint64_t> gather(uint64_t value) const override { return {value}; }
   void broadcast(std::string& /*text*/, int /*from*/) const override {}
+  void wait_for_all() const override {}
   [[noreturn]] void abort(int code) const override { std::_Exit(code); }
 };
 

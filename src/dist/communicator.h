@@ -27,6 +27,9 @@ class Communicator {
   virtual std::vector<uint64_t> gather(uint64_t value) const = 0;
   // Rank `from`'s `text` into `text` on every rank.
   virtual void broadcast(std::string& text, int from = 0) const = 0;
+  // Returns once every rank has called it, sleeping meanwhile rather than spinning as MPI's
+  // blocking calls do: for ranks that finish their share of a study long before the others.
+  virtual void wait_for_all() const = 0;
   // Ends every process of the job now with exit code `code`: for a failure on one rank that the
   // others, waiting in a collective, cannot learn of.
   [[noreturn]] virtual void abort(int code) const = 0;

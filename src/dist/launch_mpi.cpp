@@ -3,9 +3,11 @@
 #include <mpi.h>
 
 #include <algorithm>
+#include <chrono>
 #include <climits>
 #include <cstdlib>
 #include <optional>
+#include <thread>
 
 #include "core/error.h"
 #include "dist/communicator.h"
@@ -47,6 +49,16 @@ class MpiWorld final : public Communicator {
     for (size_t at = 0; at < bytes; at += kMaxPiece) {
       const size_t n = std::min<size_t>(kMaxPiece, bytes - at);
       MPI_Bcast(text.data() + at, static_cast<int>(n), MPI_CHAR, from, MPI_COMM_WORLD);
+    }
+  }
+
+  void wait_for_all() const override {
+    MPI_Request request = MPI_REQUEST_NULL;
+    MPI_Ibarrier(MPI_COMM_WORLD, &request);
+    for (int done = 0;;) {
+      MPI_Test(&request, &done, MPI_STATUS_IGNORE);
+      if (done) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
   }
 

@@ -376,7 +376,7 @@ std::vector<StudyRun> run_study(const Study& study, const std::vector<std::strin
     train_study_run(study_config(study, extra, *slot.model, slot.seed),
                     study_run_dir(dir, slot.model->name, slot.seed), progress);
   }
-  dist::agree(ranks, [] {});  // every rank's runs are finished
+  ranks.wait_for_all();  // every rank's runs are finished
   std::vector<StudyRun> runs;
   if (!ranks.root()) return runs;
   for (const RunSlot& slot : slots)
