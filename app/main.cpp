@@ -88,7 +88,9 @@ int main(int argc, char** argv) {
   qmf::sim::reexec_with_passive_waiting(argv);
   CLI::App app{"qmf: train, evaluate, explain and export quantum multimodal fusion networks"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", qmf::version_line());
+  app.set_version_flag(
+      "--version",
+      qmf::version_line() + (qmf::dist::built_with_mpi() ? ", with MPI" : ", without MPI"));
   qmf::app::register_commands(app);
   app.parse_complete_callback([&app] { refuse_commands_of_one_process(app); });
   std::optional<qmf::dist::Launch> launch;

@@ -95,10 +95,14 @@ void save_checkpoint(const std::filesystem::path& path, const Checkpoint& c) {
   write_file_atomic(path, out);
 }
 
-Checkpoint load_checkpoint(const std::filesystem::path& path) {
+std::string read_checkpoint_file(const std::filesystem::path& path) {
   // Only a regular file: a directory, FIFO or device in its place is named as such, and a stream
   // could feed the reader up to the (large) cap before failing.
-  return parse_checkpoint(read_file(path, kMaxBinaryFileBytes, NonRegular::refuse), path.string());
+  return read_file(path, kMaxBinaryFileBytes, NonRegular::refuse);
+}
+
+Checkpoint load_checkpoint(const std::filesystem::path& path) {
+  return parse_checkpoint(read_checkpoint_file(path), path.string());
 }
 
 Checkpoint parse_checkpoint(std::string_view bytes, const std::string& name) {

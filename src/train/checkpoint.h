@@ -38,6 +38,8 @@ Checkpoint capture(const std::string& model_kind, const nn::ParameterArena& aren
                    const EpochProgress& partial = {});
 void save_checkpoint(const std::filesystem::path& path, const Checkpoint& ckpt);
 Checkpoint load_checkpoint(const std::filesystem::path& path);
+// The file's bytes, as load_checkpoint reads them (a resume on several ranks sends them on).
+std::string read_checkpoint_file(const std::filesystem::path& path);
 // The checks and decoding of load_checkpoint on a file's bytes; `name` names it in errors.
 Checkpoint parse_checkpoint(std::string_view bytes, const std::string& name);
 // Copies values and optimiser state back, after checking the model and its layout match.

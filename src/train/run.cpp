@@ -45,6 +45,13 @@ std::vector<EpochRow> rows_from(const Checkpoint& ckpt, const fs::path& source) 
   return rows;
 }
 
+// The validation split's best epoch so far, as the checkpoint records it (none without a split).
+ValidationBest best_from(const Checkpoint& ckpt, const fs::path& source) {
+  return ckpt.extra.contains("validation_best")
+             ? validation_best_from_json(ckpt.extra["validation_best"], source)
+             : ValidationBest{};
+}
+
 // The files of a run directory, in the order a run first writes them (see run.h).
 constexpr const char* kRunFiles[] = {"config.toml", "checkpoint.qmf", "best.qmf", "metrics.csv",
                                      "summary.json"};
@@ -589,16 +596,12 @@ Resumption find_resumption(const fs::path& dir, const std::vector<std::string>& 
     keep_threads(c, dir, progress);
     return r;
   }
-  // Only a regular file: a directory, FIFO or device in its place is named as such.
-  r.checkpoint_bytes = read_file(ckpt_path, kMaxBinaryFileBytes, NonRegular::refuse);
+  r.checkpoint_bytes = read_checkpoint_file(ckpt_path);
   r.checkpoint = parse_checkpoint(r.checkpoint_bytes, ckpt_path.string());
   const Checkpoint& ckpt = r.checkpoint;
   check_trained_settings(ckpt, c, dir);
   rows_from(ckpt, ckpt_path);
-  const ValidationBest best =
-      ckpt.extra.contains("validation_best")
-          ? validation_best_from_json(ckpt.extra["validation_best"], ckpt_path)
-          : ValidationBest{};
+  const ValidationBest best = best_from(ckpt, ckpt_path);
   if (best.stopped_at > 0 && c.train.epochs != epochs_before)
     throw UsageError(fmt::format(
         "train.epochs={}: the run stopped early after epoch {} (train.patience); it cannot "
@@ -640,10 +643,7 @@ nlohmann::json train_resume(const fs::path& dir, const std::vector<std::string>&
   if (!ranks.root()) r.checkpoint = parse_checkpoint(r.checkpoint_bytes, ckpt_path.string());
   const Checkpoint& ckpt = r.checkpoint;
   auto rows = rows_from(ckpt, ckpt_path);
-  const ValidationBest best =
-      ckpt.extra.contains("validation_best")
-          ? validation_best_from_json(ckpt.extra["validation_best"], ckpt_path)
-          : ValidationBest{};
+  const ValidationBest best = best_from(ckpt, ckpt_path);
   const data::Multimodal data = load_data_on_every_rank(c, dir, "before training resumed", ranks);
   Trainable t = make_trainable(c, data, ranks);
   dist::agree(ranks, [&] {
