@@ -27,6 +27,8 @@ void add_bench(CLI::App& app) {
     int qubits = 20;
     int layers = 10;
     size_t allreduce = 0;
+    double depolarizing = 0;
+    uint64_t shots = 0;
   };
   auto opt = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand(
@@ -47,6 +49,11 @@ void add_bench(CLI::App& app) {
   cmd->add_option("--isa", opt->isa, "kernels: auto, scalar, avx2 or avx512");
   cmd->add_option("--layout", opt->layout, "layered circuit's lanes: auto, samples or amplitudes")
       ->check(CLI::IsMember({"auto", "samples", "amplitudes"}));
+  cmd->add_option("--depolarizing", opt->depolarizing,
+                  "default circuit on density matrices, depolarised with this p after every gate")
+      ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--shots", opt->shots,
+                  "default circuit's forward with its marginal estimated from this many shots");
   cmd->add_option("--allreduce", opt->allreduce,
                   "time the sum of this many doubles over the ranks of an MPI job instead "
                   "(mpirun -np N qmf bench --allreduce 12688)")
@@ -81,14 +88,17 @@ void add_bench(CLI::App& app) {
       std::printf("%s\n", line.dump().c_str());
       return;
     }
-    const auto r = model::bench_default_circuit(opt->batch, opt->threads, opt->precision,
-                                                opt->seconds, opt->isa);
+    const auto r =
+        model::bench_default_circuit(opt->batch, opt->threads, opt->precision, opt->seconds,
+                                     opt->isa, {opt->depolarizing, opt->shots});
     const nlohmann::json line{{"forward_samples_per_s", r.forward_samples_per_s},
                               {"gradient_samples_per_s", r.gradient_samples_per_s},
                               {"threads", r.threads},
                               {"precision", r.precision},
                               {"isa", r.isa},
-                              {"batch", r.batch}};
+                              {"batch", r.batch},
+                              {"depolarizing", opt->depolarizing},
+                              {"shots", opt->shots}};
     std::printf("%s\n", line.dump().c_str());
   });
 }

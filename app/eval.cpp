@@ -33,7 +33,9 @@ void add_eval(CLI::App& app) {
   auto opt = std::make_shared<EvalOptions>();
   CLI::App* cmd = app.add_subcommand("eval", "Evaluate a trained run on its test split");
   cmd->add_option("--run", opt->run, "run directory")->required()->check(CLI::ExistingDirectory);
-  cmd->add_option("--set", opt->sets, "override a data key: --set data.test_limit=1000");
+  cmd->add_option("--set", opt->sets,
+                  "override a data.*, noise.* key, sim.shots, sim.seed or train.threads: "
+                  "--set noise.depolarizing=0.001");
   cmd->add_option("--out", opt->out,
                   "also write eval.json and predictions.csv into this directory (new, empty, "
                   "or an earlier evaluation, which is replaced)");

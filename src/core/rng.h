@@ -46,6 +46,26 @@ class Rng {
 
 namespace qmf {
 
+// A stream that is cheap to start: splitmix64, one 64-bit word of state. For the many short
+// streams drawn per sample (shot sampling), where seeding Rng's Mersenne twister for each
+// sample costs more than the draws themselves. Draws are defined here bit for bit, as Rng's are.
+class StreamRng {
+ public:
+  explicit StreamRng(uint64_t seed) : state_(seed) {}
+
+  uint64_t next_u64() {
+    uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  }
+  // Uniform in [0, 1) with 53 random bits.
+  double uniform() { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
+
+ private:
+  uint64_t state_;
+};
+
 // A seed for stream `stream` derived from `seed` (splitmix64 finaliser): per-epoch shuffles and
 // other independent streams that must not depend on how many draws came before.
 constexpr uint64_t mix_seed(uint64_t seed, uint64_t stream) {

@@ -1,6 +1,7 @@
 #include "grad/adjoint.h"
 
 #include "core/error.h"
+#include "grad/block_gradient.h"
 #include "sim/reverse_pass.h"
 
 namespace qmf::grad {
@@ -52,33 +53,6 @@ void sweep(const sim::ReversePass<T>& pass, KStore& ks, const sim::ProductInput&
     for (size_t i = blocks; i-- > 0;) pass.undo(i, ch, ks.k(ch, i));
     pass.input_gradients(ch, input, out.registers);
   });
-}
-
-// 2 Re sum_rc D_rc K_rc, with K given as separate real and imaginary arrays of stride `stride`.
-double contract(const GateMatrix& d, const double* k_re, const double* k_im, size_t stride) {
-  const auto dim = d.rows();
-  double s = 0;
-  for (Eigen::Index r = 0; r < dim; ++r)
-    for (Eigen::Index c = 0; c < dim; ++c) {
-      const size_t e = static_cast<size_t>(r * dim + c) * stride;
-      s += d(r, c).real() * k_re[e];
-      if (k_im) s -= d(r, c).imag() * k_im[e];
-    }
-  return 2 * s;
-}
-
-void shared_block_gradient(const sim::Program& prog, std::span<const double> theta, size_t i,
-                           const std::vector<double>& k, Gradients& out) {
-  const Block& b = prog.blocks()[i];
-  const size_t half = k.size() / 2;
-  const std::vector<GateMatrix> d = prog.block_derivatives(b, theta.data(), nullptr);
-  size_t next = 0;
-  for (uint32_t id : b.gates) {
-    const sim::Gate& g = prog.circuit().gates()[id];
-    for (int p = 0; p < sim::info(g.kind).params; ++p)
-      out.theta[g.angles[p].index] +=
-          contract(d[next++], k.data(), b.real ? nullptr : k.data() + half, 1);
-  }
 }
 
 template <typename T>
@@ -134,7 +108,7 @@ void Adjoint<T>::run(const sim::Simulator<T>& sim, sim::BatchState<T>& state,
     k.assign(ks.size(i), 0.0);
     for (size_t ch = 0; ch < state.chunks(); ++ch)  // chunk order: thread-count independent
       for (size_t e = 0; e < k.size(); ++e) k[e] += ks.k(ch, i)[e];
-    shared_block_gradient(prog, pass.theta(), i, k, out);
+    add_shared_block_gradient(prog, pass.theta(), i, k, out);
   }
 }
 

@@ -9,6 +9,8 @@
 #include "core/rng.h"
 #include "grad/adjoint.h"
 #include "model/qmf_circuit.h"
+#include "noise/density.h"
+#include "noise/shots.h"
 #include "sim/isa.h"
 #include "sim/parallel.h"
 #include "sim/simulator.h"
@@ -33,8 +35,35 @@ double rate(size_t batch, double seconds, F&& step) {
   return static_cast<double>(runs * batch) / elapsed;
 }
 
+// The default circuit on density matrices, depolarised after every gate.
 template <typename T>
-CircuitBenchResult run(size_t batch, int threads, double seconds, sim::Isa isa) {
+CircuitBenchResult run_noisy(size_t batch, int threads, double seconds, sim::Isa isa,
+                             double depolarizing) {
+  const DefaultCircuitWorkload w(batch);
+  const sim::ProductInput input = w.input();
+  std::vector<double> probs(w.dprobs.size());
+  noise::DensitySimulator<T> simulator(
+      w.program->circuit(), noise::noise_model({.depolarizing = depolarizing}), {threads, isa});
+  grad::Gradients grads;
+  const auto forward = [&] {
+    simulator.forward(input, w.theta, {});
+    simulator.marginal(w.readout, probs);
+  };
+  CircuitBenchResult r;
+  r.forward_samples_per_s = rate(batch, seconds, forward);
+  r.gradient_samples_per_s = rate(batch, seconds, [&] {
+    forward();
+    simulator.adjoint(input, w.readout, w.dprobs, grads);
+  });
+  if (!std::isfinite(grads.theta[0])) throw Error("bench: the gradient is not finite");
+  r.threads = sim::ParallelFor(threads).threads();
+  r.isa = std::string(sim::isa_name(isa));
+  r.batch = batch;
+  return r;
+}
+
+template <typename T>
+CircuitBenchResult run(size_t batch, int threads, double seconds, sim::Isa isa, uint64_t shots) {
   const DefaultCircuitWorkload w(batch);
   const sim::ProductInput input = w.input();
   std::vector<double> probs(w.dprobs.size());
@@ -42,9 +71,14 @@ CircuitBenchResult run(size_t batch, int threads, double seconds, sim::Isa isa) 
   auto state = simulator.make_state(batch);
   grad::Adjoint<T> adjoint;
   grad::Gradients grads;
+  uint64_t rows = 0;  // the next shot stream
   const auto forward = [&] {
     simulator.forward(input, w.theta, {}, state);
     simulator.marginal(state, w.readout, probs);
+    if (shots > 0) {
+      noise::sample_shots(probs, size_t{1} << w.readout.size(), shots, 0, rows, threads);
+      rows += batch;
+    }
   };
   CircuitBenchResult r;
   r.forward_samples_per_s = rate(batch, seconds, forward);
@@ -70,21 +104,36 @@ DefaultCircuitWorkload::DefaultCircuitWorkload(size_t batch) {
   theta.resize(program->circuit().shared_params());
   for (auto& t : theta) t = rng.uniform(-M_PI, M_PI);
   r1.resize(batch * 16), r2.resize(batch * 16);
-  for (auto* r : {&r1, &r2})
-    for (auto& v : *r) v = rng.normal() / 4;
+  // Normalised registers, so the marginal is a distribution that shots can sample.
+  for (auto* r : {&r1, &r2}) {
+    for (auto& v : *r) v = rng.normal();
+    for (size_t b = 0; b < batch; ++b) {
+      double norm = 0;
+      for (size_t i = 0; i < 16; ++i) norm += std::norm((*r)[b * 16 + i]);
+      for (size_t i = 0; i < 16; ++i) (*r)[b * 16 + i] /= std::sqrt(norm);
+    }
+  }
   dprobs.resize(batch << readout.size());
   for (auto& g : dprobs) g = rng.normal();
 }
 
 CircuitBenchResult bench_default_circuit(size_t batch, int threads, const std::string& precision,
-                                         double seconds, const std::string& isa) {
+                                         double seconds, const std::string& isa,
+                                         DeviceEffects device) {
   if (batch == 0) throw UsageError("bench: --batch must be at least 1");
+  if (!(device.depolarizing >= 0 && device.depolarizing <= 1))
+    throw UsageError(fmt::format("bench: --depolarizing {} is not in [0, 1]", device.depolarizing));
+  if (device.depolarizing > 0 && device.shots > 0)
+    throw UsageError("bench: --depolarizing and --shots are timed one at a time");
   const sim::Isa chosen = sim::parse_isa(isa);
+  const bool noisy = device.depolarizing > 0;
   CircuitBenchResult r;
   if (precision == "double")
-    r = run<double>(batch, threads, seconds, chosen);
+    r = noisy ? run_noisy<double>(batch, threads, seconds, chosen, device.depolarizing)
+              : run<double>(batch, threads, seconds, chosen, device.shots);
   else if (precision == "float")
-    r = run<float>(batch, threads, seconds, chosen);
+    r = noisy ? run_noisy<float>(batch, threads, seconds, chosen, device.depolarizing)
+              : run<float>(batch, threads, seconds, chosen, device.shots);
   else
     throw UsageError(fmt::format("bench: precision '{}' (allowed: double, float)", precision));
   r.precision = precision;

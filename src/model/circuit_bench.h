@@ -3,6 +3,7 @@
 // (docs/MODEL.md), forward (prepare, run, marginal) and forward + adjoint gradient on random
 // inputs; and a layered circuit on one large register, the peers' yardstick for big states.
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -26,6 +27,13 @@ struct DefaultCircuitWorkload {
   std::vector<double> dprobs;  // batch << readout.size() values
 };
 
+// What a device adds to the default circuit's benchmark: depolarizing noise of this strength
+// after every gate (density matrices), and the marginal estimated from this many shots.
+struct DeviceEffects {
+  double depolarizing = 0;
+  uint64_t shots = 0;
+};
+
 struct CircuitBenchResult {
   double forward_samples_per_s = 0;
   double gradient_samples_per_s = 0;
@@ -35,7 +43,8 @@ struct CircuitBenchResult {
 };
 
 CircuitBenchResult bench_default_circuit(size_t batch, int threads, const std::string& precision,
-                                         double seconds, const std::string& isa = "auto");
+                                         double seconds, const std::string& isa = "auto",
+                                         DeviceEffects device = {});
 
 // `layers` layers of RX (a shared random angle each) on every qubit followed by the CNOT chain
 // 0->1->...->n-1, run forward from |0...0> on a batch. A layer's time is the difference between

@@ -57,7 +57,10 @@ class Evidential final : public Model {
                .k = spec_.settings.k,
                .ancilla_qubits = circuit_.registers.back(),
                .readout = circuit_.readout,
-               .threads = spec.threads},
+               .threads = spec.threads,
+               .noise = spec.noise,
+               .shots = spec.shots,
+               .shot_seed = spec.shot_seed},
               circuit_.circuit) {}
 
   void init(Rng& rng) override { head_.init(rng); }

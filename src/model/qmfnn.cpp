@@ -11,6 +11,9 @@
 #include "nn/linear.h"
 #include "nn/loss.h"
 #include "nn/mlp.h"
+#include "noise/density.h"
+#include "noise/readout_error.h"
+#include "noise/shots.h"
 #include "sim/measure.h"
 #include "sim/simulator.h"
 
@@ -27,7 +30,10 @@ class Qmfnn final : public Model, public QmfnnProbe {
               {.encoding = spec.settings.encoding,
                .k = spec.settings.k,
                .readout = circuit_.readout,
-               .threads = spec.threads},
+               .threads = spec.threads,
+               .noise = spec.noise,
+               .shots = spec.shots,
+               .shot_seed = spec.shot_seed},
               circuit_.circuit) {
     circuit_offset_ = arena_.add("circuit", shared_params(), nn::ParamKind::Quantum);
     if (spec.settings.readout == Readout::expval)
@@ -78,12 +84,23 @@ class Qmfnn final : public Model, public QmfnnProbe {
   }
 
   void run_from(const Registers& registers, nn::Matrix& marginal, nn::Matrix& probs) override {
-    const sim::BatchState<T> state = probe_state(registers, Stage::circuit);
-    const size_t batch = state.batch();
     Probe& probe = probe_for(Stage::circuit);
-    marginal.resize(static_cast<nn::Index>(batch), nn::Index{1} << circuit_.readout.size());
-    probe.sim.marginal(state, circuit_.readout,
-                       {marginal.data(), static_cast<size_t>(marginal.size())});
+    const size_t batch = registers.at(0).size() >> spec_.settings.k[0];
+    const size_t outcomes = size_t{1} << circuit_.readout.size();
+    marginal.resize(static_cast<nn::Index>(batch), static_cast<nn::Index>(outcomes));
+    const std::span<double> p{marginal.data(), static_cast<size_t>(marginal.size())};
+    if (probe.density) {
+      run_density(probe, registers);
+      probe.density->marginal(circuit_.readout, p);
+    } else {
+      probe.sim.marginal(probe_state(registers, Stage::circuit), circuit_.readout, p);
+    }
+    // What a device would read: its readout error, then a finite number of shots.
+    noise::apply_readout_error(spec_.noise.readout, p, outcomes);
+    if (spec_.shots > 0) {
+      noise::sample_shots(p, outcomes, spec_.shots, spec_.shot_seed, probe_rows_, spec_.threads);
+      probe_rows_ += batch;
+    }
     readout_probs(marginal, probs);
   }
 
@@ -101,6 +118,7 @@ class Qmfnn final : public Model, public QmfnnProbe {
   }
 
   nn::Matrix register_entropies(const Registers& registers, Stage stage) override {
+    if (probe_for(stage).density) return mixed_register_entropies(registers, stage);
     const sim::BatchState<T> state = probe_state(registers, stage);
     const auto& k = spec_.settings.k;
     const std::vector<int> starts = register_starts(k);
@@ -145,12 +163,38 @@ class Qmfnn final : public Model, public QmfnnProbe {
     for (size_t i = 0; i < g.size(); ++i) g[i] += dtheta[i];
   }
 
+  // A noisy state is mixed: each register's entropy is that of its own reduced state, no longer
+  // one number per cut, and it counts the noise's mixing as well as the entanglement.
+  nn::Matrix mixed_register_entropies(const Registers& registers, Stage stage) {
+    Probe& probe = probe_for(stage);
+    run_density(probe, registers);
+    const auto& k = spec_.settings.k;
+    const std::vector<int> starts = register_starts(k);
+    const size_t batch = probe.density->batch();
+    nn::Matrix s(static_cast<nn::Index>(batch), static_cast<nn::Index>(k.size()));
+    for (size_t b = 0; b < batch; ++b) {
+      const sim::MatrixC rho = probe.density->density_matrix(b);
+      for (size_t m = 0; m < k.size(); ++m)
+        s(static_cast<nn::Index>(b), static_cast<nn::Index>(m)) =
+            sim::von_neumann_entropy(noise::partial_trace(rho, qubits(), starts[m], k[m]));
+    }
+    return s;
+  }
+
   // The circuit after the encoding gates, up to the end of the fusion block or to its end, for
-  // the probe: built on first use.
+  // the probe: built on first use, on density matrices when the noise model has channels.
   struct Probe {
     std::shared_ptr<const sim::Program> program;
     sim::Simulator<T> sim;
+    std::unique_ptr<noise::DensitySimulator<T>> density;
   };
+
+  void run_density(Probe& probe, const Registers& registers) {
+    QMF_CHECK(registers.size() == spec_.settings.k.size(), "{} registers for {} modalities",
+              registers.size(), spec_.settings.k.size());
+    const auto theta = angles().first(probe.program->circuit().shared_params());
+    probe.density->forward(product_input(spec_.settings.k, registers), theta, {});
+  }
 
   Probe& probe_for(Stage stage) {
     std::unique_ptr<Probe>& p = stage == Stage::fusion ? fusion_probe_ : circuit_probe_;
@@ -159,7 +203,10 @@ class Qmfnn final : public Model, public QmfnnProbe {
           stage == Stage::fusion ? circuit_.fusion_end : circuit_.circuit.gates().size();
       auto program = std::make_shared<const sim::Program>(
           gate_range(circuit_.circuit, circuit_.encoding_gates, last));
-      p = std::make_unique<Probe>(Probe{program, sim::Simulator<T>(program, {spec_.threads})});
+      p = std::make_unique<Probe>(Probe{program, sim::Simulator<T>(program, {spec_.threads}), {}});
+      if (noise::needs_density_matrix(spec_.noise))
+        p->density = std::make_unique<noise::DensitySimulator<T>>(program->circuit(), spec_.noise,
+                                                                  sim::SimOptions{spec_.threads});
     }
     return *p;
   }
@@ -200,6 +247,7 @@ class Qmfnn final : public Model, public QmfnnProbe {
   // Per-batch workspaces, reused across batches.
   nn::Matrix dmarginal_, z_, dz_, logits_, dlogits_;
   std::unique_ptr<Probe> fusion_probe_, circuit_probe_;
+  uint64_t probe_rows_ = 0;  // the next shot stream of run_from
 };
 
 }  // namespace

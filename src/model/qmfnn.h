@@ -12,6 +12,7 @@
 #include "model/qmf_circuit.h"
 #include "model/qmfnn_settings.h"
 #include "nn/mlp.h"
+#include "noise/noise_model.h"
 
 namespace qmf::model {
 
@@ -21,6 +22,9 @@ struct QmfnnSpec {
   QmfnnSettings settings;  // settings.k: one entry per modality
   Precision precision = Precision::f64;
   int threads = 0;
+  noise::NoiseModel noise;  // noiseless by default (model/quantum_head.h)
+  uint64_t shots = 0;       // evaluation from shots; 0: exact marginals
+  uint64_t shot_seed = 0;
 };
 
 std::unique_ptr<Model> make_qmfnn(const QmfnnSpec& spec);

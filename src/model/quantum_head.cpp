@@ -3,6 +3,8 @@
 #include "core/error.h"
 #include "model/encoding.h"
 #include "model/qmf_circuit.h"
+#include "noise/readout_error.h"
+#include "noise/shots.h"
 
 namespace qmf::model {
 
@@ -25,6 +27,9 @@ QuantumHead<T>::QuantumHead(std::vector<std::unique_ptr<nn::Mlp>> ffns, QuantumH
   QMF_CHECK(ffns_.size() == layout_.k.size(), "{} FFNs for {} registers", ffns_.size(),
             layout_.k.size());
   if (layout_.ancilla_qubits > 0) register_qubits_.push_back(layout_.ancilla_qubits);
+  if (noise::needs_density_matrix(layout_.noise))
+    density_ = std::make_unique<noise::DensitySimulator<T>>(circuit, layout_.noise,
+                                                            sim::SimOptions{layout_.threads});
 }
 
 template <typename T>
@@ -69,20 +74,39 @@ template <typename T>
 const nn::Matrix& QuantumHead<T>::forward(const std::vector<nn::Matrix>& x,
                                           std::span<const double> theta, bool for_backward) {
   const size_t batch = static_cast<size_t>(x.front().rows());
+  const size_t outcomes = size_t{1} << layout_.readout.size();
   encode(x);
-  if (!state_ || state_->batch() != batch)
-    state_ = std::make_unique<sim::BatchState<T>>(sim_.make_state(batch));
-  sim_.forward(product_input(register_qubits_, registers_), theta, angles_, *state_, for_backward);
-  marginal_.resize(static_cast<nn::Index>(batch), nn::Index{1} << layout_.readout.size());
-  sim_.marginal(*state_, layout_.readout,
-                {marginal_.data(), static_cast<size_t>(marginal_.size())});
+  marginal_.resize(static_cast<nn::Index>(batch), static_cast<nn::Index>(outcomes));
+  const std::span<double> p{marginal_.data(), static_cast<size_t>(marginal_.size())};
+  const sim::ProductInput input = product_input(register_qubits_, registers_);
+  if (density_) {
+    density_->forward(input, theta, angles_);
+    density_->marginal(layout_.readout, p);
+  } else {
+    if (!state_ || state_->batch() != batch)
+      state_ = std::make_unique<sim::BatchState<T>>(sim_.make_state(batch));
+    sim_.forward(input, theta, angles_, *state_, for_backward);
+    sim_.marginal(*state_, layout_.readout, p);
+  }
+  noise::apply_readout_error(layout_.noise.readout, p, outcomes);
+  if (layout_.shots > 0 && !for_backward) {
+    noise::sample_shots(p, outcomes, layout_.shots, layout_.shot_seed, rows_evaluated_,
+                        layout_.threads);
+    rows_evaluated_ += batch;
+  }
   return marginal_;
 }
 
 template <typename T>
 std::span<const double> QuantumHead<T>::backward(const nn::Matrix& dmarginal) {
-  adjoint_.run(sim_, *state_, product_input(register_qubits_, registers_), layout_.readout,
-               {dmarginal.data(), static_cast<size_t>(dmarginal.size())}, grads_);
+  dmarginal_ = dmarginal;
+  const std::span<double> dp{dmarginal_.data(), static_cast<size_t>(dmarginal_.size())};
+  noise::readout_error_backward(layout_.noise.readout, dp, size_t{1} << layout_.readout.size());
+  const sim::ProductInput input = product_input(register_qubits_, registers_);
+  if (density_)
+    density_->adjoint(input, layout_.readout, dp, grads_);
+  else
+    adjoint_.run(sim_, *state_, input, layout_.readout, dp, grads_);
   const std::vector<int>& k = layout_.k;
   const size_t n = static_cast<size_t>(program_->qubits());
   const std::vector<int> starts = register_starts(k);

@@ -14,6 +14,8 @@
 #include "grad/adjoint.h"
 #include "nn/mlp.h"
 #include "nn/tensor.h"
+#include "noise/density.h"
+#include "noise/noise_model.h"
 #include "sim/simulator.h"
 
 namespace qmf::model {
@@ -30,6 +32,13 @@ struct QuantumHeadLayout {
   int ancilla_qubits = 0;  // a last register, after the modalities', that starts in |0...0>
   std::vector<int> readout;
   int threads = 0;
+  // A device's imperfections (docs/NOISE.md): with channels the circuit runs on density
+  // matrices; readout error acts on the marginal. The default is the exact, noiseless path.
+  noise::NoiseModel noise;
+  // Evaluation passes estimate the marginal from this many shots (0: exact), sample b of the
+  // head's evaluations drawing from stream mix_seed(shot_seed, b).
+  uint64_t shots = 0;
+  uint64_t shot_seed = 0;
 };
 
 template <typename T>
@@ -65,12 +74,14 @@ class QuantumHead {
   std::vector<int> register_qubits_;  // k, then the ancilla register if there is one
   std::shared_ptr<const sim::Program> program_;
   sim::Simulator<T> sim_;
+  std::unique_ptr<noise::DensitySimulator<T>> density_;  // when the noise model has channels
+  uint64_t rows_evaluated_ = 0;                          // the next shot stream
   // Per-batch workspaces, reused across batches.
   std::unique_ptr<sim::BatchState<T>> state_;
   std::vector<nn::Matrix> h_;
   RegisterStates registers_;
   std::vector<double> angles_;  // per-sample RY angles of the angle encoding, else empty
-  nn::Matrix marginal_, dh_;
+  nn::Matrix marginal_, dh_, dmarginal_;
   grad::Adjoint<T> adjoint_;
   grad::Gradients grads_;
 };

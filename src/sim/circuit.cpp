@@ -18,7 +18,8 @@ Circuit::Circuit(int qubits) : qubits_(qubits) {
         fmt::format("circuit: {} qubits requested; supported range is 1..{}", qubits, kMaxQubits));
 }
 
-void Circuit::add(GateKind kind, std::array<int, 3> qubits, std::array<Angle, 3> angles) {
+void Circuit::add(GateKind kind, std::array<int, 3> qubits, std::array<Angle, 3> angles,
+                  bool conjugated) {
   const GateInfo& gi = info(kind);
   const auto where = [&] { return fmt::format("circuit gate #{} ({})", gates_.size(), gi.name); };
   if (kind == GateKind::Unitary1 || kind == GateKind::Unitary2)
@@ -31,7 +32,7 @@ void Circuit::add(GateKind kind, std::array<int, 3> qubits, std::array<Angle, 3>
         throw Error(
             fmt::format("{}: qubit {} used twice (control equal to target)", where(), qubits[j]));
   }
-  Gate g{kind, qubits, angles, 0};
+  Gate g{kind, qubits, angles, 0, conjugated};
   for (int p = 0; p < gi.params; ++p) {
     auto& count = angles[p].source == Angle::Source::Shared ? shared_ : sample_;
     count = std::max(count, angles[p].index + 1);
@@ -46,6 +47,20 @@ void Circuit::add_unitary(const MatrixC& u, std::array<int, 3> qubits) {
                             gates_.size(), u.rows(), u.cols()));
   if (!(u.adjoint() * u).isIdentity(1e-10))
     throw Error(fmt::format("circuit gate #{}: matrix is not unitary", gates_.size()));
+  add_fixed(u, qubits);
+}
+
+void Circuit::add_linear_map(const MatrixC& m, std::array<int, 3> qubits) {
+  if (m.rows() != 4 || m.cols() != 4)
+    throw Error(fmt::format("circuit gate #{}: a linear map must be 4x4, got {}x{}", gates_.size(),
+                            m.rows(), m.cols()));
+  add_fixed(m, qubits);
+  gates_.back().unitary = false;
+  ++maps_;
+}
+
+void Circuit::add_fixed(const MatrixC& u, std::array<int, 3> qubits) {
+  const int k = u.rows() == 2 ? 1 : 2;
   const GateKind kind = k == 1 ? GateKind::Unitary1 : GateKind::Unitary2;
   // Reuse add()'s qubit checks through a stand-in kind of the same width.
   add(k == 1 ? GateKind::X : GateKind::SWAP, qubits);
@@ -65,17 +80,22 @@ std::array<double, 3> Circuit::angles_of(const Gate& g, const double* theta,
 
 GateMatrix Circuit::matrix(const Gate& g, const double* theta, const double* sample) const {
   if (g.kind == GateKind::Unitary1 || g.kind == GateKind::Unitary2) return fixed_[g.fixed];
-  return gate_matrix(g.kind, angles_of(g, theta, sample).data());
+  GateMatrix m = gate_matrix(g.kind, angles_of(g, theta, sample).data());
+  if (g.conjugated) m = m.conjugate().eval();
+  return m;
 }
 
 GateMatrix Circuit::derivative(const Gate& g, const double* theta, const double* sample,
                                int p) const {
-  return gate_derivative(g.kind, angles_of(g, theta, sample).data(), p);
+  // The angles are real, so the derivative of the conjugate is the conjugate derivative.
+  GateMatrix d = gate_derivative(g.kind, angles_of(g, theta, sample).data(), p);
+  if (g.conjugated) d = d.conjugate().eval();
+  return d;
 }
 
 std::string Circuit::describe(const Gate& g) const {
   const GateInfo& gi = info(g.kind);
-  std::string s = fmt::format("{}(q{}", gi.name, g.qubits[0]);
+  std::string s = fmt::format("{}{}(q{}", gi.name, g.conjugated ? "*" : "", g.qubits[0]);
   for (int j = 1; j < gi.qubits; ++j) s += fmt::format(",q{}", g.qubits[j]);
   for (int p = 0; p < gi.params; ++p)
     s += fmt::format("; {}[{}]", g.angles[p].source == Angle::Source::Shared ? "theta" : "x",

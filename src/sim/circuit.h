@@ -27,6 +27,11 @@ struct Gate {
   std::array<int, 3> qubits{};  // info(kind).qubits of them: controls first, target last
   std::array<Angle, 3> angles{};
   uint32_t fixed = 0;  // Unitary1/Unitary2: index into Circuit::fixed_matrices()
+  // The complex conjugate of the gate: a density matrix's column copy (noise/density.h).
+  bool conjugated = false;
+  // False for a fixed linear map that is not unitary (a channel on a density matrix); only
+  // noise::DensitySimulator runs such circuits.
+  bool unitary = true;
 
   bool per_sample() const;
 };
@@ -44,11 +49,17 @@ class Circuit {
 
   // Appends a gate after checking qubits (in range, distinct) and angle count; throws
   // qmf::Error with the gate's position and name on a bad gate.
-  void add(GateKind kind, std::array<int, 3> qubits, std::array<Angle, 3> angles = {});
+  void add(GateKind kind, std::array<int, 3> qubits, std::array<Angle, 3> angles = {},
+           bool conjugated = false);
   void add(GateKind kind, int q, Angle a = {}) { add(kind, {q, 0, 0}, {a}); }
   void add(GateKind kind, int q0, int q1, Angle a = {}) { add(kind, {q0, q1, 0}, {a}); }
   // Fixed 2x2 or 4x4 unitary (checked unitary to 1e-10) on one or two qubits.
   void add_unitary(const MatrixC& u, std::array<int, 3> qubits);
+  // Any fixed 4x4 linear map on two qubits: a channel's superoperator on the row and column
+  // qubits of a density matrix held as a vector (noise/density.h).
+  void add_linear_map(const MatrixC& m, std::array<int, 3> qubits);
+  // Whether every gate is unitary (a state-vector circuit).
+  bool unitary() const { return maps_ == 0; }
 
   // The matrix of gate g at the given parameters (theta) and one sample's angles.
   GateMatrix matrix(const Gate& g, const double* theta, const double* sample) const;
@@ -58,12 +69,14 @@ class Circuit {
   std::string describe(const Gate& g) const;
 
  private:
+  void add_fixed(const MatrixC& m, std::array<int, 3> qubits);  // checked by the callers
   std::array<double, 3> angles_of(const Gate& g, const double* theta, const double* sample) const;
 
   int qubits_;
   std::vector<Gate> gates_;
   std::vector<GateMatrix> fixed_;
   uint32_t shared_ = 0, sample_ = 0;
+  size_t maps_ = 0;  // gates that are not unitary
 };
 
 }  // namespace qmf::sim

@@ -8,6 +8,7 @@
 // matrix per lane: element (r, c) of lane l at [(r*K + c) * W + l]. Every kernel works on the
 // group range [g0, g1), so the caller decides how the range is split across threads.
 #include <cstddef>
+#include <cstdint>
 
 #include "sim/layout.h"
 #include "sim/pack.h"
@@ -51,6 +52,16 @@ struct LaneMixing {
   const int* col = nullptr;
 };
 
+// A linear map on four amplitude bits that a density matrix's two-qubit depolarizing channel
+// needs (noise/density.h): v <- a v + b P v, where on each group of 16 amplitudes over the four
+// bits (local index big-endian over them, offsets[e] its place) P writes a quarter of the sum of
+// entries 0, 5, 10, 15 to each of those four and zero to the rest. bits: ascending positions.
+struct PairMap {
+  double a = 1, b = 0;
+  int bits[4] = {};
+  uint64_t offsets[16] = {};
+};
+
 // The table a simulator calls through. One table per (precision, pack width).
 template <typename T>
 struct KernelOps {
@@ -84,6 +95,8 @@ struct KernelOps {
   // the gradient with dL = Re(conj(g) dpsi_m); `grads` has the layout of `regs`.
   void (*register_grad)(const RegisterLanes<T>& regs, ChunkView<T> lambda,
                         const RegisterLanes<T>& grads, size_t a0, size_t a1);
+  // v <- a v + b P v (PairMap) for groups [g0, g1) of the four bits.
+  void (*pair_map)(const PairMap& m, ChunkView<T> v, size_t g0, size_t g1);
 };
 
 template <typename T>

@@ -21,6 +21,7 @@ Block single(const Circuit& c, uint32_t id) {
   b.gates = {id};
   b.per_sample = g.per_sample();
   b.real = gate_is_real(c, g);
+  b.unitary = g.unitary;
   return b;
 }
 
@@ -75,10 +76,12 @@ class Fuser {
     for (size_t t : touching) {
       merged.gates.insert(merged.gates.end(), pending_[t]->gates.begin(), pending_[t]->gates.end());
       merged.real = merged.real && pending_[t]->real;
+      merged.unitary = merged.unitary && pending_[t]->unitary;
       release(t);
     }
     merged.gates.push_back(id);
     merged.real = merged.real && g.real;
+    merged.unitary = merged.unitary && g.unitary;
     merged.qubits = order_qubits(qubits);
     open_block(std::move(merged));
   }

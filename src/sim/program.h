@@ -17,6 +17,7 @@ struct Block {
   std::vector<uint32_t> gates;  // indices into Circuit::gates(), in application order
   bool per_sample = false;      // its matrix differs between samples
   bool real = true;             // its matrix is real for every angle
+  bool unitary = true;          // false when it holds a linear map (Circuit::add_linear_map)
   BlockGeometry geometry;
   int width() const { return static_cast<int>(qubits.size()); }
 };

@@ -6,10 +6,8 @@
 #include "core/error.h"
 
 namespace qmf::sim {
-namespace {
-
 template <typename T>
-void split(const GateMatrix& m, std::vector<T>& re, std::vector<T>& im, bool real) {
+void split_matrix(const GateMatrix& m, std::vector<T>& re, std::vector<T>& im, bool real) {
   const auto k = m.rows();
   re.resize(static_cast<size_t>(k * k));
   im.assign(real ? 0 : static_cast<size_t>(k * k), T(0));
@@ -19,8 +17,8 @@ void split(const GateMatrix& m, std::vector<T>& re, std::vector<T>& im, bool rea
       if (!real) im[r * k + c] = static_cast<T>(m(r, c).imag());
     }
 }
-
-}  // namespace
+template void split_matrix(const GateMatrix&, std::vector<float>&, std::vector<float>&, bool);
+template void split_matrix(const GateMatrix&, std::vector<double>&, std::vector<double>&, bool);
 
 template <typename T>
 Simulator<T>::Simulator(std::shared_ptr<const Program> program, SimOptions options)
@@ -28,6 +26,11 @@ Simulator<T>::Simulator(std::shared_ptr<const Program> program, SimOptions optio
       isa_(options.isa),
       layout_(options.layout),
       par_(options.threads) {
+  // The adjoint undoes each block with its adjoint, which only a unitary inverts.
+  if (!program_->circuit().unitary())
+    throw Error(
+        "simulator: the circuit holds linear maps that are not unitary (channels); "
+        "noise::DensitySimulator runs those");
   const int wide = kernel_ops<T>(isa_).width, n = program_->qubits();
   const int bits = std::countr_zero(static_cast<unsigned>(wide));
   if (choose_layout(n, 1, wide, LaneLayout::Amplitudes) == LaneLayout::Amplitudes)
@@ -239,8 +242,8 @@ void Simulator<T>::bind(std::span<const double> theta, bool lane_mixing) {
     if (blocks[i].per_sample) continue;
     const GateMatrix u = program_->block_matrix(blocks[i], theta.data(), nullptr);
     const GateMatrix udag = u.adjoint();
-    split(u, bound_[i].u_re, bound_[i].u_im, blocks[i].real);
-    split(udag, bound_[i].udag_re, bound_[i].udag_im, blocks[i].real);
+    split_matrix(u, bound_[i].u_re, bound_[i].u_im, blocks[i].real);
+    split_matrix(udag, bound_[i].udag_re, bound_[i].udag_im, blocks[i].real);
     if (lane_mixing && plans_[i].low_k > 0) {
       expand_mixing(i, u, blocks[i].real, bound_[i].mix);
       expand_mixing(i, udag, blocks[i].real, bound_[i].mix_dag);
@@ -255,7 +258,7 @@ Matrices<T> Simulator<T>::block_matrices(size_t i, const BatchState<T>& s, size_
   if (!b.per_sample) return adjoint ? bound_[i].udag() : bound_[i].u();
   if (s.lane_bits()) {  // one sample per chunk: its matrix, shared by the lanes
     std::vector<T> im;
-    split(sample_matrix(i, chunk, adjoint), m, im, b.real);
+    split_matrix(sample_matrix(i, chunk, adjoint), m, im, b.real);
     const size_t kk = m.size();
     m.insert(m.end(), im.begin(), im.end());
     return {m.data(), b.real ? nullptr : m.data() + kk, false};

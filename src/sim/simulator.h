@@ -32,6 +32,11 @@ inline constexpr size_t kRecordPackBytes = 32;
 // tile, so a state larger than the cache is read once for them all rather than once a block.
 inline constexpr size_t kTileBytes = size_t{256} << 10;
 
+// A matrix as the kernels take it (sim/kernels.h): row-major real parts, and imaginary parts
+// unless `real` (then `im` is left empty).
+template <typename T>
+void split_matrix(const GateMatrix& m, std::vector<T>& re, std::vector<T>& im, bool real);
+
 template <typename T>
 class ReversePass;
 

@@ -1,8 +1,8 @@
 #pragma once
 // The run configuration: typed settings with the defaults that `qmf config` lists, read from a
 // TOML file and `--set key=value` overrides, written back as TOML for the run directory. Keys are
-// addressed as "section.name" (data.view, model.k, train.lr, sim.precision). Bad keys or values
-// throw qmf::UsageError naming the key; unreadable files throw qmf::Error.
+// addressed as "section.name" (data.view, model.k, train.lr, sim.precision, noise.readout). Bad
+// keys or values throw qmf::UsageError naming the key; unreadable files throw qmf::Error.
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -14,6 +14,7 @@
 #include "core/options.h"
 #include "model/qmfnn_settings.h"
 #include "nn/optim.h"
+#include "noise/noise_model.h"
 #include "train/early_stopping.h"
 #include "train/lr_schedule.h"
 
@@ -75,7 +76,14 @@ struct TrainConfig {
 
 struct SimConfig {
   Precision precision = Precision::f64;
+  std::uint64_t shots = 0;  // measurements per sample the readout is estimated from; 0: exact
+  std::uint64_t seed = 0;   // the seed of the shot sampling
   bool operator==(const SimConfig&) const = default;
+};
+
+// The noise keys are the noise layer's own settings, embedded whole (docs/NOISE.md).
+struct NoiseConfig : noise::NoiseSettings {
+  bool operator==(const NoiseConfig&) const = default;
 };
 
 struct Config {
@@ -83,6 +91,7 @@ struct Config {
   ModelConfig model;
   TrainConfig train;
   SimConfig sim;
+  NoiseConfig noise;
   bool operator==(const Config&) const = default;
 };
 

@@ -91,6 +91,34 @@ constexpr KeyMeaning kMeanings[] = {
     {"train.patience",
      "Stop after this many epochs without improvement (needs data.validation > 0); 0: off."},
     {"sim.precision", "Arithmetic of the circuit simulator: double, or float for speed."},
+    {"sim.shots",
+     "Estimate the readout from this many measurements per sample, as a device would; 0: the "
+     "exact probabilities."},
+    {"sim.seed", "Seed of the shot sampling (sim.shots)."},
+    {"noise.preset",
+     "Noise of a real device, built from its published figures (docs/NOISE.md); the other "
+     "noise.* keys add to it; empty: none."},
+    {"noise.depolarizing",
+     "Depolarizing probability after every gate: one-qubit after one- and three-qubit gates "
+     "(on each qubit), two-qubit after two-qubit gates."},
+    {"noise.depolarizing2",
+     "Two-qubit depolarizing probability after two-qubit gates, in place of noise.depolarizing "
+     "there; 0: noise.depolarizing's."},
+    {"noise.amplitude_damping",
+     "Amplitude damping gamma (decay of |1> to |0>) after every gate, on each of its qubits."},
+    {"noise.phase_damping",
+     "Phase damping lambda (coherences times sqrt(1 - lambda)) after every gate, on each of "
+     "its qubits."},
+    {"noise.bit_flip", "Probability of an X after every gate, on each of its qubits."},
+    {"noise.phase_flip", "Probability of a Z after every gate, on each of its qubits."},
+    {"noise.readout",
+     "Symmetric readout error: the probability that a measured qubit reads flipped."},
+    {"noise.readout01",
+     "Probability of reading 1 from a 0, in place of noise.readout for that direction; 0: "
+     "noise.readout's."},
+    {"noise.readout10",
+     "Probability of reading 0 from a 1, in place of noise.readout for that direction; 0: "
+     "noise.readout's."},
 };
 
 // `text` split into lines of at most `width` characters, each prefixed by `indent`.

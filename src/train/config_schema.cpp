@@ -1,7 +1,9 @@
 #include "train/config_schema.h"
 
 #include <algorithm>
+#include <cstdint>
 
+#include "noise/noise_model.h"
 #include "train/config_codec.h"
 
 namespace qmf::config_detail {
@@ -11,12 +13,16 @@ namespace {
 // enough that a typo (an extra zero or three) is refused instead of exhausting memory.
 constexpr int kMaxWidth = 1 << 16;
 
+// The shot sampler's binomial draws count exactly up to 2^53 (noise/shots.h).
+constexpr std::int64_t kMaxShots = std::int64_t{1} << 53;
+
 // Which Config member holds each section, so a table row names only the field.
 constexpr auto section(const DataConfig*) { return &Config::data; }
 constexpr auto section(const ModelConfig*) { return &Config::model; }
 constexpr auto section(const model::QmfnnSettings*) { return &Config::model; }
 constexpr auto section(const TrainConfig*) { return &Config::train; }
 constexpr auto section(const SimConfig*) { return &Config::sim; }
+constexpr auto section(const noise::NoiseSettings*) { return &Config::noise; }
 
 template <class S, class T>
 Field field(std::string_view key, T S::*member, Codec<T> codec) {
@@ -31,6 +37,16 @@ Field field(std::string_view key, T S::*member, Codec<T> codec) {
           },
           [key, member, codec](const Config& c) { codec.check((c.*in).*member, key); },
           [member, codec](const Config& c) { return codec.write((c.*in).*member); }};
+}
+
+// A preset name or "" (none); which presets exist is the noise layer's knowledge.
+Codec<std::string> noise_preset() {
+  Codec<std::string> codec = text();
+  std::vector<std::string_view> allowed{"\"\""};
+  for (const std::string_view name : noise::preset_names()) allowed.push_back(name);
+  codec.expected = one_of_text(allowed);
+  codec.check = [](const std::string& v, std::string_view key) { noise::check_preset(v, key); };
+  return codec;
 }
 
 const std::vector<Field>& table() {
@@ -89,6 +105,18 @@ const std::vector<Field>& table() {
       field("train.monitor", &TrainConfig::monitor, choice<train::Monitor>()),
       field("train.patience", &TrainConfig::patience, integer<int>(0)),
       field("sim.precision", &SimConfig::precision, choice<Precision>()),
+      field("sim.shots", &SimConfig::shots, integer<std::uint64_t>(0, kMaxShots)),
+      field("sim.seed", &SimConfig::seed, integer<std::uint64_t>(0)),
+      field("noise.preset", &NoiseConfig::preset, noise_preset()),
+      field("noise.depolarizing", &NoiseConfig::depolarizing, real_between(0.0, 1.0)),
+      field("noise.depolarizing2", &NoiseConfig::depolarizing2, real_between(0.0, 1.0)),
+      field("noise.amplitude_damping", &NoiseConfig::amplitude_damping, real_between(0.0, 1.0)),
+      field("noise.phase_damping", &NoiseConfig::phase_damping, real_between(0.0, 1.0)),
+      field("noise.bit_flip", &NoiseConfig::bit_flip, real_between(0.0, 1.0)),
+      field("noise.phase_flip", &NoiseConfig::phase_flip, real_between(0.0, 1.0)),
+      field("noise.readout", &NoiseConfig::readout, real_between(0.0, 1.0)),
+      field("noise.readout01", &NoiseConfig::readout01, real_between(0.0, 1.0)),
+      field("noise.readout10", &NoiseConfig::readout10, real_between(0.0, 1.0)),
   };
   return fields;
 }

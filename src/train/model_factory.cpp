@@ -24,7 +24,10 @@ model::QmfnnSpec qmfnn_spec(const Config& c, const data::Multimodal& data) {
                         .classes = data.classes,
                         .settings = c.model,
                         .precision = c.sim.precision,
-                        .threads = resolved_threads(c)};
+                        .threads = resolved_threads(c),
+                        .noise = noise::noise_model(c.noise),
+                        .shots = c.sim.shots,
+                        .shot_seed = c.sim.seed};
   // One register size per modality; evidential fusion sizes its registers from the class
   // count, so model.k does not apply to it.
   spec.settings.k = c.model.fusion == Fusion::evidential
@@ -46,6 +49,10 @@ model::BaselineSpec baseline_spec(const Config& c, const data::Multimodal& data)
 
 std::unique_ptr<model::Model> make_model(const Config& c, const data::Multimodal& data) {
   const std::string& kind = c.model.kind;
+  if (kind != "qmfnn" && (c.noise != NoiseConfig{} || c.sim.shots > 0))
+    throw UsageError(fmt::format(
+        "{}: noise and shots apply to the quantum models (model.kind = qmfnn), not to '{}'",
+        c.sim.shots > 0 ? "sim.shots" : "noise.*", kind));
   if (c.model.fusion == Fusion::evidential && kind != "qmfnn")
     throw UsageError(
         fmt::format("model.fusion: evidential fusion is a fusion of the qmfnn model, "

@@ -31,14 +31,20 @@ namespace {
 
 }  // namespace
 
+bool evaluation_may_set(std::string_view key) {
+  return key.starts_with("data.") || key.starts_with("noise.") || key == "train.threads" ||
+         key == "sim.shots" || key == "sim.seed";
+}
+
 TrainedRun load_trained(const std::filesystem::path& dir, const std::vector<std::string>& overrides,
                         std::string_view command, CheckpointChoice choice) {
   TrainedRun run;
   run.config = load_config(dir / "config.toml");
   for (const auto& s : overrides) {
-    if (!s.starts_with("data.") && !s.starts_with("train.threads="))
-      throw UsageError(fmt::format("--set {}: {} takes data.* keys and train.threads only",
-                                   quote_value(s), command));
+    if (!evaluation_may_set(override_key(s)))
+      throw UsageError(fmt::format(
+          "--set {}: {} takes data.*, noise.*, sim.shots, sim.seed and train.threads only",
+          quote_value(s), command));
     apply_override(run.config, s);
   }
   const std::filesystem::path file = dir / checkpoint_file(choice);

@@ -1,6 +1,7 @@
 #pragma once
 // A run directory loaded back for inspection (`qmf eval`, `qmf explain`): its config.toml with the
-// user's data overrides, the data, the model it describes, and the checkpoint's parameters.
+// user's overrides (data, noise, shots), the data, the model it describes, and the checkpoint's
+// parameters.
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -35,12 +36,17 @@ struct TrainedRun {
   uint64_t steps_done = 0;
 };
 
-// `overrides` are `--set key=value` assignments. Only data.* keys and train.threads may change:
-// the model and its training are what the run is. Any other key is a UsageError that names
-// `command` ("eval", "explain"). A missing or damaged config.toml or checkpoint.qmf is an Error
-// naming the file; the checkpoint is read before the data, which may have to be fetched. Asking
-// for best.qmf where there is none is an Error that says why (no validation split, or no epoch
-// finished yet).
+// Whether `qmf eval` and `qmf explain` may `--set` the key: data.*, noise.*, sim.shots, sim.seed
+// and train.threads change what the run is evaluated on and how (a run trained without noise,
+// evaluated under a device's noise and a finite number of shots); the model and its training
+// are what the run is.
+bool evaluation_may_set(std::string_view key);
+
+// `overrides` are `--set key=value` assignments, of keys evaluation_may_set allows. Any other
+// key is a UsageError that names `command` ("eval", "explain"). A missing or damaged config.toml
+// or checkpoint.qmf is an Error naming the file; the checkpoint is read before the data, which
+// may have to be fetched. Asking for best.qmf where there is none is an Error that says why (no
+// validation split, or no epoch finished yet).
 TrainedRun load_trained(const std::filesystem::path& dir, const std::vector<std::string>& overrides,
                         std::string_view command, CheckpointChoice choice = CheckpointChoice::last);
 

@@ -39,7 +39,7 @@ class CliExplain : public ::testing::Test {
 
   // A private copy of the trained run of `kind` in the working directory, as "run".
   fs::path copy_run(const std::string& kind) const {
-    const fs::path run = cwd_.path() / "run";
+    fs::path run = cwd_.path() / "run";
     fs::copy(shared_->path() / kind, run, fs::copy_options::recursive);
     return run;
   }
@@ -181,12 +181,13 @@ TEST_F(CliExplain, ARunOfAnotherModelExits2NamingIt) {
   EXPECT_FALSE(fs::exists(cwd_.path() / "run" / "explain"));
 }
 
-TEST_F(CliExplain, SetKeysOtherThanDataAndThreadsExit2) {
+TEST_F(CliExplain, SetKeysOtherThanDataNoiseShotsAndThreadsExit2) {
   copy_run("qmfnn");
-  for (const char* set : {"model.k=2", "train.lr=1"}) {
+  for (const char* set : {"model.k=2", "train.lr=1", "sim.precision=float"}) {
     const CommandResult r = exec_qmf({"explain", "--run", "run", "--set", set});
     EXPECT_EQ(r.code, 2) << r.describe();
-    EXPECT_TRUE(contains(r.err, "explain takes data.* keys and train.threads only"))
+    EXPECT_TRUE(contains(
+        r.err, "explain takes data.*, noise.*, sim.shots, sim.seed and train.threads only"))
         << r.describe();
   }
   const CommandResult r = exec_qmf({"explain", "--run", "run", "--set", "data.no_such_key=1"});
