@@ -2,6 +2,7 @@
 
 #include <Eigen/LU>
 #include <Eigen/SVD>
+#include <cmath>
 #include <cstring>
 
 #include "core/error.h"
@@ -146,6 +147,19 @@ void DensitySimulator<T>::build(const sim::Circuit& circuit, const NoiseModel& n
   }
   close(nullptr);
   bound_.resize(steps_.size());
+}
+
+// Before allocating: the forward's density matrices and, for a gradient, their adjoint twins,
+// with the settings that size them named.
+template <typename T>
+void DensitySimulator<T>::check_memory(size_t batch) const {
+  const auto bytes = static_cast<long double>(batch) * 2 * sizeof(T) * std::pow(4.0L, n_);
+  const std::string what = fmt::format(
+      "noise.*: the density matrices of a {}-qubit circuit for a batch of {} (train.batch; "
+      "twice that to train)",
+      n_, batch);
+  sim::check_fits_in_memory(static_cast<size_t>(std::min<long double>(bytes, SIZE_MAX / 2)),
+                            what.c_str());
 }
 
 template <typename T>
@@ -369,6 +383,7 @@ void DensitySimulator<T>::forward(const sim::ProductInput& input, std::span<cons
   if (!rho_ || rho_->batch() != batch || rho_->lanes() != lanes) {
     rho_.reset();
     lambda_.reset();
+    check_memory(batch);
     rho_ = std::make_unique<sim::BatchState<T>>(2 * n_, batch, lanes);
   }
   theta_.assign(theta.begin(), theta.end());

@@ -66,6 +66,7 @@ class DensitySimulator {
   struct Step;
   struct Bound;
   void build(const sim::Circuit& circuit, const NoiseModel& noise);
+  void check_memory(size_t batch) const;
   void bind(std::span<const double> theta);
   void check_invertible() const;
   sim::Matrices<T> per_sample_matrices(const Step& s, size_t chunk, bool adjoint,

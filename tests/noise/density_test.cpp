@@ -253,5 +253,17 @@ TEST(DensitySimulator, RefusesCircuitsBeyondItsSize) {
   EXPECT_THROW(noise::DensitySimulator<double>(big, every_channel()), UsageError);
 }
 
+TEST(DensitySimulator, RefusesABatchBeyondMemoryNamingTheSettings) {
+  sim::Circuit c(noise::kMaxDensityQubits);
+  c.add(GateKind::H, 0);
+  noise::DensitySimulator<double> sim(c, every_channel());
+  const size_t batch = 1000;  // 1000 x 256 MiB: more than any test machine has
+  std::vector<cplx> reg(batch << 6, 0.125);
+  const sim::ProductInput in{{6, 6}, {reg, reg}};
+  const std::string msg = error_message([&] { sim.forward(in, {}, {}); });
+  EXPECT_NE(msg.find("train.batch"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("noise"), std::string::npos) << msg;
+}
+
 }  // namespace
 }  // namespace qmf
