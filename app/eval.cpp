@@ -34,7 +34,8 @@ void add_eval(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("eval", "Evaluate a trained run on its test split");
   cmd->add_option("--run", opt->run, "run directory")->required()->check(CLI::ExistingDirectory);
   cmd->add_option("--set", opt->sets,
-                  "override a data.*, noise.* key, sim.shots, sim.seed or train.threads: "
+                  "override a data.*, noise.* key, sim.shots, sim.seed, sim.trajectories or "
+                  "train.threads: "
                   "--set noise.depolarizing=0.001");
   cmd->add_option("--out", opt->out,
                   "also write eval.json and predictions.csv into this directory (new, empty, "

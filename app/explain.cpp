@@ -52,7 +52,8 @@ void add_explain(CLI::App& app) {
   cmd->add_option("--samples", opt->samples,
                   "test samples drawn in samples.png, 1..64 (default 6)");
   cmd->add_option("--set", opt->sets,
-                  "override a data.*, noise.* key, sim.shots, sim.seed or train.threads: "
+                  "override a data.*, noise.* key, sim.shots, sim.seed, sim.trajectories or "
+                  "train.threads: "
                   "--set sim.shots=1000");
   cmd->add_option(
       "--out", opt->out,

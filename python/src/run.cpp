@@ -196,7 +196,8 @@ void bind_run(py::module_& m) {
       },
       py::arg("run_dir"), py::arg("checkpoint") = "last", py::arg("sets") = py::none(),
       "Load a trained run: checkpoint last (checkpoint.qmf) or best (best.qmf); sets: data.*, "
-      "noise.*, sim.shots, sim.seed and train.threads overrides, as --set for qmf eval.");
+      "noise.*, sim.shots, sim.seed, sim.trajectories and train.threads overrides, as --set for "
+      "qmf eval.");
 }
 
 }  // namespace qmf::python

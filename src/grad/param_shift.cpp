@@ -3,6 +3,8 @@
 #include <cmath>
 #include <numbers>
 
+#include "core/error.h"
+
 namespace qmf::grad {
 namespace {
 
@@ -21,6 +23,7 @@ std::vector<double> shifted_loss(const sim::Program& program, sim::SimOptions op
   sim::Circuit moved(c.qubits());
   for (size_t i = 0; i < c.gates().size(); ++i) {
     const sim::Gate& g = c.gates()[i];
+    QMF_CHECK(g.choices == 0, "parameter shift on a circuit with per-sample choices");
     if (g.kind == sim::GateKind::Unitary1 || g.kind == sim::GateKind::Unitary2) {
       moved.add_unitary(c.fixed_matrices()[g.fixed], g.qubits);
       continue;

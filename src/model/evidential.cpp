@@ -60,7 +60,8 @@ class Evidential final : public Model {
                .threads = spec.threads,
                .noise = spec.noise,
                .shots = spec.shots,
-               .shot_seed = spec.shot_seed},
+               .shot_seed = spec.shot_seed,
+               .trajectories = spec.trajectories},
               circuit_.circuit) {}
 
   void init(Rng& rng) override { head_.init(rng); }

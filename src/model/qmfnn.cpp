@@ -33,7 +33,8 @@ class Qmfnn final : public Model, public QmfnnProbe {
                .threads = spec.threads,
                .noise = spec.noise,
                .shots = spec.shots,
-               .shot_seed = spec.shot_seed},
+               .shot_seed = spec.shot_seed,
+               .trajectories = spec.trajectories},
               circuit_.circuit) {
     circuit_offset_ = arena_.add("circuit", shared_params(), nn::ParamKind::Quantum);
     if (spec.settings.readout == Readout::expval)
@@ -89,7 +90,11 @@ class Qmfnn final : public Model, public QmfnnProbe {
     const size_t outcomes = size_t{1} << circuit_.readout.size();
     marginal.resize(static_cast<nn::Index>(batch), static_cast<nn::Index>(outcomes));
     const std::span<double> p{marginal.data(), static_cast<size_t>(marginal.size())};
-    if (probe.density) {
+    if (probe.trajectories) {
+      const auto theta = angles().first(probe.program->circuit().shared_params());
+      probe.trajectories->run(product_input(spec_.settings.k, registers), theta, {},
+                              circuit_.readout, probe_rows_, p);
+    } else if (probe.density) {
       run_density(probe, registers);
       probe.density->marginal(circuit_.readout, p);
     } else {
@@ -97,10 +102,9 @@ class Qmfnn final : public Model, public QmfnnProbe {
     }
     // What a device would read: its readout error, then a finite number of shots.
     noise::apply_readout_error(spec_.noise.readout, p, outcomes);
-    if (spec_.shots > 0) {
+    if (spec_.shots > 0)
       noise::sample_shots(p, outcomes, spec_.shots, spec_.shot_seed, probe_rows_, spec_.threads);
-      probe_rows_ += batch;
-    }
+    probe_rows_ += batch;
     readout_probs(marginal, probs);
   }
 
@@ -118,7 +122,8 @@ class Qmfnn final : public Model, public QmfnnProbe {
   }
 
   nn::Matrix register_entropies(const Registers& registers, Stage stage) override {
-    if (probe_for(stage).density) return mixed_register_entropies(registers, stage);
+    const Probe& probe = probe_for(stage);
+    if (probe.density || probe.trajectories) return mixed_register_entropies(registers, stage);
     const sim::BatchState<T> state = probe_state(registers, stage);
     const auto& k = spec_.settings.k;
     const std::vector<int> starts = register_starts(k);
@@ -166,19 +171,37 @@ class Qmfnn final : public Model, public QmfnnProbe {
   // A noisy state is mixed: each register's entropy is that of its own reduced state, no longer
   // one number per cut, and it counts the noise's mixing as well as the entanglement.
   nn::Matrix mixed_register_entropies(const Registers& registers, Stage stage) {
+    const std::vector<std::vector<sim::MatrixC>> states = register_states(registers, stage);
+    nn::Matrix s(static_cast<nn::Index>(states[0].size()), static_cast<nn::Index>(states.size()));
+    for (size_t m = 0; m < states.size(); ++m)
+      for (size_t b = 0; b < states[m].size(); ++b)
+        s(static_cast<nn::Index>(b), static_cast<nn::Index>(m)) =
+            sim::von_neumann_entropy(states[m][b]);
+    return s;
+  }
+
+  // Each register's reduced state, [m][b], from the density matrices or the trajectories.
+  std::vector<std::vector<sim::MatrixC>> register_states(const Registers& registers, Stage stage) {
     Probe& probe = probe_for(stage);
-    run_density(probe, registers);
     const auto& k = spec_.settings.k;
+    const size_t batch = registers.at(0).size() >> k[0];
+    std::vector<std::vector<sim::MatrixC>> states;
+    if (probe.trajectories) {
+      const auto theta = angles().first(probe.program->circuit().shared_params());
+      std::vector<double> unused(batch << circuit_.readout.size());
+      probe.trajectories->run(product_input(k, registers), theta, {}, circuit_.readout, probe_rows_,
+                              unused, &states);
+      return states;
+    }
+    run_density(probe, registers);
     const std::vector<int> starts = register_starts(k);
-    const size_t batch = probe.density->batch();
-    nn::Matrix s(static_cast<nn::Index>(batch), static_cast<nn::Index>(k.size()));
+    states.assign(k.size(), std::vector<sim::MatrixC>(batch));
     for (size_t b = 0; b < batch; ++b) {
       const sim::MatrixC rho = probe.density->density_matrix(b);
       for (size_t m = 0; m < k.size(); ++m)
-        s(static_cast<nn::Index>(b), static_cast<nn::Index>(m)) =
-            sim::von_neumann_entropy(noise::partial_trace(rho, qubits(), starts[m], k[m]));
+        states[m][b] = noise::partial_trace(rho, qubits(), starts[m], k[m]);
     }
-    return s;
+    return states;
   }
 
   // The circuit after the encoding gates, up to the end of the fusion block or to its end, for
@@ -187,6 +210,7 @@ class Qmfnn final : public Model, public QmfnnProbe {
     std::shared_ptr<const sim::Program> program;
     sim::Simulator<T> sim;
     std::unique_ptr<noise::DensitySimulator<T>> density;
+    std::unique_ptr<noise::TrajectorySimulator<T>> trajectories;
   };
 
   void run_density(Probe& probe, const Registers& registers) {
@@ -203,10 +227,15 @@ class Qmfnn final : public Model, public QmfnnProbe {
           stage == Stage::fusion ? circuit_.fusion_end : circuit_.circuit.gates().size();
       auto program = std::make_shared<const sim::Program>(
           gate_range(circuit_.circuit, circuit_.encoding_gates, last));
-      p = std::make_unique<Probe>(Probe{program, sim::Simulator<T>(program, {spec_.threads}), {}});
-      if (noise::needs_density_matrix(spec_.noise))
-        p->density = std::make_unique<noise::DensitySimulator<T>>(program->circuit(), spec_.noise,
-                                                                  sim::SimOptions{spec_.threads});
+      p = std::make_unique<Probe>(
+          Probe{program, sim::Simulator<T>(program, {spec_.threads}), {}, {}});
+      const sim::SimOptions options{spec_.threads};
+      if (noise::needs_density_matrix(spec_.noise) && spec_.trajectories > 0)
+        p->trajectories = std::make_unique<noise::TrajectorySimulator<T>>(
+            program->circuit(), spec_.noise, spec_.trajectories, spec_.shot_seed, options);
+      else if (noise::needs_density_matrix(spec_.noise))
+        p->density =
+            std::make_unique<noise::DensitySimulator<T>>(program->circuit(), spec_.noise, options);
     }
     return *p;
   }

@@ -25,6 +25,7 @@ struct QmfnnSpec {
   noise::NoiseModel noise;  // noiseless by default (model/quantum_head.h)
   uint64_t shots = 0;       // evaluation from shots; 0: exact marginals
   uint64_t shot_seed = 0;
+  uint32_t trajectories = 0;  // noisy circuits as trajectories; 0: density matrices
 };
 
 std::unique_ptr<Model> make_qmfnn(const QmfnnSpec& spec);

@@ -27,7 +27,12 @@ QuantumHead<T>::QuantumHead(std::vector<std::unique_ptr<nn::Mlp>> ffns, QuantumH
   QMF_CHECK(ffns_.size() == layout_.k.size(), "{} FFNs for {} registers", ffns_.size(),
             layout_.k.size());
   if (layout_.ancilla_qubits > 0) register_qubits_.push_back(layout_.ancilla_qubits);
-  if (noise::needs_density_matrix(layout_.noise))
+  if (!noise::needs_density_matrix(layout_.noise)) return;
+  if (layout_.trajectories > 0)
+    trajectories_ = std::make_unique<noise::TrajectorySimulator<T>>(
+        circuit, layout_.noise, layout_.trajectories, layout_.shot_seed,
+        sim::SimOptions{layout_.threads});
+  else
     density_ = std::make_unique<noise::DensitySimulator<T>>(circuit, layout_.noise,
                                                             sim::SimOptions{layout_.threads});
 }
@@ -79,7 +84,10 @@ const nn::Matrix& QuantumHead<T>::forward(const std::vector<nn::Matrix>& x,
   marginal_.resize(static_cast<nn::Index>(batch), static_cast<nn::Index>(outcomes));
   const std::span<double> p{marginal_.data(), static_cast<size_t>(marginal_.size())};
   const sim::ProductInput input = product_input(register_qubits_, registers_);
-  if (density_) {
+  if (trajectories_) {
+    QMF_CHECK(!for_backward, "trajectories give no gradients");
+    trajectories_->run(input, theta, angles_, layout_.readout, rows_evaluated_, p);
+  } else if (density_) {
     density_->forward(input, theta, angles_);
     density_->marginal(layout_.readout, p);
   } else {
@@ -89,11 +97,10 @@ const nn::Matrix& QuantumHead<T>::forward(const std::vector<nn::Matrix>& x,
     sim_.marginal(*state_, layout_.readout, p);
   }
   noise::apply_readout_error(layout_.noise.readout, p, outcomes);
-  if (layout_.shots > 0 && !for_backward) {
+  if (layout_.shots > 0 && !for_backward)
     noise::sample_shots(p, outcomes, layout_.shots, layout_.shot_seed, rows_evaluated_,
                         layout_.threads);
-    rows_evaluated_ += batch;
-  }
+  if (!for_backward) rows_evaluated_ += batch;
   return marginal_;
 }
 

@@ -16,6 +16,7 @@
 #include "nn/tensor.h"
 #include "noise/density.h"
 #include "noise/noise_model.h"
+#include "noise/trajectories.h"
 #include "sim/simulator.h"
 
 namespace qmf::model {
@@ -39,6 +40,9 @@ struct QuantumHeadLayout {
   // head's evaluations drawing from stream mix_seed(shot_seed, b).
   uint64_t shots = 0;
   uint64_t shot_seed = 0;
+  // With channels: run each sample as this many trajectories (evaluation only), seeded by
+  // shot_seed; 0: density matrices.
+  uint32_t trajectories = 0;
 };
 
 template <typename T>
@@ -74,8 +78,10 @@ class QuantumHead {
   std::vector<int> register_qubits_;  // k, then the ancilla register if there is one
   std::shared_ptr<const sim::Program> program_;
   sim::Simulator<T> sim_;
-  std::unique_ptr<noise::DensitySimulator<T>> density_;  // when the noise model has channels
-  uint64_t rows_evaluated_ = 0;                          // the next shot stream
+  // When the noise model has channels: one of the two.
+  std::unique_ptr<noise::DensitySimulator<T>> density_;
+  std::unique_ptr<noise::TrajectorySimulator<T>> trajectories_;
+  uint64_t rows_evaluated_ = 0;  // the next sample's shot and trajectory streams
   // Per-batch workspaces, reused across batches.
   std::unique_ptr<sim::BatchState<T>> state_;
   std::vector<nn::Matrix> h_;

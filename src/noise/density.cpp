@@ -19,12 +19,6 @@ using sim::GateMatrix;
 // gradient can bear.
 constexpr double kInvertible = 1e-3;
 
-const std::vector<Channel>& channels_after(const NoiseModel& m, int gate_qubits) {
-  return gate_qubits == 1   ? m.after_one_qubit
-         : gate_qubits == 2 ? m.after_two_qubit
-                            : m.after_three_qubit;
-}
-
 double smallest_singular_value(const sim::MatrixC& m) {
   return Eigen::JacobiSVD<sim::MatrixC>(m).singularValues().minCoeff();
 }
@@ -88,7 +82,8 @@ DensitySimulator<T>::DensitySimulator(const sim::Circuit& circuit, const NoiseMo
   if (n_ > kMaxDensityQubits)
     throw UsageError(fmt::format(
         "noise: a {}-qubit circuit's density matrix is a {}-qubit vector per sample; exact noisy "
-        "simulation goes up to {} qubits",
+        "simulation goes up to {} qubits; past them, set sim.trajectories = N to evaluate from N "
+        "sampled trajectories per sample",
         n_, 2 * n_, kMaxDensityQubits));
   build(circuit, noise);
 }

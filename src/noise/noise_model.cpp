@@ -71,6 +71,12 @@ bool one_qubit_only(const std::vector<Channel>& list) {
 
 }  // namespace
 
+const std::vector<Channel>& channels_after(const NoiseModel& m, int gate_qubits) {
+  return gate_qubits == 1   ? m.after_one_qubit
+         : gate_qubits == 2 ? m.after_two_qubit
+                            : m.after_three_qubit;
+}
+
 bool NoiseModel::noiseless() const {
   return !any_noise(after_one_qubit) && !any_noise(after_two_qubit) &&
          !any_noise(after_three_qubit) && readout.p01 == 0 && readout.p10 == 0;

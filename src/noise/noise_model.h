@@ -27,6 +27,9 @@ struct NoiseModel {
   bool operator==(const NoiseModel&) const = default;
 };
 
+// The channels that follow a gate on `gate_qubits` qubits (1, 2 or 3).
+const std::vector<Channel>& channels_after(const NoiseModel& m, int gate_qubits);
+
 // The settings as a user writes them (config keys noise.*). Every strength is in [0, 1].
 struct NoiseSettings {
   std::string preset;  // "" (none) or one of preset_names()

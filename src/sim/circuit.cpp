@@ -1,12 +1,14 @@
 #include "sim/circuit.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "core/error.h"
 
 namespace qmf::sim {
 
 bool Gate::per_sample() const {
+  if (choices > 0) return true;
   const int p = info(kind).params;
   return std::any_of(angles.begin(), angles.begin() + p,
                      [](Angle a) { return a.source == Angle::Source::PerSample; });
@@ -59,6 +61,26 @@ void Circuit::add_linear_map(const MatrixC& m, std::array<int, 3> qubits) {
   ++maps_;
 }
 
+void Circuit::add_choice(std::span<const MatrixC> options, std::array<int, 3> qubits,
+                         uint32_t sample_index) {
+  const Eigen::Index d = options.empty() ? 0 : options.front().rows();
+  bool unitary = true;
+  for (const MatrixC& m : options) {
+    if ((d != 2 && d != 4) || m.rows() != d || m.cols() != d)
+      throw Error(fmt::format("circuit gate #{}: choices must be 2x2 or 4x4, all of one size",
+                              gates_.size()));
+    unitary = unitary && (m.adjoint() * m).isIdentity(1e-10);
+  }
+  add_fixed(options.front(), qubits);  // the others follow it in fixed_
+  fixed_.insert(fixed_.end(), options.begin() + 1, options.end());
+  Gate& g = gates_.back();
+  g.choices = static_cast<uint32_t>(options.size());
+  g.angles[0] = Angle::sample(sample_index);
+  g.unitary = unitary;
+  maps_ += unitary ? 0 : 1;
+  sample_ = std::max(sample_, sample_index + 1);
+}
+
 void Circuit::add_fixed(const MatrixC& u, std::array<int, 3> qubits) {
   const int k = u.rows() == 2 ? 1 : 2;
   const GateKind kind = k == 1 ? GateKind::Unitary1 : GateKind::Unitary2;
@@ -79,6 +101,12 @@ std::array<double, 3> Circuit::angles_of(const Gate& g, const double* theta,
 }
 
 GateMatrix Circuit::matrix(const Gate& g, const double* theta, const double* sample) const {
+  if (g.choices > 0) {
+    const double x = sample[g.angles[0].index];
+    QMF_CHECK(x >= 0 && x < g.choices && x == std::floor(x), "{}: choice {} of {}", describe(g), x,
+              g.choices);
+    return fixed_[g.fixed + static_cast<uint32_t>(x)];
+  }
   if (g.kind == GateKind::Unitary1 || g.kind == GateKind::Unitary2) return fixed_[g.fixed];
   GateMatrix m = gate_matrix(g.kind, angles_of(g, theta, sample).data());
   if (g.conjugated) m = m.conjugate().eval();

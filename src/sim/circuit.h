@@ -5,6 +5,7 @@
 // Qubit 0 is the most significant bit of an amplitude index (docs/MODEL.md).
 #include <array>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -29,9 +30,12 @@ struct Gate {
   uint32_t fixed = 0;  // Unitary1/Unitary2: index into Circuit::fixed_matrices()
   // The complex conjugate of the gate: a density matrix's column copy (noise/density.h).
   bool conjugated = false;
-  // False for a fixed linear map that is not unitary (a channel on a density matrix); only
-  // noise::DensitySimulator runs such circuits.
+  // False for a fixed linear map that is not unitary (a channel on a density matrix, a Kraus
+  // operator of a trajectory); the adjoint refuses such circuits.
   bool unitary = true;
+  // Unitary1/Unitary2 only: when > 0, each sample chooses one of this many fixed matrices from
+  // `fixed` on, by the value of its per-sample angle angles[0] (Circuit::add_choice).
+  uint32_t choices = 0;
 
   bool per_sample() const;
 };
@@ -58,6 +62,11 @@ class Circuit {
   // Any fixed 4x4 linear map on two qubits: a channel's superoperator on the row and column
   // qubits of a density matrix held as a vector (noise/density.h).
   void add_linear_map(const MatrixC& m, std::array<int, 3> qubits);
+  // A fixed map chosen per sample: sample b applies options[x_b[sample_index]], where that
+  // per-sample value is an integer in [0, options.size()) (a trajectory's Kraus operator,
+  // noise/trajectories.h). The options are 2x2 or 4x4, all of one size, and need not be unitary.
+  void add_choice(std::span<const MatrixC> options, std::array<int, 3> qubits,
+                  uint32_t sample_index);
   // Whether every gate is unitary (a state-vector circuit).
   bool unitary() const { return maps_ == 0; }
 

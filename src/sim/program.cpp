@@ -9,8 +9,11 @@ namespace qmf::sim {
 namespace {
 
 bool gate_is_real(const Circuit& c, const Gate& g) {
-  if (g.kind == GateKind::Unitary1 || g.kind == GateKind::Unitary2)
-    return c.fixed_matrices()[g.fixed].imag().isZero(0.0);
+  if (g.kind == GateKind::Unitary1 || g.kind == GateKind::Unitary2) {
+    const auto& fixed = c.fixed_matrices();
+    return std::all_of(fixed.begin() + g.fixed, fixed.begin() + g.fixed + std::max(g.choices, 1U),
+                       [](const GateMatrix& m) { return m.imag().isZero(0.0); });
+  }
   return info(g.kind).real;
 }
 

@@ -21,7 +21,13 @@ ReversePass<T>::ReversePass(const Simulator<T>& sim, BatchState<T>& phi,
     : sim_(sim),
       phi_(phi),
       lambda_(checked_companion(sim, phi, lambda)),
-      walk_(sim.traversal(phi)) {}
+      walk_(sim.traversal(phi)) {
+  // The sweep undoes each block with its adjoint, which only a unitary inverts.
+  if (!sim.program().circuit().unitary())
+    throw Error(
+        "adjoint: the circuit holds linear maps that are not unitary (a trajectory's Kraus "
+        "operators); noise::DensitySimulator differentiates noisy circuits");
+}
 
 template <typename T>
 const double* ReversePass<T>::sample_angles(size_t b) const {

@@ -26,11 +26,6 @@ Simulator<T>::Simulator(std::shared_ptr<const Program> program, SimOptions optio
       isa_(options.isa),
       layout_(options.layout),
       par_(options.threads) {
-  // The adjoint undoes each block with its adjoint, which only a unitary inverts.
-  if (!program_->circuit().unitary())
-    throw Error(
-        "simulator: the circuit holds linear maps that are not unitary (channels); "
-        "noise::DensitySimulator runs those");
   const int wide = kernel_ops<T>(isa_).width, n = program_->qubits();
   const int bits = std::countr_zero(static_cast<unsigned>(wide));
   if (choose_layout(n, 1, wide, LaneLayout::Amplitudes) == LaneLayout::Amplitudes)

@@ -71,13 +71,19 @@ struct TrainConfig {
   double clip_norm = 0;         // global L2 gradient norm limit; 0: no clipping
   train::Monitor monitor = train::Monitor::val_loss;  // early stopping and best.qmf
   int patience = 0;  // early stopping after this many epochs without improvement; 0: off
+  // A run directory or checkpoint file whose parameters start this run instead of the seed's
+  // (fine-tuning: a noise-aware model from a noise-free one); "": start from the seed.
+  std::string init;
   bool operator==(const TrainConfig&) const = default;
 };
 
 struct SimConfig {
   Precision precision = Precision::f64;
   std::uint64_t shots = 0;  // measurements per sample the readout is estimated from; 0: exact
-  std::uint64_t seed = 0;   // the seed of the shot sampling
+  std::uint64_t seed = 0;   // the seed of the shot sampling and of the trajectories
+  // Noisy circuits run as this many trajectories per sample (noise/trajectories.h); 0: exact
+  // density matrices, which stop at noise::kMaxDensityQubits.
+  std::uint32_t trajectories = 0;
   bool operator==(const SimConfig&) const = default;
 };
 

@@ -76,6 +76,9 @@ constexpr KeyMeaning kMeanings[] = {
      "Worker threads; 0: all cores. Every count gives the same result bit for bit."},
     {"train.checkpoint_every",
      "Also checkpoint every N optimiser steps, so a killed run resumes mid-epoch; 0: epoch ends."},
+    {"train.init",
+     "A run directory (its checkpoint.qmf) or .qmf file whose parameters start this run, "
+     "fine-tuning them: same model settings, fresh optimiser; empty: from the seed."},
     {"train.lr_schedule",
      "Learning rate over the optimiser steps: constant, step (decays) or cosine (to lr_floor)."},
     {"train.lr_warmup", "Optimiser steps of linear warm-up from 0 to train.lr; 0: none."},
@@ -94,7 +97,10 @@ constexpr KeyMeaning kMeanings[] = {
     {"sim.shots",
      "Estimate the readout from this many measurements per sample, as a device would; 0: the "
      "exact probabilities."},
-    {"sim.seed", "Seed of the shot sampling (sim.shots)."},
+    {"sim.seed", "Seed of the shot sampling (sim.shots) and of the trajectories."},
+    {"sim.trajectories",
+     "Run noisy circuits as this many sampled trajectories per sample (evaluation only; needed "
+     "past 12 qubits); 0: exact density matrices."},
     {"noise.preset",
      "Noise of a real device, built from its published figures (docs/NOISE.md); the other "
      "noise.* keys add to it; empty: none."},

@@ -27,7 +27,8 @@ model::QmfnnSpec qmfnn_spec(const Config& c, const data::Multimodal& data) {
                         .threads = resolved_threads(c),
                         .noise = noise::noise_model(c.noise),
                         .shots = c.sim.shots,
-                        .shot_seed = c.sim.seed};
+                        .shot_seed = c.sim.seed,
+                        .trajectories = c.sim.trajectories};
   // One register size per modality; evidential fusion sizes its registers from the class
   // count, so model.k does not apply to it.
   spec.settings.k = c.model.fusion == Fusion::evidential
@@ -49,10 +50,13 @@ model::BaselineSpec baseline_spec(const Config& c, const data::Multimodal& data)
 
 std::unique_ptr<model::Model> make_model(const Config& c, const data::Multimodal& data) {
   const std::string& kind = c.model.kind;
-  if (kind != "qmfnn" && (c.noise != NoiseConfig{} || c.sim.shots > 0))
+  if (kind != "qmfnn" && (c.noise != NoiseConfig{} || c.sim.shots > 0 || c.sim.trajectories > 0))
     throw UsageError(fmt::format(
         "{}: noise and shots apply to the quantum models (model.kind = qmfnn), not to '{}'",
-        c.sim.shots > 0 ? "sim.shots" : "noise.*", kind));
+        c.sim.shots > 0          ? "sim.shots"
+        : c.sim.trajectories > 0 ? "sim.trajectories"
+                                 : "noise.*",
+        kind));
   if (c.model.fusion == Fusion::evidential && kind != "qmfnn")
     throw UsageError(
         fmt::format("model.fusion: evidential fusion is a fusion of the qmfnn model, "

@@ -314,7 +314,7 @@ data::Multimodal load_data(const Config& c) {
 }
 
 Config with_absolute_data_paths(Config c) {
-  for (std::string* path : {&c.data.dir, &c.data.fsdd, &c.data.files})
+  for (std::string* path : {&c.data.dir, &c.data.fsdd, &c.data.files, &c.train.init})
     if (!path->empty()) *path = fs::absolute(*path).lexically_normal().string();
   return c;
 }
@@ -413,13 +413,28 @@ Trainable make_trainable(const Config& c, const data::Multimodal& data,
   return t;
 }
 
-// A model initialised from the seed, trained from the first epoch; config.toml goes first.
+// train.init: the parameters of another run (its last checkpoint) or of a checkpoint file
+// replace the seed's; the optimiser starts fresh. Errors name the key.
+void warm_start(const Config& c, model::Model& model) {
+  const fs::path given = c.train.init;
+  std::error_code ec;
+  const fs::path file = fs::is_directory(given, ec) ? given / "checkpoint.qmf" : given;
+  try {
+    restore(load_checkpoint(file), model.kind(), model.arena(), nullptr, file);
+  } catch (const Error& e) {
+    throw Error(fmt::format("train.init: {}", e.what()));
+  }
+}
+
+// A model initialised from the seed (or train.init), trained from the first epoch; config.toml
+// goes first.
 nlohmann::json start_run(const Config& c, const fs::path& dir, Progress& progress,
                          const dist::Communicator& ranks) {
   const data::Multimodal data = load_data_on_every_rank(c, dir, "before training began", ranks);
   Trainable t = make_trainable(c, data, ranks);
   Rng rng(c.train.seed);
   t.model->init(rng);
+  if (!c.train.init.empty()) dist::agree(ranks, [&] { warm_start(c, *t.model); });
   dist::agree(
       ranks,
       [&] {
@@ -545,6 +560,11 @@ void check_trainable(const Config& c) {
         "sim.shots: training on shot estimates is not available yet; train exactly (sim.shots = "
         "0, with or without noise.*) and evaluate with shots: qmf eval --run DIR --set "
         "sim.shots=N");
+  if (c.sim.trajectories > 0)
+    throw UsageError(
+        "sim.trajectories: trajectories evaluate a model but give no gradients; train on exact "
+        "density matrices (sim.trajectories = 0, up to 12 qubits) and evaluate with trajectories: "
+        "qmf eval --run DIR --set sim.trajectories=N");
 }
 
 }  // namespace

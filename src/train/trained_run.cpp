@@ -33,7 +33,7 @@ namespace {
 
 bool evaluation_may_set(std::string_view key) {
   return key.starts_with("data.") || key.starts_with("noise.") || key == "train.threads" ||
-         key == "sim.shots" || key == "sim.seed";
+         key == "sim.shots" || key == "sim.seed" || key == "sim.trajectories";
 }
 
 TrainedRun load_trained(const std::filesystem::path& dir, const std::vector<std::string>& overrides,
@@ -43,7 +43,8 @@ TrainedRun load_trained(const std::filesystem::path& dir, const std::vector<std:
   for (const auto& s : overrides) {
     if (!evaluation_may_set(override_key(s)))
       throw UsageError(fmt::format(
-          "--set {}: {} takes data.*, noise.*, sim.shots, sim.seed and train.threads only",
+          "--set {}: {} takes data.*, noise.*, sim.shots, sim.seed, sim.trajectories and "
+          "train.threads only",
           quote_value(s), command));
     apply_override(run.config, s);
   }

@@ -36,10 +36,10 @@ struct TrainedRun {
   uint64_t steps_done = 0;
 };
 
-// Whether `qmf eval` and `qmf explain` may `--set` the key: data.*, noise.*, sim.shots, sim.seed
-// and train.threads change what the run is evaluated on and how (a run trained without noise,
-// evaluated under a device's noise and a finite number of shots); the model and its training
-// are what the run is.
+// Whether `qmf eval` and `qmf explain` may `--set` the key: data.*, noise.*, sim.shots, sim.seed,
+// sim.trajectories and train.threads change what the run is evaluated on and how (a run trained
+// without noise, evaluated under a device's noise and a finite number of shots); the model and its
+// training are what the run is.
 bool evaluation_may_set(std::string_view key);
 
 // `overrides` are `--set key=value` assignments, of keys evaluation_may_set allows. Any other

@@ -186,8 +186,9 @@ TEST_F(CliExplain, SetKeysOtherThanDataNoiseShotsAndThreadsExit2) {
   for (const char* set : {"model.k=2", "train.lr=1", "sim.precision=float"}) {
     const CommandResult r = exec_qmf({"explain", "--run", "run", "--set", set});
     EXPECT_EQ(r.code, 2) << r.describe();
-    EXPECT_TRUE(contains(
-        r.err, "explain takes data.*, noise.*, sim.shots, sim.seed and train.threads only"))
+    EXPECT_TRUE(contains(r.err,
+                         "explain takes data.*, noise.*, sim.shots, sim.seed, sim.trajectories and "
+                         "train.threads only"))
         << r.describe();
   }
   const CommandResult r = exec_qmf({"explain", "--run", "run", "--set", "data.no_such_key=1"});

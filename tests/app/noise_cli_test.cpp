@@ -62,6 +62,30 @@ TEST_F(NoiseCli, EvaluatesATrainedRunUnderNoiseAndShots) {
   EXPECT_TRUE(contains(shots.out, "accuracy")) << shots.describe();
 }
 
+// Trajectories estimate what the density matrices give exactly: with 400 runs a sample's
+// marginal is off by about 0.02, which moves the accuracy of a small test set by a few samples.
+TEST_F(NoiseCli, EvaluatesAndExplainsFromTrajectories) {
+  const std::string run = run_dir().string();
+  const auto accuracy = [&](const std::vector<std::string>& sets, const std::string& out) {
+    std::vector<std::string> args = {"eval", "--run", run, "--out", out};
+    for (const auto& s : sets) args.insert(args.end(), {"--set", s});
+    const CommandResult r = exec_qmf(args);
+    EXPECT_EQ(r.code, 0) << r.describe();
+    return nlohmann::json::parse(qmf::testing::slurp(cwd_.path() / out / "eval.json"))["accuracy"]
+        .get<double>();
+  };
+  const double exact = accuracy({"noise.depolarizing=0.05"}, "density");
+  const double sampled = accuracy({"noise.depolarizing=0.05", "sim.trajectories=400"}, "runs");
+  EXPECT_NEAR(sampled, exact, 0.05);
+  const CommandResult explain =
+      exec_qmf({"explain", "--run", run, "--out", "explained", "--set", "noise.depolarizing=0.05",
+                "--set", "sim.trajectories=50", "--set", "data.test_limit=40"});
+  EXPECT_EQ(explain.code, 0) << explain.describe();
+  const CommandResult train = exec_qmf(train_args("sim.trajectories=10"));
+  EXPECT_EQ(train.code, 2) << train.describe();
+  EXPECT_TRUE(contains(train.err, "sim.trajectories")) << train.describe();
+}
+
 TEST_F(NoiseCli, TrainsThroughNoise) {
   const CommandResult r = exec_qmf(train_args("noise.depolarizing=0.01"));
   ASSERT_EQ(r.code, 0) << r.describe();

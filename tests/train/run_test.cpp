@@ -2,6 +2,7 @@
 // resuming ("same seed and thread count, same result", docs/MODEL.md; run directories).
 #include "train/run.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -58,6 +59,7 @@ class TrainLearning : public TrainData {};
 class TrainDeterminism : public TrainData {};
 class TrainRunDir : public TrainData {};
 class TrainResume : public TrainData {};
+class TrainWarmStart : public TrainData {};
 
 // The per-epoch rows the checkpoint keeps, at full precision.
 std::vector<EpochRow> rows_of(const fs::path& run) {
@@ -321,6 +323,48 @@ TEST_F(TrainResume, OfADirectoryWithoutARunIsAnError) {
     FAIL() << "resumed an empty directory";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("config.toml"), std::string::npos) << e.what();
+  }
+}
+
+// train.init: the other run's parameters replace the seed's. At a vanishing learning rate the
+// fine-tuned run ends where the other run ended, far from where its own seed would have put it.
+TEST_F(TrainWarmStart, StartsFromTheOtherRunsParameters) {
+  Config c = small_config(data_dir(), 1);
+  train(c, "pretrained");
+  c.train.seed = 5;
+  c.train.lr = 1e-12;
+  train(c, "from-seed");
+  c.train.init = run_dir("pretrained").string();
+  train(c, "fine-tuned");
+  const auto values = [&](const char* run) {
+    return load_checkpoint(run_dir(run) / "checkpoint.qmf").values;
+  };
+  const std::vector<double> pre = values("pretrained"), seed = values("from-seed"),
+                            tuned = values("fine-tuned");
+  ASSERT_EQ(pre.size(), tuned.size());
+  double to_pre = 0, to_seed = 0;
+  for (size_t i = 0; i < pre.size(); ++i) {
+    to_pre = std::max(to_pre, std::abs(tuned[i] - pre[i]));
+    to_seed = std::max(to_seed, std::abs(tuned[i] - seed[i]));
+  }
+  EXPECT_LT(to_pre, 1e-8);
+  EXPECT_GT(to_seed, 1e-3);
+}
+
+TEST_F(TrainWarmStart, AnotherModelOrAMissingRunIsAnErrorNamingTheKey) {
+  Config c = small_config(data_dir(), 1);
+  train(c, "pretrained");
+  c.model.ffn_hidden = {8};
+  c.train.init = (run_dir("pretrained") / "checkpoint.qmf").string();
+  for (const std::string& init : std::vector<std::string>{c.train.init, run_dir("nowhere")}) {
+    c.train.init = init;
+    try {
+      train(c, "tuned");
+      ADD_FAILURE() << "trained from " << init;
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("train.init: "), std::string::npos) << e.what();
+    }
+    EXPECT_FALSE(fs::exists(run_dir("tuned"))) << "a failed start leaves its directory";
   }
 }
 

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# The noise and shots study (docs/RESULTS.md §8). For the default QMFNN and its 64-wide-FFN
+# variant on mnist/split-h2 and mnist+fashion, seeds 0-2:
+#   free/         trained without noise (1 epoch, all 60,000 samples)
+#   tuned-<noise>/  free, fine-tuned for one pass over $TUNE samples under that noise
+#                   (train.init); tuned-p0 is the same fine-tuning without noise, the control
+# and each evaluated on the first $TEST test samples under depolarizing noise, the device presets
+# and finite shots. Usage: scripts/noise-study.sh [OUT_DIR] (default runs/noise-study); finished
+# steps are kept, so a stopped study continues where it was. Writes OUT_DIR/noise-study.csv.
+set -euo pipefail
+qmf=${QMF:-build/qmf}
+out=${1:-runs/noise-study}
+tune=${TUNE:-3000}
+test=${TEST:-2000}
+strengths=(1e-4 1e-3 1e-2 3e-2 1e-1)
+tuned_strengths=(${TUNED:-1e-2 1e-1 3e-2 1e-3})
+presets=(ibm-heron-r2 ionq-aria)
+shots=(10 100 1000 10000 100000)
+mkdir -p "$out"
+
+# noise_args NOISE: the --set flags of a noise name (p0, p<strength> or a preset).
+noise_args() {
+  case $1 in
+    p0) ;;
+    p*) echo "--set noise.depolarizing=${1#p}" ;;
+    *) echo "--set noise.preset=$1" ;;
+  esac
+}
+
+# evaluate RUN NAME FLAGS...: RUN's test accuracy under FLAGS, once, into RUN/eval-NAME.
+evaluate() {
+  local run=$1 name=$2
+  shift 2
+  [ -f "$run/eval-$name/eval.json" ] && return
+  "$qmf" eval --run "$run" --set data.test_limit="$test" "$@" --out "$run/eval-$name" >/dev/null
+}
+
+cases=()
+for view in mnist/split-h2 mnist+fashion; do
+  for model in default h64; do
+    for seed in 0 1 2; do cases+=("$view $model $seed"); done
+  done
+done
+
+# Phase 1: noise-free models and their sweeps (cheap); phase 2: the fine-tuned models (slow).
+for c in "${cases[@]}"; do
+  read -r view model seed <<<"$c"
+  dir="$out/${view//\//-}-$model-s$seed"
+  width=(); [ "$model" = h64 ] && width=(--set "model.ffn_hidden=[64]")
+  if [ ! -f "$dir/free/summary.json" ]; then
+    rm -rf "$dir/free"
+    "$qmf" train --set data.view="$view" "${width[@]}" --set train.seed="$seed" \
+      --set data.test_limit="$test" --out "$dir/free" >/dev/null
+  fi
+  evaluate "$dir/free" p0
+  for p in "${strengths[@]}"; do evaluate "$dir/free" "p$p" --set noise.depolarizing="$p"; done
+  for d in "${presets[@]}"; do evaluate "$dir/free" "$d" --set noise.preset="$d"; done
+  for s in "${shots[@]}"; do evaluate "$dir/free" "shots$s" --set sim.shots="$s"; done
+done
+for noise in p0 "${tuned_strengths[@]/#/p}" ${PRESETS_TUNED:-}; do
+  for c in "${cases[@]}"; do
+    read -r view model seed <<<"$c"
+    dir="$out/${view//\//-}-$model-s$seed"
+    run="$dir/tuned-$noise"
+    # shellcheck disable=SC2046  # noise_args gives whole --set flags, split on purpose
+    if [ ! -f "$run/summary.json" ]; then
+      rm -rf "$run"
+      "$qmf" train --config "$dir/free/config.toml" --set train.init="$dir/free" \
+        --set data.train_limit="$tune" --set data.test_limit="$test" $(noise_args "$noise") \
+        --out "$run" >/dev/null
+    fi
+    evaluate "$run" "$noise" $(noise_args "$noise")
+  done
+done
+
+# One row per (view, model, seed, trained, evaluated): the accuracy in %.
+python3 - "$out" >"$out/noise-study.csv" <<'PY'
+import json, sys, pathlib
+out = pathlib.Path(sys.argv[1])
+print("view,model,seed,trained,evaluated,accuracy")
+for case in sorted(p for p in out.iterdir() if p.is_dir()):
+    view, model, seed = case.name.rsplit("-", 2)
+    for run in sorted(p for p in case.iterdir() if p.is_dir()):
+        for ev in sorted(run.glob("eval-*/eval.json")):
+            acc = 100 * json.loads(ev.read_text())["accuracy"]
+            print(f"{view},{model},{seed[1:]},{run.name},{ev.parent.name[5:]},{acc:.2f}")
+PY
+echo "$out/noise-study.csv"
