@@ -85,4 +85,66 @@ for case in sorted(p for p in out.iterdir() if p.is_dir()):
             acc = 100 * json.loads(ev.read_text())["accuracy"]
             print(f"{view},{model},{seed[1:]},{run.name},{ev.parent.name[5:]},{acc:.2f}")
 PY
+# The figures: mean and standard deviation over the seeds, per view and model.
+python3 - "$out" <<'PY'
+import csv, math, pathlib, sys
+from collections import defaultdict
+out = pathlib.Path(sys.argv[1])
+acc = defaultdict(list)
+for r in csv.DictReader(open(out / "noise-study.csv")):
+    acc[(r["view"], r["model"], r["trained"], r["evaluated"])].append(float(r["accuracy"]))
+def stat(key):
+    v = acc.get(key, [])
+    if not v: return None
+    m = sum(v) / len(v)
+    return m, (math.sqrt(sum((x - m) ** 2 for x in v) / (len(v) - 1)) if len(v) > 1 else 0.0)
+views = sorted({k[0] for k in acc})
+with open(out / "depolarizing.dat", "w") as f:
+    for view in views:
+        for model in ["default", "h64"]:
+            for trained in ["free", "tuned"]:
+                f.write(f"# {view} {model} {trained}\n")
+                for p in ["1e-4", "1e-3", "1e-2", "3e-2", "1e-1"]:
+                    s = stat((view, model, "free" if trained == "free" else f"tuned-p{p}", f"p{p}"))
+                    if s: f.write(f"{p} {s[0]:.3f} {s[1]:.3f}\n")
+                f.write("\n\n")
+with open(out / "shots.dat", "w") as f:
+    for view in views:
+        for model in ["default", "h64"]:
+            f.write(f"# {view} {model}\n")
+            for n in ["10", "100", "1000", "10000", "100000"]:
+                s = stat((view, model, "free", f"shots{n}"))
+                if s: f.write(f"{n} {s[0]:.3f} {s[1]:.3f}\n")
+            f.write("\n\n")
+print("|".join(["", "view", "model", "trained", "evaluated", "accuracy % (mean ± std over seeds)", ""]))
+for key in sorted(acc):
+    m, sd = stat(key)
+    print(f"| {key[0]} | {key[1]} | {key[2]} | {key[3]} | {m:.2f} ± {sd:.2f} |")
+PY
+blocks=$(grep -c '^# ' "$out/shots.dat")
+for term in "pngcairo size 1000,420 font ',10'" "svg size 1000,420 font 'sans,10'"; do
+  ext=png; [[ $term == svg* ]] && ext=svg
+  plots=""; shots=""
+  for ((i = 0; i < blocks; i++)); do
+    title=$(grep '^# ' "$out/shots.dat" | sed -n "$((i + 1))p" | cut -c3-)
+    plots+="'$out/depolarizing.dat' index $((2 * i)) using 1:2:3 with yerrorlines title '$title, noise-free', "
+    plots+="'$out/depolarizing.dat' index $((2 * i + 1)) using 1:2:3 with yerrorlines dt 2 title '$title, fine-tuned under the noise', "
+    shots+="'$out/shots.dat' index $i using 1:2:3 with yerrorlines title '$title', "
+  done
+  gnuplot <<GP
+set terminal $term
+set output "$out/noise-depolarizing.$ext"
+set logscale x
+set xlabel "depolarizing strength p after every gate"
+set ylabel "test accuracy % (2,000 samples, mean ± std of 3 seeds)"
+set yrange [0:100]
+set grid
+set key bottom left
+plot ${plots%, }
+set output "$out/noise-shots.$ext"
+set xlabel "shots per sample"
+set key bottom right
+plot ${shots%, }
+GP
+done
 echo "$out/noise-study.csv"

@@ -11,9 +11,6 @@
 namespace qmf::noise {
 namespace {
 
-// The states of one slice of runs take at most this much memory; larger batches run in turn.
-constexpr size_t kSliceBytes = size_t{1} << 30;
-
 // The stream of a sample's runs, apart from the shot streams that use the same seed.
 constexpr uint64_t kTrajectoryStream = 0x7472616a;  // "traj"
 
@@ -77,9 +74,10 @@ sim::Circuit unravelled(const sim::Circuit& circuit, const NoiseModel& noise,
 template <typename T>
 TrajectorySimulator<T>::TrajectorySimulator(const sim::Circuit& circuit, const NoiseModel& noise,
                                             uint32_t trajectories, uint64_t seed,
-                                            sim::SimOptions options)
+                                            sim::SimOptions options, size_t slice_bytes)
     : trajectories_(trajectories),
       seed_(mix_seed(seed, kTrajectoryStream)),
+      slice_bytes_(slice_bytes),
       own_params_(circuit.sample_params()),
       program_(std::make_shared<const sim::Program>(unravelled(circuit, noise, cumulative_))),
       sim_(program_, options) {
@@ -87,19 +85,15 @@ TrajectorySimulator<T>::TrajectorySimulator(const sim::Circuit& circuit, const N
 }
 
 template <typename T>
-void TrajectorySimulator<T>::draw(uint64_t row, std::span<const double> own,
-                                  std::span<double> rows) const {
-  StreamRng rng(mix_seed(seed_, row));
-  const size_t width = own_params_ + cumulative_.size();
-  for (uint32_t t = 0; t < trajectories_; ++t) {
-    double* r = rows.data() + t * width;
-    std::copy(own.begin(), own.end(), r);
-    for (size_t j = 0; j < cumulative_.size(); ++j) {
-      const std::vector<double>& sums = cumulative_[j];
-      const double u = rng.uniform() * sums.back();
-      const auto pick = std::upper_bound(sums.begin(), sums.end() - 1, u) - sums.begin();
-      r[own_params_ + j] = static_cast<double>(pick);
-    }
+void TrajectorySimulator<T>::draw(uint64_t row, uint32_t run, std::span<const double> own,
+                                  double* angles) const {
+  StreamRng rng(mix_seed(mix_seed(seed_, row), run));
+  std::copy(own.begin(), own.end(), angles);
+  for (size_t j = 0; j < cumulative_.size(); ++j) {
+    const std::vector<double>& sums = cumulative_[j];
+    const double u = rng.uniform() * sums.back();
+    const auto pick = std::upper_bound(sums.begin(), sums.end() - 1, u) - sums.begin();
+    angles[own_params_ + j] = static_cast<double>(pick);
   }
 }
 
@@ -110,75 +104,76 @@ void TrajectorySimulator<T>::run(const sim::ProductInput& input, std::span<const
                                  std::vector<std::vector<sim::MatrixC>>* register_states) {
   const size_t outcomes = size_t{1} << qubits.size(), batch = out.size() / outcomes;
   const size_t state_bytes = 2 * sizeof(T) << program_->qubits();
-  const size_t per_slice =
-      std::max<size_t>(1, kSliceBytes / (state_bytes * trajectories_));  // samples
+  const size_t per_slice = std::max<size_t>(1, slice_bytes_ / state_bytes);  // runs at once
+  Sums sums{.marginal = std::vector<double>(out.size()), .registers = {}};
   if (register_states)
-    register_states->assign(input.qubits.size(), std::vector<sim::MatrixC>(batch));
-  for (size_t b = 0; b < batch; b += per_slice)
-    run_slice(input, theta, sample_angles, qubits, first_row, b, std::min(batch, b + per_slice),
-              out, register_states);
+    for (int k : input.qubits)
+      sums.registers.emplace_back(batch,
+                                  sim::MatrixC::Zero(Eigen::Index{1} << k, Eigen::Index{1} << k));
+  const size_t total = batch * trajectories_;
+  for (size_t first = 0; first < total; first += per_slice)
+    run_slice(input, theta, sample_angles, qubits, first_row, first,
+              std::min(total, first + per_slice), sums);
+  // Each run weighs by its norm (1 but for amplitude damping's operators): the runs' summed
+  // unnormalised marginals over their summed norms.
+  for (size_t b = 0; b < batch; ++b) {
+    const std::span<double> o = out.subspan(b * outcomes, outcomes);
+    const std::span<const double> sum = std::span(sums.marginal).subspan(b * outcomes, outcomes);
+    const double weight = std::accumulate(sum.begin(), sum.end(), 0.0);
+    QMF_CHECK(weight > 0, "every run of sample {} has norm 0", first_row + b);
+    for (size_t c = 0; c < outcomes; ++c) o[c] = sum[c] / weight;
+  }
+  if (!register_states) return;
+  for (auto& states : sums.registers)
+    for (sim::MatrixC& rho : states) rho /= rho.trace().real();
+  *register_states = std::move(sums.registers);
 }
 
+// Runs [first, end) of the flat order (sample b's run t is b * trajectories + t), added into
+// `sums`.
 template <typename T>
 void TrajectorySimulator<T>::run_slice(const sim::ProductInput& input,
                                        std::span<const double> theta,
                                        std::span<const double> sample_angles,
                                        std::span<const int> qubits, uint64_t first_row,
-                                       size_t begin, size_t end, std::span<double> out,
-                                       std::vector<std::vector<sim::MatrixC>>* register_states) {
-  const size_t runs = trajectories_, rows = (end - begin) * runs;
-  const size_t width = own_params_ + cumulative_.size(), outcomes = size_t{1} << qubits.size();
+                                       size_t first, size_t end, Sums& sums) {
+  const size_t rows = end - first, width = own_params_ + cumulative_.size();
+  const size_t outcomes = size_t{1} << qubits.size();
+  const auto sample_of = [&](size_t i) { return (first + i) / trajectories_; };
   // Every run of a sample starts from the sample's registers.
   std::vector<std::vector<sim::cplx>> registers(input.qubits.size());
   sim::ProductInput repeated{.qubits = input.qubits, .amplitudes = {}};
   for (size_t m = 0; m < registers.size(); ++m) {
     const size_t dim = size_t{1} << input.qubits[m];
     registers[m].resize(rows * dim);
-    for (size_t b = begin; b < end; ++b)
-      for (size_t t = 0; t < runs; ++t)
-        std::copy_n(
-            input.amplitudes[m].begin() + static_cast<std::ptrdiff_t>(b * dim), dim,
-            registers[m].begin() + static_cast<std::ptrdiff_t>(((b - begin) * runs + t) * dim));
+    for (size_t i = 0; i < rows; ++i)
+      std::copy_n(input.amplitudes[m].begin() + static_cast<std::ptrdiff_t>(sample_of(i) * dim),
+                  dim, registers[m].begin() + static_cast<std::ptrdiff_t>(i * dim));
     repeated.amplitudes.emplace_back(registers[m]);
   }
   std::vector<double> angles(rows * width);
-  for (size_t b = begin; b < end; ++b)
-    draw(first_row + b,
+  for (size_t i = 0; i < rows; ++i) {
+    const size_t b = sample_of(i);
+    draw(first_row + b, static_cast<uint32_t>((first + i) % trajectories_),
          sample_angles.empty() ? std::span<const double>()
                                : sample_angles.subspan(b * own_params_, own_params_),
-         std::span<double>(angles).subspan((b - begin) * runs * width, runs * width));
+         angles.data() + i * width);
+  }
   if (!state_ || state_->batch() != rows)
     state_ = std::make_unique<sim::BatchState<T>>(sim_.make_state(rows));
   sim_.forward(repeated, theta, angles, *state_);
   std::vector<double> p(rows * outcomes);
   sim_.marginal(*state_, qubits, p);
-  // Each run weighs by its norm (1 but for amplitude damping's operators): the average of the
-  // runs' unnormalised marginals, over the average of their norms.
-  for (size_t b = begin; b < end; ++b) {
-    double* o = out.data() + b * outcomes;
-    std::fill_n(o, outcomes, 0.0);
-    double weight = 0;
-    for (size_t t = 0; t < runs; ++t)
-      for (size_t c = 0; c < outcomes; ++c) {
-        const double v = p[((b - begin) * runs + t) * outcomes + c];
-        o[c] += v;
-        weight += v;
-      }
-    QMF_CHECK(weight > 0, "every run of sample {} has norm 0", first_row + b);
-    for (size_t c = 0; c < outcomes; ++c) o[c] /= weight;
-  }
-  if (!register_states) return;
-  int first = 0;
-  for (size_t m = 0; m < input.qubits.size(); ++m) {
+  for (size_t i = 0; i < rows; ++i)
+    for (size_t c = 0; c < outcomes; ++c)
+      sums.marginal[sample_of(i) * outcomes + c] += p[i * outcomes + c];
+  int low = 0;  // register m's first qubit
+  for (size_t m = 0; m < sums.registers.size(); ++m) {
     std::vector<int> reg(static_cast<size_t>(input.qubits[m]));
-    std::iota(reg.begin(), reg.end(), first);
-    first += input.qubits[m];
-    for (size_t b = begin; b < end; ++b) {
-      sim::MatrixC sum = sim::reduced_density_matrix(*state_, (b - begin) * runs, reg);
-      for (size_t t = 1; t < runs; ++t)
-        sum += sim::reduced_density_matrix(*state_, (b - begin) * runs + t, reg);
-      (*register_states)[m][b] = sum / sum.trace().real();
-    }
+    std::iota(reg.begin(), reg.end(), low);
+    low += input.qubits[m];
+    for (size_t i = 0; i < rows; ++i)
+      sums.registers[m][sample_of(i)] += sim::reduced_density_matrix(*state_, i, reg);
   }
 }
 

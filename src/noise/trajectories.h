@@ -21,6 +21,9 @@
 
 namespace qmf::noise {
 
+// The states of one slice of runs take at most this much memory; more runs go in turn.
+inline constexpr size_t kTrajectorySliceBytes = size_t{1} << 30;
+
 struct Unravelling {
   std::vector<sim::MatrixC> operators;  // O_i
   std::vector<double> probabilities;    // q_i, summing to 1
@@ -30,10 +33,12 @@ Unravelling unravel(const Channel& c);
 template <typename T>
 class TrajectorySimulator {
  public:
-  // `seed`: sample r (first_row + b below) draws its runs from stream mix_seed(seed, r), so its
-  // result depends neither on the batches nor on the threads.
+  // `seed`: run t of sample r (first_row + b below) draws from its own stream, derived from
+  // (seed, r, t), so a result depends neither on the batches nor on the threads. Runs go
+  // through the simulator in slices of at most `slice_bytes` of states (one run at least).
   TrajectorySimulator(const sim::Circuit& circuit, const NoiseModel& noise, uint32_t trajectories,
-                      uint64_t seed, sim::SimOptions options = {});
+                      uint64_t seed, sim::SimOptions options = {},
+                      size_t slice_bytes = kTrajectorySliceBytes);
   ~TrajectorySimulator();
 
   uint32_t trajectories() const { return trajectories_; }
@@ -50,15 +55,21 @@ class TrajectorySimulator {
            std::vector<std::vector<sim::MatrixC>>* register_states = nullptr);
 
  private:
+  // What the runs add up per sample: unnormalised marginals and, when asked, register states.
+  struct Sums {
+    std::vector<double> marginal;
+    std::vector<std::vector<sim::MatrixC>> registers;
+  };
   void run_slice(const sim::ProductInput& input, std::span<const double> theta,
                  std::span<const double> sample_angles, std::span<const int> qubits,
-                 uint64_t first_row, size_t begin, size_t end, std::span<double> out,
-                 std::vector<std::vector<sim::MatrixC>>* register_states);
-  // Sample row r's per-run angles: its own, then one choice per channel position.
-  void draw(uint64_t row, std::span<const double> own, std::span<double> rows) const;
+                 uint64_t first_row, size_t first, size_t end, Sums& sums);
+  // Run `run` of sample row `row`: its own per-sample angles, then one choice per channel
+  // position, from the run's own stream.
+  void draw(uint64_t row, uint32_t run, std::span<const double> own, double* angles) const;
 
   uint32_t trajectories_;
   uint64_t seed_;
+  size_t slice_bytes_;
   size_t own_params_;                            // the circuit's per-sample angles
   std::vector<std::vector<double>> cumulative_;  // per channel position: q_0, q_0 + q_1, ...
   std::shared_ptr<const sim::Program> program_;

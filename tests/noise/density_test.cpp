@@ -10,6 +10,7 @@
 #include "noise/channel.h"
 #include "noise/density.h"
 #include "noise/readout_error.h"
+#include "support/noisy_problem.h"
 #include "support/sim_support.h"
 
 namespace qmf {
@@ -73,16 +74,6 @@ MatrixC reference_rho(const Problem& p, const noise::NoiseModel& m, size_t b) {
   return rho;
 }
 
-Problem problem(uint64_t seed, int n, size_t batch) {
-  Rng rng(seed);
-  CircuitSpec spec{.qubits = n,
-                   .gates = 3 * n + 6,
-                   .shared = static_cast<uint32_t>(n + 3),
-                   .sample = 2,
-                   .sample_fraction = 0.25};
-  return random_problem(rng, spec, batch, 3, 3);
-}
-
 template <typename T>
 struct Outcome {
   std::vector<double> probs;
@@ -116,7 +107,7 @@ double loss(const Problem& p, const noise::NoiseModel& m) {
 TEST(DensitySimulator, MatchesTheKrausReferenceOnRandomCircuits) {
   for (uint64_t seed = 1; seed <= 6; ++seed) {
     const int n = 2 + static_cast<int>(seed % 3);
-    const Problem p = problem(seed, n, 5);
+    const Problem p = noisy_problem(seed, n, 5);
     const noise::NoiseModel m = every_channel();
     noise::DensitySimulator<double> sim(p.circuit, m, {.threads = 2});
     sim.forward(p.input(), p.theta, p.sample);
@@ -130,7 +121,7 @@ TEST(DensitySimulator, MatchesTheKrausReferenceOnRandomCircuits) {
 }
 
 TEST(DensitySimulator, WithoutChannelsIsThePureState) {
-  const Problem p = problem(11, 4, 9);
+  const Problem p = noisy_problem(11, 4, 9);
   noise::DensitySimulator<double> sim(p.circuit, noise::NoiseModel{}, {.threads = 1});
   sim.forward(p.input(), p.theta, p.sample);
   for (size_t b = 0; b < p.batch; ++b) {
@@ -140,7 +131,7 @@ TEST(DensitySimulator, WithoutChannelsIsThePureState) {
 }
 
 TEST(DensitySimulator, AgreesAcrossKernelsAndThreadCounts) {
-  const Problem p = problem(12, 4, 19);  // two packs and a padded one
+  const Problem p = noisy_problem(12, 4, 19);  // two packs and a padded one
   const noise::NoiseModel m = every_channel();
   const Outcome<double> ref = run<double>(p, m, true, 1, sim::Isa::Scalar);
   for (sim::Isa isa : {sim::Isa::Scalar, sim::Isa::Avx2, sim::Isa::Avx512}) {
@@ -156,7 +147,7 @@ TEST(DensitySimulator, AgreesAcrossKernelsAndThreadCounts) {
 
 TEST(DensitySimulator, GradientsMatchFiniteDifferences) {
   for (uint64_t seed = 21; seed <= 24; ++seed) {
-    Problem p = problem(seed, 3 + static_cast<int>(seed % 2), 3);
+    Problem p = noisy_problem(seed, 3 + static_cast<int>(seed % 2), 3);
     noise::NoiseModel m = every_channel();
     m.readout = {0.03, 0.07};
     const Outcome<double> r = run<double>(p, m, true);
@@ -227,7 +218,7 @@ TEST(DensitySimulator, GradientsMatchTheParameterShiftRule) {
 }
 
 TEST(DensitySimulator, FloatAgreesWithDouble) {
-  const Problem p = problem(41, 4, 11);
+  const Problem p = noisy_problem(41, 4, 11);
   const noise::NoiseModel m = every_channel();
   const Outcome<double> d = run<double>(p, m, true);
   const Outcome<float> f = run<float>(p, m, true);
@@ -236,7 +227,7 @@ TEST(DensitySimulator, FloatAgreesWithDouble) {
 }
 
 TEST(DensitySimulator, RefusesGradientsThroughAChannelItCannotInvert) {
-  const Problem p = problem(51, 3, 2);
+  const Problem p = noisy_problem(51, 3, 2);
   noise::NoiseModel m;
   m.after_one_qubit = {{ChannelKind::depolarizing, 0.75}};  // fully depolarising
   noise::DensitySimulator<double> sim(p.circuit, m);

@@ -12,6 +12,7 @@
 #include "grad/adjoint.h"
 #include "noise/channel.h"
 #include "noise/density.h"
+#include "support/noisy_problem.h"
 #include "support/sim_support.h"
 
 namespace qmf {
@@ -37,16 +38,6 @@ noise::NoiseModel with_damping() {
   m.after_one_qubit.push_back({ChannelKind::amplitude_damping, 0.05});
   m.after_two_qubit.push_back({ChannelKind::amplitude_damping, 0.05});
   return m;
-}
-
-Problem problem(uint64_t seed, int n, size_t batch) {
-  Rng rng(seed);
-  CircuitSpec spec{.qubits = n,
-                   .gates = 3 * n + 6,
-                   .shared = static_cast<uint32_t>(n + 3),
-                   .sample = 2,
-                   .sample_fraction = 0.25};
-  return random_problem(rng, spec, batch, 3, 3);
 }
 
 std::vector<double> density_marginal(const Problem& p, const noise::NoiseModel& m) {
@@ -93,7 +84,7 @@ TEST(Unravel, EveryChannelIsItsOperatorsAtTheirProbabilities) {
 TEST(TrajectorySimulator, AgreesWithDensityMatricesWithinFiveStandardDeviations) {
   constexpr uint32_t runs = 5000;
   for (uint64_t seed = 1; seed <= 3; ++seed) {
-    const Problem p = problem(seed, 3 + static_cast<int>(seed % 2), 3);
+    const Problem p = noisy_problem(seed, 3 + static_cast<int>(seed % 2), 3);
     const std::vector<double> exact = density_marginal(p, pauli_channels());
     const std::vector<double> runs_mean = trajectory_marginal(p, pauli_channels(), runs);
     for (size_t i = 0; i < exact.size(); ++i)
@@ -107,7 +98,7 @@ TEST(TrajectorySimulator, AgreesWithDensityMatricesWithinFiveStandardDeviations)
 // doubles; the marginal divides by the runs' summed weight and still sums to 1.
 TEST(TrajectorySimulator, WeightedRunsOfAmplitudeDampingConvergeToo) {
   constexpr uint32_t runs = 5000;
-  const Problem p = problem(4, 3, 3);
+  const Problem p = noisy_problem(4, 3, 3);
   const std::vector<double> exact = density_marginal(p, with_damping());
   const std::vector<double> runs_mean = trajectory_marginal(p, with_damping(), runs);
   for (size_t i = 0; i < exact.size(); ++i)
@@ -122,13 +113,13 @@ TEST(TrajectorySimulator, WeightedRunsOfAmplitudeDampingConvergeToo) {
 }
 
 TEST(TrajectorySimulator, WithoutChannelsIsTheStateVector) {
-  const Problem p = problem(9, 4, 5);
+  const Problem p = noisy_problem(9, 4, 5);
   const std::vector<double> noiseless = density_marginal(p, {});
   EXPECT_LT(max_abs_diff(trajectory_marginal(p, {}, 3), noiseless), 1e-12);
 }
 
-TEST(TrajectorySimulator, ASeedFixesTheRunsWhateverTheBatchesKernelsAndThreads) {
-  const Problem p = problem(5, 4, 6);
+TEST(TrajectorySimulator, ASeedFixesTheRunsWhateverTheBatchesSlicesKernelsAndThreads) {
+  const Problem p = noisy_problem(5, 4, 6);
   const std::vector<double> whole = trajectory_marginal(p, with_damping(), 50, 3);
   for (sim::Isa isa : {sim::Isa::Scalar, sim::Isa::Avx2, sim::Isa::Avx512}) {
     if (!sim::cpu_runs(isa)) continue;
@@ -150,11 +141,18 @@ TEST(TrajectorySimulator, ASeedFixesTheRunsWhateverTheBatchesKernelsAndThreads) 
                                      whole.end()));
   EXPECT_GT(max_abs_diff(trajectory_marginal(p, with_damping(), 50, 4), whole), 1e-6)
       << "another seed draws other runs";
+  // Slices of 7 runs, which cut through samples' runs, add up to the same marginals (to
+  // rounding: a slice smaller than a pack runs in another lane layout).
+  noise::TrajectorySimulator<double> sliced(p.circuit, with_damping(), 50, 3, {.threads = 1},
+                                            7 * (2 * sizeof(double) << p.qubits()));
+  std::vector<double> in_slices(p.batch * p.outcomes());
+  sliced.run(p.input(), p.theta, p.sample, p.readout, 0, in_slices);
+  EXPECT_LT(max_abs_diff(in_slices, whole), 1e-13);
 }
 
 TEST(TrajectorySimulator, RegisterStatesAverageTheRunsReducedStates) {
   constexpr uint32_t runs = 4000;
-  const Problem p = problem(2, 4, 2);
+  const Problem p = noisy_problem(2, 4, 2);
   noise::DensitySimulator<double> density(p.circuit, pauli_channels(), {.threads = 1});
   density.forward(p.input(), p.theta, p.sample);
   noise::TrajectorySimulator<double> sim(p.circuit, pauli_channels(), runs, 1, {.threads = 2});
