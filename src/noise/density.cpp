@@ -4,6 +4,7 @@
 #include <Eigen/SVD>
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 #include "core/error.h"
 #include "grad/block_gradient.h"
@@ -122,8 +123,10 @@ void DensitySimulator<T>::build(const sim::Circuit& circuit, const NoiseModel& n
       if (channel_qubits(ch.kind) == 1) {
         const sim::MatrixC s = superoperator(ch);
         for (int j = 0; j < k; ++j) part.add_linear_map(s, {g.qubits[j], g.qubits[j] + n, 0});
-        if (smallest_singular_value(s) < kInvertible && irreversible_.empty())
+        const double sigma = smallest_singular_value(s);
+        if (sigma < kInvertible && irreversible_.empty())
           irreversible_ = fmt::format("{} with p = {}", channel_name(ch.kind), ch.p);
+        log10_amplification_ -= k * std::log10(sigma);
         continue;
       }
       QMF_CHECK(k == 2, "a two-qubit channel after a {}-qubit gate", k);
@@ -137,6 +140,7 @@ void DensitySimulator<T>::build(const sim::Circuit& circuit, const NoiseModel& n
           if ((e >> (3 - j)) & 1) pair.map.offsets[e] |= uint64_t{1} << (dn - 1 - local[j]);
       if (1 - pair.q < kInvertible && irreversible_.empty())
         irreversible_ = fmt::format("{} with p = {}", channel_name(ch.kind), ch.p);
+      log10_amplification_ -= std::log10(1 - pair.q);
       close(&pair);
     }
   }
@@ -453,6 +457,17 @@ void DensitySimulator<T>::adjoint(const sim::ProductInput& input, std::span<cons
         fmt::format("noise: the {} channel is too strong to differentiate through (its inverse is "
                     "singular or nearly); train at a lower strength, or only evaluate at this one",
                     irreversible_));
+  // Each inverse may amplify the rounding of the steps after it by 1 / sigma; the sweep inverts
+  // them all. When even this worst case (rounding rarely lines up with the shrunk directions)
+  // passes a relative error of 1e-2, the gradient could be noise of our own making.
+  const double limit = std::log10(1e-2 / std::numeric_limits<T>::epsilon());
+  if (log10_amplification_ > limit)
+    throw Error(fmt::format(
+        "noise: differentiating through this circuit's channels would amplify rounding by up to "
+        "1e{:.0f} (the adjoint inverts every channel, and each inverse amplifies), more than the "
+        "1e{:.0f} a {} gradient bears; train at a lower noise strength{}, and evaluate at this one",
+        log10_amplification_, limit, sizeof(T) == 8 ? "double" : "float",
+        sizeof(T) == 8 ? "" : " or with sim.precision = double"));
   const size_t outcomes = size_t{1} << qubits.size(), batch = rho_->batch();
   QMF_CHECK(dprobs.size() == batch * outcomes, "density adjoint: {} cotangents", dprobs.size());
   if (!lambda_) lambda_ = std::make_unique<sim::BatchState<T>>(2 * n_, batch, rho_->lanes());

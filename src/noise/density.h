@@ -95,9 +95,10 @@ class DensitySimulator {
   std::vector<double> theta_, sample_;
   std::vector<std::vector<sim::cplx>> columns_;  // conj of each register, the column copies
   std::unique_ptr<sim::BatchState<T>> rho_, lambda_;
-  bool undone_ = true;
-  std::string irreversible_;  // the first channel too strong to invert, if any  // the adjoint has
-                              // walked rho_ back since the last forward
+  bool undone_ = true;  // the adjoint has walked rho_ back since the last forward
+  // log10 of the product of the channels' inverse amplifications (1 / smallest singular value).
+  double log10_amplification_ = 0;
+  std::string irreversible_;  // the first channel too strong to invert, if any
 };
 
 }  // namespace qmf::noise

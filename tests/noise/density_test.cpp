@@ -239,6 +239,25 @@ TEST(DensitySimulator, RefusesGradientsThroughAChannelItCannotInvert) {
   EXPECT_NE(msg.find("depolarizing with p = 0.75"), std::string::npos) << msg;
 }
 
+// Every channel invertible on its own (sigma = 0.2 at p = 0.6), but the sweep inverts them all:
+// 0.2^-N passes the error a gradient can bear, and the gradient is refused, not returned wrong.
+TEST(DensitySimulator, RefusesGradientsWhoseRoundingTheInversesWouldAmplify) {
+  const Problem p = noisy_problem(52, 4, 2);
+  noise::NoiseModel m;
+  m.after_one_qubit = {{ChannelKind::depolarizing, 0.6}};
+  m.after_two_qubit = m.after_one_qubit;
+  noise::DensitySimulator<double> sim(p.circuit, m);
+  sim.forward(p.input(), p.theta, p.sample);
+  grad::Gradients g;
+  const std::string msg = error_message([&] { sim.adjoint(p.input(), p.readout, p.dprobs, g); });
+  EXPECT_NE(msg.find("amplify rounding"), std::string::npos) << msg;
+  noise::NoiseModel mild = m;
+  mild.after_one_qubit[0].p = mild.after_two_qubit[0].p = 0.05;
+  noise::DensitySimulator<double> ok(p.circuit, mild);
+  ok.forward(p.input(), p.theta, p.sample);
+  EXPECT_NO_THROW(ok.adjoint(p.input(), p.readout, p.dprobs, g));
+}
+
 TEST(DensitySimulator, RefusesCircuitsBeyondItsSize) {
   sim::Circuit big(noise::kMaxDensityQubits + 1);
   EXPECT_THROW(noise::DensitySimulator<double>(big, every_channel()), UsageError);
