@@ -127,14 +127,15 @@ for term in "pngcairo size 1000,420 font ',10'" "svg size 1000,420 font 'sans,10
   plots=""; shots=""
   for ((i = 0; i < blocks; i++)); do
     title=$(grep '^# ' "$out/shots.dat" | sed -n "$((i + 1))p" | cut -c3-)
-    plots+="'$out/depolarizing.dat' index $((2 * i)) using 1:2:3 with yerrorlines title '$title, noise-free', "
-    plots+="'$out/depolarizing.dat' index $((2 * i + 1)) using 1:2:3 with yerrorlines dt 2 title '$title, fine-tuned under the noise', "
+    plots+="'$out/depolarizing.dat' index $((2 * i)) using 1:2:3 with yerrorlines lc $((i + 1)) title '$title, noise-free', "
+    plots+="'$out/depolarizing.dat' index $((2 * i + 1)) using 1:2:3 with yerrorlines lc $((i + 1)) dt 2 title '$title, fine-tuned under the noise', "
     shots+="'$out/shots.dat' index $i using 1:2:3 with yerrorlines title '$title', "
   done
   gnuplot <<GP
 set terminal $term
 set output "$out/noise-depolarizing.$ext"
 set logscale x
+set xrange [5e-5:0.2]
 set xlabel "depolarizing strength p after every gate"
 set ylabel "test accuracy % (2,000 samples, mean ± std of 3 seeds)"
 set yrange [0:100]
