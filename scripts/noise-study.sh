@@ -136,6 +136,7 @@ set terminal $term
 set output "$out/noise-depolarizing.$ext"
 set logscale x
 set xrange [5e-5:0.2]
+set format x "%g"
 set xlabel "depolarizing strength p after every gate"
 set ylabel "test accuracy % (2,000 samples, mean ± std of 3 seeds)"
 set yrange [0:100]
@@ -144,6 +145,7 @@ set key bottom left
 plot ${plots%, }
 set output "$out/noise-shots.$ext"
 set xlabel "shots per sample"
+set xrange [5:2e5]
 set key bottom right
 plot ${shots%, }
 GP
