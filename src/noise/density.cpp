@@ -460,7 +460,7 @@ void DensitySimulator<T>::adjoint(const sim::ProductInput& input, std::span<cons
   // Each inverse may amplify the rounding of the steps after it by 1 / sigma; the sweep inverts
   // them all. When even this worst case (rounding rarely lines up with the shrunk directions)
   // passes a relative error of 1e-2, the gradient could be noise of our own making.
-  const double limit = std::log10(1e-2 / std::numeric_limits<T>::epsilon());
+  const double limit = std::log10(1e-2 / static_cast<double>(std::numeric_limits<T>::epsilon()));
   if (log10_amplification_ > limit)
     throw Error(fmt::format(
         "noise: differentiating through this circuit's channels would amplify rounding by up to "
