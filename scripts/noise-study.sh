@@ -3,7 +3,8 @@
 # variant on mnist/split-h2 and mnist+fashion, seeds 0-2:
 #   free/         trained without noise (1 epoch, all 60,000 samples)
 #   tuned-<noise>/  free, fine-tuned for one pass over $TUNE samples under that noise
-#                   (train.init); tuned-p0 is the same fine-tuning without noise, the control
+#                   (train.init); tuned-p0 is the same fine-tuning without noise, the control;
+#                   tuned-shots<N> is fine-tuned on N-shot estimates (parameter-shift gradients)
 # and each evaluated on the first $TEST test samples under depolarizing noise, the device presets
 # and finite shots. Usage: scripts/noise-study.sh [OUT_DIR] (default runs/noise-study); finished
 # steps are kept, so a stopped study continues where it was. Writes OUT_DIR/noise-study.csv.
@@ -16,12 +17,14 @@ strengths=(1e-4 1e-3 1e-2 3e-2 1e-1)
 tuned_strengths=(${TUNED:-1e-2 1e-1 3e-2 1e-3})
 presets=(ibm-heron-r2 ionq-aria)
 shots=(10 100 1000 10000 100000)
+shots_tuned=(${SHOTS_TUNED:-10 100 1000})
 mkdir -p "$out"
 
-# noise_args NOISE: the --set flags of a noise name (p0, p<strength> or a preset).
+# noise_args NOISE: the --set flags of a noise name (p0, p<strength>, shots<N> or a preset).
 noise_args() {
   case $1 in
     p0) ;;
+    shots*) echo "--set sim.shots=${1#shots}" ;;
     p*) echo "--set noise.depolarizing=${1#p}" ;;
     *) echo "--set noise.preset=$1" ;;
   esac
@@ -57,7 +60,7 @@ for c in "${cases[@]}"; do
   for d in "${presets[@]}"; do evaluate "$dir/free" "$d" --set noise.preset="$d"; done
   for s in "${shots[@]}"; do evaluate "$dir/free" "shots$s" --set sim.shots="$s"; done
 done
-for noise in p0 "${tuned_strengths[@]/#/p}" ${PRESETS_TUNED:-}; do
+for noise in p0 "${shots_tuned[@]/#/shots}" "${tuned_strengths[@]/#/p}" ${PRESETS_TUNED:-}; do
   for c in "${cases[@]}"; do
     read -r view model seed <<<"$c"
     dir="$out/${view//\//-}-$model-s$seed"
@@ -111,25 +114,28 @@ with open(out / "depolarizing.dat", "w") as f:
 with open(out / "shots.dat", "w") as f:
     for view in views:
         for model in ["default", "h64"]:
-            f.write(f"# {view} {model}\n")
-            for n in ["10", "100", "1000", "10000", "100000"]:
-                s = stat((view, model, "free", f"shots{n}"))
-                if s: f.write(f"{n} {s[0]:.3f} {s[1]:.3f}\n")
-            f.write("\n\n")
+            for trained in ["free", "tuned"]:
+                f.write(f"# {view} {model} {trained}\n")
+                for n in ["10", "100", "1000", "10000", "100000"]:
+                    s = stat((view, model, "free" if trained == "free" else f"tuned-shots{n}",
+                              f"shots{n}"))
+                    if s: f.write(f"{n} {s[0]:.3f} {s[1]:.3f}\n")
+                f.write("\n\n")
 print("|".join(["", "view", "model", "trained", "evaluated", "accuracy % (mean ± std over seeds)", ""]))
 for key in sorted(acc):
     m, sd = stat(key)
     print(f"| {key[0]} | {key[1]} | {key[2]} | {key[3]} | {m:.2f} ± {sd:.2f} |")
 PY
-blocks=$(grep -c '^# ' "$out/shots.dat")
+blocks=$(($(grep -c '^# ' "$out/shots.dat") / 2))
 for term in "pngcairo size 1000,420 font ',10'" "svg size 1000,420 font 'sans,10'"; do
   ext=png; [[ $term == svg* ]] && ext=svg
   plots=""; shots=""
   for ((i = 0; i < blocks; i++)); do
-    title=$(grep '^# ' "$out/shots.dat" | sed -n "$((i + 1))p" | cut -c3-)
+    title=$(grep '^# ' "$out/shots.dat" | sed -n "$((2 * i + 1))p" | cut -c3- | sed 's/ free$//')
     plots+="'$out/depolarizing.dat' index $((2 * i)) using 1:2:3 with yerrorlines lc $((i + 1)) title '$title, noise-free', "
     plots+="'$out/depolarizing.dat' index $((2 * i + 1)) using 1:2:3 with yerrorlines lc $((i + 1)) dt 2 title '$title, fine-tuned under the noise', "
-    shots+="'$out/shots.dat' index $i using 1:2:3 with yerrorlines title '$title', "
+    shots+="'$out/shots.dat' index $((2 * i)) using 1:2:3 with yerrorlines lc $((i + 1)) title '$title, noise-free', "
+    shots+="'$out/shots.dat' index $((2 * i + 1)) using 1:2:3 with yerrorlines lc $((i + 1)) dt 2 title '$title, fine-tuned on the shots', "
   done
   gnuplot <<GP
 set terminal $term

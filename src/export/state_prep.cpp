@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "sim/real_state_tree.h"
 
 namespace qmf::exporter {
 namespace {
@@ -28,33 +29,6 @@ void check_request(const NumericCircuit& c, int first_qubit, int k,
   if (!(std::abs(std::sqrt(norm2) - 1.0) <= 1e-9))
     throw Error(fmt::format("state preparation: amplitudes have norm {:.17g}, expected 1 (to 1e-9)",
                             std::sqrt(norm2)));
-}
-
-// angles[j][p]: the RY angle on qubit j of the register when qubits 0..j-1 hold prefix p. It
-// splits the prefix's weight between its two children: RY(t)|0> = cos(t/2)|0> + sin(t/2)|1>.
-// Inner levels split sub-norms (angles in [0, pi]; 0 when both children are empty); the last
-// level splits the signed amplitudes themselves, so atan2 carries the signs (angles in
-// (-2pi, 2pi]: RY(2pi) = -1 gives a negative amplitude with an empty partner).
-std::vector<std::vector<double>> tree_angles(std::span<const double> a, int k) {
-  std::vector<std::vector<double>> weight(k + 1);  // weight[j][p]: squared norm below prefix p
-  weight[k].assign(a.begin(), a.end());
-  for (double& w : weight[k]) w *= w;
-  for (int j = k - 1; j >= 0; --j) {
-    weight[j].resize(size_t{1} << j);
-    for (size_t p = 0; p < weight[j].size(); ++p)
-      weight[j][p] = weight[j + 1][2 * p] + weight[j + 1][2 * p + 1];
-  }
-  std::vector<std::vector<double>> angles(k);
-  for (int j = 0; j < k; ++j) {
-    angles[j].resize(size_t{1} << j);
-    for (size_t p = 0; p < angles[j].size(); ++p) {
-      const bool leaves = j == k - 1;
-      const double left = leaves ? a[2 * p] : std::sqrt(weight[j + 1][2 * p]);
-      const double right = leaves ? a[2 * p + 1] : std::sqrt(weight[j + 1][2 * p + 1]);
-      angles[j][p] = 2.0 * std::atan2(right, left);
-    }
-  }
-  return angles;
 }
 
 // In-place Walsh-Hadamard transform: v[q] <- sum_p (-1)^{popcount(p & q)} v[p].
@@ -98,7 +72,7 @@ void uniformly_controlled_ry(NumericCircuit& c, int first_control, int target,
 void append_state_prep(NumericCircuit& c, int first_qubit, int k,
                        std::span<const double> amplitudes) {
   check_request(c, first_qubit, k, amplitudes);
-  const auto angles = tree_angles(amplitudes, k);
+  const sim::TreeAngles angles = sim::tree_angles(amplitudes, k);
   for (int j = 0; j < k; ++j) uniformly_controlled_ry(c, first_qubit, first_qubit + j, angles[j]);
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 // Real state preparation from |0...0> with RY and CNOT only, for exporting an encoded input
 // (amplitude or belief encoding, docs/MODEL.md) as gates. The construction is the binary tree of
-// uniformly controlled RY rotations of Mottonen et al. (arXiv:quant-ph/0407010), each rotation
+// uniformly controlled RY rotations of sim/real_state_tree.h (Mottonen et al.), each rotation
 // decomposed with the Gray-code CNOT pattern: for k qubits, 2^k - 1 RY and 2^k - 2 CNOT gates.
 #include <span>
 

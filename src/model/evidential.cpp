@@ -65,6 +65,7 @@ class Evidential final : public Model {
               circuit_.circuit) {}
 
   void init(Rng& rng) override { head_.init(rng); }
+  void place_draws(uint64_t first_stream) override { head_.place_draws(first_stream); }
 
   double run_forward(const std::vector<nn::Matrix>& x, std::span<const int> y,
                      nn::Matrix& probs) override {

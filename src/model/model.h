@@ -2,6 +2,7 @@
 // What the trainer needs from any model: a parameter arena, initialisation from the seed, and a
 // forward pass followed, when training, by a backward pass (after llm.c). Classical baselines
 // implement the same interface.
+#include <cstdint>
 #include <span>
 #include <string>
 #include <vector>
@@ -50,6 +51,11 @@ class Model {
     arena_.zero_grad();
     add_gradients();
   }
+
+  // Where the next forward()'s random draws (shots, trajectories) start: its sample b draws from
+  // stream first_stream + b. The trainer places every step's and every evaluation batch's draws,
+  // so a resumed run draws what the uninterrupted one drew; models that draw nothing ignore it.
+  virtual void place_draws(uint64_t first_stream) { (void)first_stream; }
 
   // The QMFNN's window for `qmf explain` and `qmf export`; nullptr for every other model.
   virtual QmfnnProbe* probe() { return nullptr; }

@@ -63,6 +63,7 @@ class Qmfnn final : public Model, public QmfnnProbe {
   }
 
   QmfnnProbe* probe() override { return this; }
+  void place_draws(uint64_t first_stream) override { head_.place_draws(first_stream); }
 
   const QmfnnSpec& spec() const override { return spec_; }
   const QmfCircuit& qmf_circuit() const override { return circuit_; }

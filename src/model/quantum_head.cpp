@@ -84,23 +84,28 @@ const nn::Matrix& QuantumHead<T>::forward(const std::vector<nn::Matrix>& x,
   marginal_.resize(static_cast<nn::Index>(batch), static_cast<nn::Index>(outcomes));
   const std::span<double> p{marginal_.data(), static_cast<size_t>(marginal_.size())};
   const sim::ProductInput input = product_input(register_qubits_, registers_);
+  // With shots, the gradient comes from shifted circuits, not from this run's states.
+  const bool adjoint_follows = for_backward && layout_.shots == 0;
   if (trajectories_) {
     QMF_CHECK(!for_backward, "trajectories give no gradients");
-    trajectories_->run(input, theta, angles_, layout_.readout, rows_evaluated_, p);
+    trajectories_->run(input, theta, angles_, layout_.readout, next_stream_, p);
   } else if (density_) {
     density_->forward(input, theta, angles_);
     density_->marginal(layout_.readout, p);
   } else {
     if (!state_ || state_->batch() != batch)
       state_ = std::make_unique<sim::BatchState<T>>(sim_.make_state(batch));
-    sim_.forward(input, theta, angles_, *state_, for_backward);
+    sim_.forward(input, theta, angles_, *state_, adjoint_follows);
     sim_.marginal(*state_, layout_.readout, p);
   }
   noise::apply_readout_error(layout_.noise.readout, p, outcomes);
-  if (layout_.shots > 0 && !for_backward)
-    noise::sample_shots(p, outcomes, layout_.shots, layout_.shot_seed, rows_evaluated_,
+  if (layout_.shots > 0) {
+    noise::sample_shots(p, outcomes, layout_.shots, layout_.shot_seed, next_stream_,
                         layout_.threads);
-  if (!for_backward) rows_evaluated_ += batch;
+    theta_.assign(theta.begin(), theta.end());
+    trained_from_ = next_stream_;
+  }
+  next_stream_ += batch;
   return marginal_;
 }
 
@@ -108,12 +113,22 @@ template <typename T>
 std::span<const double> QuantumHead<T>::backward(const nn::Matrix& dmarginal) {
   dmarginal_ = dmarginal;
   const std::span<double> dp{dmarginal_.data(), static_cast<size_t>(dmarginal_.size())};
-  noise::readout_error_backward(layout_.noise.readout, dp, size_t{1} << layout_.readout.size());
   const sim::ProductInput input = product_input(register_qubits_, registers_);
-  if (density_)
-    density_->adjoint(input, layout_.readout, dp, grads_);
-  else
-    adjoint_.run(sim_, *state_, input, layout_.readout, dp, grads_);
+  if (layout_.shots > 0) {
+    if (!shot_gradient_)
+      shot_gradient_ = std::make_unique<noise::ShotGradient<T>>(program_->circuit(), layout_.noise,
+                                                                layout_.readout, layout_.shots,
+                                                                layout_.shot_seed, layout_.threads);
+    // The shifted circuits are read as the forward's was, readout error included.
+    const size_t prepared = layout_.encoding == Encoding::angle ? 0 : ffns_.size();
+    shot_gradient_->run(input, prepared, theta_, angles_, dp, trained_from_, grads_);
+  } else {
+    noise::readout_error_backward(layout_.noise.readout, dp, size_t{1} << layout_.readout.size());
+    if (density_)
+      density_->adjoint(input, layout_.readout, dp, grads_);
+    else
+      adjoint_.run(sim_, *state_, input, layout_.readout, dp, grads_);
+  }
   const std::vector<int>& k = layout_.k;
   const size_t n = static_cast<size_t>(program_->qubits());
   const std::vector<int> starts = register_starts(k);

@@ -16,6 +16,7 @@
 #include "nn/tensor.h"
 #include "noise/density.h"
 #include "noise/noise_model.h"
+#include "noise/shot_gradient.h"
 #include "noise/trajectories.h"
 #include "sim/simulator.h"
 
@@ -36,8 +37,9 @@ struct QuantumHeadLayout {
   // A device's imperfections (docs/NOISE.md): with channels the circuit runs on density
   // matrices; readout error acts on the marginal. The default is the exact, noiseless path.
   noise::NoiseModel noise;
-  // Evaluation passes estimate the marginal from this many shots (0: exact), sample b of the
-  // head's evaluations drawing from stream mix_seed(shot_seed, b).
+  // Estimate the marginal from this many shots (0: exact), the b-th sample since the last
+  // place_draws(s) drawing from stream mix_seed(shot_seed, s + b). Training then takes its
+  // gradients from shots too (noise/shot_gradient.h).
   uint64_t shots = 0;
   uint64_t shot_seed = 0;
   // With channels: run each sample as this many trajectories (evaluation only), seeded by
@@ -62,8 +64,13 @@ class QuantumHead {
   const nn::Matrix& forward(const std::vector<nn::Matrix>& x, std::span<const double> theta,
                             bool for_backward = false);
   // From dLoss/dP of the last forward: adds the FFNs' gradients into their arena and returns
-  // dLoss/dtheta for the circuit's shared angles.
+  // dLoss/dtheta for the circuit's shared angles. By the adjoint sweep, or with shots by the
+  // parameter-shift rule on shot estimates.
   std::span<const double> backward(const nn::Matrix& dmarginal);
+
+  // The next sample to go through forward() draws its shots and trajectories from stream
+  // `first_stream`, the one after it from first_stream + 1, and so on (the start is 0).
+  void place_draws(uint64_t first_stream) { next_stream_ = first_stream; }
 
   const std::vector<nn::Matrix>& features() const { return h_; }
   // The modality registers' states (and the ancillas', if any), from the last encode().
@@ -81,7 +88,12 @@ class QuantumHead {
   // When the noise model has channels: one of the two.
   std::unique_ptr<noise::DensitySimulator<T>> density_;
   std::unique_ptr<noise::TrajectorySimulator<T>> trajectories_;
-  uint64_t rows_evaluated_ = 0;  // the next sample's shot and trajectory streams
+  uint64_t next_stream_ = 0;  // the next sample's shot and trajectory streams
+  // Training with shots: the gradient's estimator (made at the first backward), and the last
+  // training forward's angles and first stream.
+  std::unique_ptr<noise::ShotGradient<T>> shot_gradient_;
+  std::vector<double> theta_;
+  uint64_t trained_from_ = 0;
   // Per-batch workspaces, reused across batches.
   std::unique_ptr<sim::BatchState<T>> state_;
   std::vector<nn::Matrix> h_;

@@ -77,6 +77,7 @@ Predictions predict(model::Model& model, const data::Split& split, size_t batch)
     idx.resize(std::min(batch, split.size() - start));
     std::iota(idx.begin(), idx.end(), start);
     data::gather(split, idx, x, y);
+    model.place_draws(start);
     p.loss += model.forward(x, y, probs) * static_cast<double>(idx.size());
     if (p.probs.size() == 0) {
       p.predicted.reserve(split.size());

@@ -95,8 +95,9 @@ constexpr KeyMeaning kMeanings[] = {
      "Stop after this many epochs without improvement (needs data.validation > 0); 0: off."},
     {"sim.precision", "Arithmetic of the circuit simulator: double, or float for speed."},
     {"sim.shots",
-     "Estimate the readout from this many measurements per sample, as a device would; 0: the "
-     "exact probabilities."},
+     "Estimate the readout from this many measurements per sample, as a device would, in "
+     "evaluation and training (gradients by the parameter shift rule on estimates: much "
+     "slower); 0: the exact probabilities."},
     {"sim.seed", "Seed of the shot sampling (sim.shots) and of the trajectories."},
     {"sim.trajectories",
      "Run noisy circuits as this many sampled trajectories per sample (evaluation only; needed "

@@ -551,15 +551,9 @@ void keep_threads(Config& c, const fs::path& dir, Progress& progress) {
   }
 }
 
-// Shots estimate what evaluation reads; training on them needs gradients from shot estimates
-// (the parameter-shift rule), which are not built.
+// Trajectories estimate what evaluation reads; they have no gradient estimator.
 void check_trainable(const Config& c) {
   validate(c);
-  if (c.sim.shots > 0)
-    throw UsageError(
-        "sim.shots: training on shot estimates is not available yet; train exactly (sim.shots = "
-        "0, with or without noise.*) and evaluate with shots: qmf eval --run DIR --set "
-        "sim.shots=N");
   if (c.sim.trajectories > 0)
     throw UsageError(
         "sim.trajectories: trajectories evaluate a model but give no gradients; train on exact "

@@ -50,6 +50,13 @@ StepTotals sum_step(const dist::Communicator& ranks, nn::ParameterArena& arena, 
           .stop_signal = dist::agreed_signal(std::span<const double, 2>(sums.data() + n + 2, 2))};
 }
 
+// The first draw stream of a training step's global batch: a hash, far from the streams
+// 0, 1, ... that evaluations use, and the same for any number of ranks and after a resume.
+uint64_t step_draws(const StepPlace& where) {
+  return mix_seed(mix_seed(0x5eed'd4a3ULL, static_cast<uint64_t>(where.epoch)),
+                  static_cast<uint64_t>(where.step));
+}
+
 }  // namespace
 
 Shard shard_of(size_t count, int rank, int ranks) {
@@ -71,6 +78,7 @@ Evaluation evaluate(model::Model& model, const data::Split& split, int classes,
     idx.resize(std::min(batch, mine.end - start));
     std::iota(idx.begin(), idx.end(), start);
     data::gather(split, idx, x, y);
+    model.place_draws(start);  // sample i of the split draws from stream i, in every epoch
     ev.loss += model.forward(x, y, probs) * static_cast<double>(idx.size());
     for (size_t r = 0; r < idx.size(); ++r) {
       const int pred = nn::argmax(probs, static_cast<Eigen::Index>(r));
@@ -137,6 +145,7 @@ EpochRow train_epoch(model::Model& model, nn::Optimizer& optimizer, const data::
     } else {
       data::gather(train, rows, x, y);
       if (done + count < train.size()) data::prefetch(train, my_rows(done + count));
+      model.place_draws(step_draws(where) + shard_of(count, ranks.rank(), ranks.size()).begin);
       loss = model.forward(x, y, probs, model::Pass::train);
       model.backward();
       for (size_t r = 0; r < rows.size(); ++r)

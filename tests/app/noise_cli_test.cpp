@@ -1,6 +1,7 @@
 // `qmf` with noise and shots, run as a separate process: a trained run evaluated under noise and
-// with shots (reproducible for a seed), noise-aware training, and the settings refused with
-// exit 2 and the key named: shots in training, noise on a classical model, a bad strength.
+// with shots (reproducible for a seed), training under noise and on shots, and the settings
+// refused with exit 2 and the key named: negative shots, noise on a classical model, a bad
+// strength.
 #include <string>
 #include <vector>
 
@@ -94,8 +95,14 @@ TEST_F(NoiseCli, TrainsThroughNoise) {
       contains(qmf::testing::slurp(cwd_.path() / "run" / "config.toml"), "depolarizing = 0.01"));
 }
 
+TEST_F(NoiseCli, TrainsOnShots) {
+  const CommandResult r = exec_qmf(train_args("sim.shots=100"));
+  ASSERT_EQ(r.code, 0) << r.describe();
+  EXPECT_TRUE(contains(qmf::testing::slurp(cwd_.path() / "run" / "config.toml"), "shots = 100"));
+}
+
 TEST_F(NoiseCli, RefusesWhatItCannotDoWithTheKeyNamed) {
-  const CommandResult shots = exec_qmf(train_args("sim.shots=100"));
+  const CommandResult shots = exec_qmf(train_args("sim.shots=-1"));
   EXPECT_EQ(shots.code, 2) << shots.describe();
   EXPECT_TRUE(contains(shots.err, "sim.shots")) << shots.describe();
   std::vector<std::string> classical = train_args("noise.depolarizing=0.01");

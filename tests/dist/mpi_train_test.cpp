@@ -136,6 +136,21 @@ TEST_F(MpiTrain, TwoRanksAgreeWithOneToRoundingAndWithThemselvesBitForBit) {
   EXPECT_EQ(summary("two").at("test_confusion"), summary("plain").at("test_confusion"));
 }
 
+// Shots are drawn from streams named by the step and the row in the global batch, so two
+// ranks draw what one process draws: again only the order of the sums differs.
+TEST_F(MpiTrain, TwoRanksDrawTheShotsOneProcessDraws) {
+  const std::vector<std::string> shots{"--set", "sim.shots=100"};
+  const auto plain = alone(train("plain", 1, shots));
+  ASSERT_EQ(plain.code, 0) << plain.describe();
+  EXPECT_JOB_OK(mpirun(2, train("two", 1, shots)));
+  const train::Checkpoint a = checkpoint("plain"), b = checkpoint("two");
+  ASSERT_EQ(a.values.size(), b.values.size());
+  const double worst = max_relative_difference(a.values, b.values);
+  EXPECT_LE(worst, 1e-10);
+  RecordProperty("max_relative_difference", fmt::format("{:.3g}", worst));
+  EXPECT_EQ(summary("two").at("test_confusion"), summary("plain").at("test_confusion"));
+}
+
 // A checkpoint holds nothing of the ranks that wrote it: 2 -> 1 and 1 -> 3 continue the run.
 TEST_F(MpiTrain, ARunResumesOnAnotherNumberOfRanks) {
   const auto whole = alone(train("whole", 2));

@@ -126,6 +126,14 @@ TEST_F(TrainLearning, AngleEncodingLearns) {
   expect_learns(run_dir("angle"), 0.6);
 }
 
+// Gradients by the parameter-shift rule on 1,000-shot estimates (noise/shot_gradient.h).
+TEST_F(TrainLearning, ShotTrainingLearns) {
+  Config c = small_config(data_dir(), 3);
+  c.sim.shots = 1000;
+  train(c, "shots");
+  expect_learns(run_dir("shots"), 0.6);
+}
+
 TEST_F(TrainLearning, ExpvalReadoutLearns) {
   Config c = small_config(data_dir(), 2);
   c.model.readout = Readout::expval;
@@ -271,6 +279,25 @@ TEST_F(TrainResume, ContinuesBitForBit) {
   const auto sp = nlohmann::json::parse(qmf::testing::slurp(parts / "summary.json"));
   EXPECT_EQ(sp.at("test_accuracy"), sw.at("test_accuracy"));
   EXPECT_EQ(sp.at("test_loss"), sw.at("test_loss"));
+}
+
+// Every step's and every evaluation's shots come from streams named by the epoch, the step and
+// the row, not from a counter a resume would restart.
+TEST_F(TrainResume, ContinuesBitForBitWithShots) {
+  Config c = small_config(data_dir(), 2);
+  c.sim.shots = 200;
+  c.model.readout = Readout::expval;
+  train(c, "shots-whole");
+  c.train.epochs = 1;
+  train(c, "shots-parts");
+  {
+    QuietProgress progress;
+    train_resume(run_dir("shots-parts"), {"train.epochs=2"}, progress);
+  }
+  const fs::path whole = run_dir("shots-whole"), parts = run_dir("shots-parts");
+  EXPECT_EQ(untimed(rows_of(parts)), untimed(rows_of(whole)));
+  EXPECT_TRUE(same_bits(load_checkpoint(whole / "checkpoint.qmf").values,
+                        load_checkpoint(parts / "checkpoint.qmf").values));
 }
 
 TEST_F(TrainResume, TakesOnlyTrainEpochs) {
