@@ -13,6 +13,7 @@
 #include "nn/mlp.h"
 #include "noise/density.h"
 #include "noise/readout_error.h"
+#include "noise/shot_gradient.h"
 #include "noise/shots.h"
 #include "sim/measure.h"
 #include "sim/simulator.h"
@@ -148,11 +149,19 @@ class Qmfnn final : public Model, public QmfnnProbe {
     const QmfnnSettings& s = spec_.settings;
     const std::string qcnn =
         s.qcnn ? fmt::format("QCNN {}", fmt::join(circuit_.schedule, " ")) : "no QCNN";
-    return fmt::format(
+    std::string text = fmt::format(
         "qmfnn: {} qubits (k = {}), {} fusion layer(s){}, {}, readout on qubits "
         "{}, {} fused blocks",
         qubits(), fmt::join(s.k, ","), s.fusion_layers, s.entangle ? "" : " without entanglers",
         qcnn, fmt::join(circuit_.readout, ","), head_.program()->blocks().size());
+    // Training on shots is slow by design; say how slow before the first step.
+    if (spec_.shots > 0) {
+      const std::vector<int> prepared =
+          s.encoding == Encoding::angle ? std::vector<int>{} : head_.layout().k;
+      text += fmt::format(", gradients from {}-shot estimates: {} circuits a step", spec_.shots,
+                          noise::shot_gradient_circuits(circuit_.circuit, prepared));
+    }
+    return text;
   }
 
  private:

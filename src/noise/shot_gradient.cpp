@@ -17,6 +17,17 @@ constexpr double kShift = std::numbers::pi / 2;
 
 }  // namespace
 
+size_t shot_gradient_circuits(const sim::Circuit& circuit, std::span<const int> prepared_qubits) {
+  size_t n = 0;
+  for (const sim::Gate& g : circuit.gates()) {
+    const sim::GateInfo& gi = sim::info(g.kind);
+    if (g.kind != sim::GateKind::Unitary1 && g.kind != sim::GateKind::Unitary2)
+      n += static_cast<size_t>(gi.params) * (gi.shift == sim::GateInfo::Shift::FourTerm ? 4 : 2);
+  }
+  for (int k : prepared_qubits) n += 2 * ((size_t{1} << k) - 1);
+  return n;
+}
+
 // One run()'s inputs, with the angles laid out for the circuit whose slots are all distinct.
 template <typename T>
 struct ShotGradient<T>::Batch {
@@ -66,15 +77,6 @@ ShotGradient<T>::ShotGradient(const sim::Circuit& circuit, const NoiseModel& noi
 
 template <typename T>
 ShotGradient<T>::~ShotGradient() = default;
-
-template <typename T>
-size_t ShotGradient<T>::circuits(std::span<const int> prepared_qubits) const {
-  size_t n = 0;
-  for (const auto& list : {shared_, sample_})
-    for (const Slot& s : list) n += s.four_term ? 4 : 2;
-  for (int k : prepared_qubits) n += 2 * ((size_t{1} << k) - 1);
-  return n;
-}
 
 template <typename T>
 void ShotGradient<T>::run(const sim::ProductInput& input, size_t prepared,

@@ -27,6 +27,11 @@
 
 namespace qmf::noise {
 
+// How many circuits one gradient estimates: two per angle slot of `circuit` (four for the
+// controlled rotations), and 2 (2^k - 1) per prepared register of k qubits. The adjoint sweep
+// costs about three.
+size_t shot_gradient_circuits(const sim::Circuit& circuit, std::span<const int> prepared_qubits);
+
 template <typename T>
 class ShotGradient {
  public:
@@ -45,9 +50,6 @@ class ShotGradient {
   void run(const sim::ProductInput& input, size_t prepared, std::span<const double> theta,
            std::span<const double> sample_angles, std::span<const double> dmarginal,
            uint64_t first_stream, grad::Gradients& out);
-
-  // Circuits run() estimates for a circuit whose prepared registers have these sizes.
-  size_t circuits(std::span<const int> prepared_qubits) const;
 
  private:
   // A gate's angle slot in the circuit where every slot has its own parameter.
