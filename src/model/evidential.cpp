@@ -71,7 +71,8 @@ class Evidential final : public Model {
                      nn::Matrix& probs) override {
     // The Toffolis have no angles. The readout's gradient is kept for backward(): it costs
     // next to nothing beside the circuit.
-    return evidential_readout(head_.forward(x, {}, pass() == Pass::train), y, probs, &dmarginal_);
+    return evidential_readout(head_.forward(x, {}, pass() == Pass::train), y, probs, &dmarginal_,
+                              prob_floor(head_.layout().shots));
   }
 
   std::string kind() const override { return "qmfnn-evidential"; }
@@ -127,7 +128,7 @@ void dempster_rows(const nn::Matrix& p, nn::Matrix& normalised) {
 }
 
 double evidential_readout(const nn::Matrix& p, std::span<const int> y, nn::Matrix& probs,
-                          nn::Matrix* dp) {
+                          nn::Matrix* dp, double floor) {
   const nn::Index batch = p.rows(), subsets = p.cols();
   QMF_CHECK(subsets >= 2 && std::has_single_bit(static_cast<size_t>(subsets)),
             "conjunctive masses have 2^C columns, got {}", subsets);
@@ -143,7 +144,7 @@ double evidential_readout(const nn::Matrix& p, std::span<const int> y, nn::Matri
   double loss = 0;
   for (nn::Index b = 0; b < batch; ++b) {
     QMF_CHECK(y[b] >= 0 && y[b] < classes, "label {} outside [0, {})", y[b], classes);
-    loss -= std::log(probs(b, y[b]) + kProbFloor);
+    loss -= std::log(probs(b, y[b]) + floor);
   }
   if (!dp) return loss / static_cast<double>(batch);
   // BetP(y) = sum_{H ∋ y} P(H)/|H| / Z with Z = sum_{H != empty} P(H), so for H != empty
@@ -151,7 +152,7 @@ double evidential_readout(const nn::Matrix& p, std::span<const int> y, nn::Matri
   dp->setZero(batch, subsets);
   for (nn::Index b = 0; b < batch; ++b) {
     const double py = probs(b, y[b]), z = p.row(b).tail(subsets - 1).sum();
-    const double dloss_dpy = -1.0 / (static_cast<double>(batch) * (py + kProbFloor));
+    const double dloss_dpy = -1.0 / (static_cast<double>(batch) * (py + floor));
     for (nn::Index h = 1; h < subsets; ++h) {
       const double share = in_set(h, y[b]) ? 1.0 / set_size(h) : 0.0;
       (*dp)(b, h) = dloss_dpy * (share - py) / z;

@@ -31,6 +31,7 @@
 
 #include "model/model.h"
 #include "model/qmfnn.h"
+#include "model/readout.h"
 #include "nn/tensor.h"
 #include "sim/circuit.h"
 
@@ -60,9 +61,10 @@ EvidentialCircuit build_evidential_circuit(int classes, int sources);
 void dempster_rows(const nn::Matrix& conjunctive, nn::Matrix& normalised);
 
 // Dempster's rule then the pignistic transform: writes class probabilities (B x C) and, when
-// dconjunctive is not null, dLoss/dP (B x 2^C); returns the batch-mean loss.
+// dconjunctive is not null, dLoss/dP (B x 2^C); returns the batch-mean loss, -log(BetP(y) +
+// floor) (readout.h: prob_floor).
 double evidential_readout(const nn::Matrix& conjunctive, std::span<const int> y, nn::Matrix& probs,
-                          nn::Matrix* dconjunctive);
+                          nn::Matrix* dconjunctive, double floor = kProbFloor);
 
 // Uses dims, classes, ffn_hidden, ffn_activation, precision and threads of the spec. The belief
 // encoding is forced (it is what makes a register a mass function) and k is C per register;

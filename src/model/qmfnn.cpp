@@ -55,7 +55,7 @@ class Qmfnn final : public Model, public QmfnnProbe {
     // Each readout's loss gradient costs next to nothing beside the circuit: it is kept now,
     // from the same values, for backward().
     if (spec_.settings.readout == Readout::probs)
-      return probs_readout(marginal, y, spec_.classes, probs, &dmarginal_);
+      return probs_readout(marginal, y, spec_.classes, probs, &dmarginal_, prob_floor(spec_.shots));
     z_from_marginal(marginal, z_);
     expval_layer_->forward(z_, logits_);
     const double loss = nn::softmax_cross_entropy(logits_, y, dlogits_);

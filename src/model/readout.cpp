@@ -47,7 +47,7 @@ void class_probs_backward(const nn::Matrix& P, int classes, const nn::Matrix& dp
 }
 
 double probs_readout(const nn::Matrix& P, std::span<const int> y, int classes, nn::Matrix& probs,
-                     nn::Matrix* dP) {
+                     nn::Matrix* dP, double floor) {
   const auto rows = P.rows();
   class_probs(P, classes, probs);
   if (dP) dP->setZero(rows, P.cols());
@@ -56,10 +56,10 @@ double probs_readout(const nn::Matrix& P, std::span<const int> y, int classes, n
     const double s = class_mass(P, b, classes);
     const int label = y[b];
     const double q = probs(b, label);
-    loss -= std::log(q + kProbFloor);
+    loss -= std::log(q + floor);
     if (!dP) continue;
     // d(-log(q + f))/dP_c = -1/(q + f) * (delta_cy s - P_y) / s^2, c < C
-    const double outer = -1.0 / ((q + kProbFloor) * static_cast<double>(rows));
+    const double outer = -1.0 / ((q + floor) * static_cast<double>(rows));
     for (int c = 0; c < classes; ++c)
       (*dP)(b, c) = outer * ((c == label ? s : 0.0) - P(b, label)) / (s * s);
   }
