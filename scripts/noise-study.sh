@@ -6,8 +6,9 @@
 #                   (train.init); tuned-p0 is the same fine-tuning without noise, the control;
 #                   tuned-shots<N> is fine-tuned on N-shot estimates (parameter-shift gradients)
 # and each evaluated on the first $TEST test samples under depolarizing noise, the device presets
-# and finite shots. Usage: scripts/noise-study.sh [OUT_DIR] (default runs/noise-study); finished
-# steps are kept, so a stopped study continues where it was. Writes OUT_DIR/noise-study.csv.
+# and finite shots; the models fine-tuned at 1e-3 also under the presets. Usage:
+# scripts/noise-study.sh [OUT_DIR] (default runs/noise-study); finished steps are kept, so a
+# stopped study continues where it was. Writes OUT_DIR/noise-study.csv.
 set -euo pipefail
 qmf=${QMF:-build/qmf}
 out=${1:-runs/noise-study}
@@ -17,7 +18,7 @@ strengths=(1e-4 1e-3 1e-2 3e-2 1e-1)
 tuned_strengths=(${TUNED:-1e-2 1e-1 3e-2 1e-3})
 presets=(ibm-heron-r2 ionq-aria)
 shots=(10 100 1000 10000 100000)
-shots_tuned=(${SHOTS_TUNED:-10 100 1000})
+shots_tuned=(${SHOTS_TUNED:-10 100 1000 10000 100000})
 mkdir -p "$out"
 
 # noise_args NOISE: the --set flags of a noise name (p0, p<strength>, shots<N> or a preset).
@@ -74,6 +75,14 @@ for noise in p0 "${shots_tuned[@]/#/shots}" "${tuned_strengths[@]/#/p}" ${PRESET
     fi
     evaluate "$run" "$noise" $(noise_args "$noise")
   done
+done
+
+# The models fine-tuned at 1e-3, the strength nearest today's devices, under the presets.
+for c in "${cases[@]}"; do
+  read -r view model seed <<<"$c"
+  run="$out/${view//\//-}-$model-s$seed/tuned-p1e-3"
+  [ -f "$run/summary.json" ] || continue
+  for d in "${presets[@]}"; do evaluate "$run" "$d" --set noise.preset="$d"; done
 done
 
 # One row per (view, model, seed, trained, evaluated): the accuracy in %.
