@@ -70,25 +70,15 @@ void parameter_shift(const sim::Program& program, sim::SimOptions options,
   out.theta.assign(c.shared_params(), 0.0);
   out.sample.assign(batch * sp, 0.0);
   out.registers.clear();
-  constexpr double h = std::numbers::pi / 2;
-  const double c1 = (std::sqrt(2.0) + 1) / (4 * std::sqrt(2.0));
-  const double c2 = (std::sqrt(2.0) - 1) / (4 * std::sqrt(2.0));
   for (size_t i = 0; i < c.gates().size(); ++i) {
     const sim::Gate& g = c.gates()[i];
     const sim::GateInfo& gi = sim::info(g.kind);
     for (int p = 0; p < gi.params; ++p) {
-      const auto f = [&](double s) {
-        return shifted_loss<T>(program, options, input, theta, sample_angles, qubits, dprobs, i, p,
-                               s);
-      };
-      const auto plus = f(h), minus = f(-h);
-      std::vector<double> d(batch);
-      for (size_t b = 0; b < batch; ++b) d[b] = (plus[b] - minus[b]) / 2;
-      if (gi.shift == sim::GateInfo::Shift::FourTerm) {
-        const auto plus3 = f(3 * h), minus3 = f(-3 * h);
-        for (size_t b = 0; b < batch; ++b)
-          d[b] = c1 * (plus[b] - minus[b]) - c2 * (plus3[b] - minus3[b]);
-      }
+      const std::vector<double> d =
+          shift_rule(gi.shift == sim::GateInfo::Shift::FourTerm, [&](double s) {
+            return shifted_loss<T>(program, options, input, theta, sample_angles, qubits, dprobs, i,
+                                   p, s);
+          });
       const Angle a = g.angles[p];
       for (size_t b = 0; b < batch; ++b)
         (a.source == Angle::Source::Shared ? out.theta[a.index] : out.sample[b * sp + a.index]) +=

@@ -156,10 +156,8 @@ class Qmfnn final : public Model, public QmfnnProbe {
         qcnn, fmt::join(circuit_.readout, ","), head_.program()->blocks().size());
     // Training on shots is slow by design; say how slow before the first step.
     if (spec_.shots > 0) {
-      const std::vector<int> prepared =
-          s.encoding == Encoding::angle ? std::vector<int>{} : head_.layout().k;
       text += fmt::format(", gradients from {}-shot estimates: {} circuits a step", spec_.shots,
-                          noise::shot_gradient_circuits(circuit_.circuit, prepared));
+                          noise::shot_gradient_circuits(circuit_.circuit, head_.prepared_qubits()));
     }
     return text;
   }

@@ -120,8 +120,8 @@ std::span<const double> QuantumHead<T>::backward(const nn::Matrix& dmarginal) {
                                                                 layout_.readout, layout_.shots,
                                                                 layout_.shot_seed, layout_.threads);
     // The shifted circuits are read as the forward's was, readout error included.
-    const size_t prepared = layout_.encoding == Encoding::angle ? 0 : ffns_.size();
-    shot_gradient_->run(input, prepared, theta_, angles_, dp, trained_from_, grads_);
+    shot_gradient_->run(input, prepared_qubits().size(), theta_, angles_, dp, trained_from_,
+                        grads_);
   } else {
     noise::readout_error_backward(layout_.noise.readout, dp, size_t{1} << layout_.readout.size());
     if (density_)

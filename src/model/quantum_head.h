@@ -77,6 +77,12 @@ class QuantumHead {
   const RegisterStates& registers() const { return registers_; }
   const std::shared_ptr<const sim::Program>& program() const { return program_; }
   const QuantumHeadLayout& layout() const { return layout_; }
+  // The registers a device prepares from |0...0> by RY trees (sim/real_state_tree.h), whose
+  // gates training on shots shifts: the modality registers under the amplitude and belief
+  // encodings, none under the angle encoding (its RY gates are the circuit's own).
+  std::vector<int> prepared_qubits() const {
+    return layout_.encoding == Encoding::angle ? std::vector<int>{} : layout_.k;
+  }
   size_t modalities() const { return ffns_.size(); }
 
  private:

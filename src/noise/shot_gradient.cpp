@@ -2,21 +2,15 @@
 
 #include <bit>
 #include <cmath>
-#include <numbers>
 
 #include "core/error.h"
 #include "core/rng.h"
+#include "grad/param_shift.h"
 #include "noise/readout_error.h"
 #include "noise/shots.h"
 #include "sim/real_state_tree.h"
 
 namespace qmf::noise {
-namespace {
-
-constexpr double kShift = std::numbers::pi / 2;
-
-}  // namespace
-
 size_t shot_gradient_circuits(const sim::Circuit& circuit, std::span<const int> prepared_qubits) {
   size_t n = 0;
   for (const sim::Gate& g : circuit.gates()) {
@@ -137,28 +131,10 @@ std::vector<double> ShotGradient<T>::estimate(const Batch& b, const sim::Product
 }
 
 template <typename T>
-template <typename Shifted>
-std::vector<double> ShotGradient<T>::shift_rule(bool four_term, const Shifted& at) {
-  const std::vector<double> plus = at(kShift), minus = at(-kShift);
-  std::vector<double> d(plus.size());
-  if (!four_term) {
-    for (size_t r = 0; r < d.size(); ++r) d[r] = (plus[r] - minus[r]) / 2;
-    return d;
-  }
-  // Generator eigenvalues {0, +-1/2}: the four-term rule at shifts pi/2 and 3 pi/2.
-  const double c1 = (std::sqrt(2.0) + 1) / (4 * std::sqrt(2.0));
-  const double c2 = (std::sqrt(2.0) - 1) / (4 * std::sqrt(2.0));
-  const std::vector<double> plus3 = at(3 * kShift), minus3 = at(-3 * kShift);
-  for (size_t r = 0; r < d.size(); ++r)
-    d[r] = c1 * (plus[r] - minus[r]) - c2 * (plus3[r] - minus3[r]);
-  return d;
-}
-
-template <typename T>
 void ShotGradient<T>::shift_slots(const Batch& b, grad::Gradients& out) {
   std::vector<double> theta = b.theta, sample = b.sample;
   for (size_t o = 0; o < shared_.size(); ++o) {
-    const auto d = shift_rule(shared_[o].four_term, [&](double s) {
+    const auto d = grad::shift_rule(shared_[o].four_term, [&](double s) {
       theta[o] = b.theta[o] + s;
       auto loss = estimate(b, b.input, theta, sample);
       theta[o] = b.theta[o];
@@ -168,7 +144,7 @@ void ShotGradient<T>::shift_slots(const Batch& b, grad::Gradients& out) {
   }
   const size_t sp = sample_.size();
   for (size_t o = 0; o < sp; ++o) {
-    const auto d = shift_rule(sample_[o].four_term, [&](double s) {
+    const auto d = grad::shift_rule(sample_[o].four_term, [&](double s) {
       for (size_t r = 0; r < b.size; ++r) sample[r * sp + o] = b.sample[r * sp + o] + s;
       auto loss = estimate(b, b.input, theta, sample);
       for (size_t r = 0; r < b.size; ++r) sample[r * sp + o] = b.sample[r * sp + o];
@@ -201,7 +177,7 @@ void ShotGradient<T>::shift_register(const Batch& b, size_t m, grad::Gradients& 
     const size_t width = size_t{1} << j;
     for (size_t g = 0; g < width; ++g) {
       const auto sign = [g](size_t p) { return std::popcount(p & g) % 2 ? -1.0 : 1.0; };
-      const auto d = shift_rule(false, [&](double s) {
+      const auto d = grad::shift_rule(false, [&](double s) {
         for (size_t r = 0; r < b.size; ++r) {
           sim::TreeAngles moved = trees[r];
           for (size_t p = 0; p < width; ++p) moved[j][p] += s * sign(p);

@@ -64,9 +64,6 @@ class ShotGradient {
   // Per-sample sum_c dmarginal[b][c] P_b(c) of the circuit at these angles and register states.
   std::vector<double> estimate(const Batch& b, const sim::ProductInput& input,
                                std::span<const double> theta, std::span<const double> sample);
-  // The derivative of estimate() along one shift, by the two- or four-term rule.
-  template <typename Shifted>
-  std::vector<double> shift_rule(bool four_term, const Shifted& at);
 
   size_t original_sample_params_;
   std::vector<Slot> shared_, sample_;
