@@ -15,10 +15,10 @@
 #include "commands.h"
 #include "core/error.h"
 #include "core/failure.h"
+#include "core/parallel.h"
 #include "core/version.h"
 #include "dist/agreement.h"
 #include "dist/launch.h"
-#include "sim/parallel.h"
 #include "train/config_suggest.h"
 
 namespace {
@@ -85,7 +85,7 @@ int report(const qmf::Failure& f, bool agreed) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  qmf::sim::reexec_with_passive_waiting(argv);
+  qmf::reexec_with_passive_waiting(argv);
   CLI::App app{"qmf: train, evaluate, explain and export quantum multimodal fusion networks"};
   app.require_subcommand(1);
   app.set_version_flag(

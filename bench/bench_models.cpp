@@ -51,5 +51,51 @@ BENCHMARK(BM_ModelStep)
     ->ArgsProduct({{1, 2, 3, 4}, {2, 4}, {4}})
     ->Unit(benchmark::kMicrosecond);
 
+// A training step (forward + backward) with convolutional front ends on cifar10/split-h2's shapes:
+// two 32x16x3 halves, each through the default [16, 32] stack, then the model's own layers
+// (late: MLP [128] per modality; qmfnn: FFN to a 4-qubit register each). Args: kind index into
+// kCnnKinds, threads.
+constexpr const char* kCnnKinds[] = {"late", "qmfnn", "early", "tfn", "lmf"};
+
+void BM_CnnModelStep(benchmark::State& state) {
+  const char* kind = kCnnKinds[state.range(0)];
+  const int threads = static_cast<int>(state.range(1));
+  Config c;
+  c.model.kind = kind;
+  c.model.frontend = Frontend::cnn;
+  c.train.threads = threads;
+  train::use_threads(c);
+  data::Multimodal d;
+  d.classes = 10;
+  d.modality_names = {"left", "right"};
+  d.image_shapes = {{32, 16, 3}, {32, 16, 3}};
+  for (int m = 0; m < 2; ++m) d.train.x.emplace_back(0, 32 * 16 * 3);
+  auto model = train::make_model(c, d);
+  Rng rng(1);
+  model->init(rng);
+  const Eigen::Index batch = 64;
+  std::vector<nn::Matrix> x(2, nn::Matrix(batch, 32 * 16 * 3));
+  for (auto& m : x)
+    for (Eigen::Index i = 0; i < m.size(); ++i) m.data()[i] = rng.normal();
+  std::vector<int> y(batch);
+  for (auto& v : y) v = static_cast<int>(rng.below(10));
+  nn::Matrix probs;
+  double loss = 0;
+  for (auto _ : state) {
+    loss = model->forward(x, y, probs, model::Pass::train);
+    model->backward();
+  }
+  if (!std::isfinite(loss)) state.SkipWithError("non-finite loss");
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * batch);
+  state.counters["params_total"] = static_cast<double>(model->arena().counts().total);
+  state.SetLabel(fmt::format("{} cnn [16, 32] cifar10/split-h2, {} thread{}", kind, threads,
+                             threads == 1 ? "" : "s"));
+}
+
+BENCHMARK(BM_CnnModelStep)
+    ->ArgsProduct({{0, 1, 2, 3, 4}, {1, 2}})
+    ->Unit(benchmark::kMicrosecond)
+    ->UseRealTime();
+
 }  // namespace
 }  // namespace qmf::bench

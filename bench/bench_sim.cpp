@@ -33,7 +33,7 @@ void BM_Gate(benchmark::State& state) {
   else
     c.add(sim::GateKind::RX, n / 2, sim::Angle::shared(0));
   auto prog = std::make_shared<const sim::Program>(c);
-  sim::Simulator<T> sim(prog, {1, sim::best_isa(), sim::LaneLayout::Samples});
+  sim::Simulator<T> sim(prog, {1, qmf::best_isa(), sim::LaneLayout::Samples});
   auto s = sim.make_state(batch);
   std::vector<sim::cplx> reg(batch << n, sim::cplx(std::pow(2.0, -n / 2.0)));
   const std::vector<double> theta{0.3};

@@ -140,6 +140,10 @@ py::dict load_view(const py::handle& config_arg, const py::handle& sets) {
   d["classes"] = data.classes;
   d["class_names"] = data.class_names;
   d["modality_names"] = data.modality_names;
+  py::list shapes;  // (channels, rows, cols) per modality; (1, 1, D) for feature vectors
+  for (const ImageShape& s : data.image_shapes)
+    shapes.append(py::make_tuple(s.channels, s.rows, s.cols));
+  d["shapes"] = shapes;
   d["train"] = split_dict(data.train);
   d["test"] = split_dict(data.test);
   d["validation"] = split_dict(data.validation);

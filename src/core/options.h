@@ -44,6 +44,17 @@ enum class Fusion { entangle, evidential };
 inline constexpr Spelling<Fusion> kFusions[] = {{Fusion::entangle, "entangle"},
                                                 {Fusion::evidential, "evidential"}};
 
+// What each modality passes through before the model fuses it: the model's own fully connected
+// layers straight on the features (mlp), or a convolutional stack first (cnn, model.cnn.*).
+enum class Frontend { mlp, cnn };
+inline constexpr Spelling<Frontend> kFrontends[] = {{Frontend::mlp, "mlp"}, {Frontend::cnn, "cnn"}};
+
+// Training-time image augmentation (data.augment). auto: crop-flip for CIFAR-10 views under a
+// convolutional front end, none otherwise (digits are not mirror-symmetric).
+enum class Augment { automatic, none, crop_flip };
+inline constexpr Spelling<Augment> kAugments[] = {
+    {Augment::automatic, "auto"}, {Augment::none, "none"}, {Augment::crop_flip, "crop-flip"}};
+
 // "double" and "float" are keywords, hence the f64/f32 enumerators.
 enum class Precision { f64, f32 };
 inline constexpr Spelling<Precision> kPrecisions[] = {{Precision::f64, "double"},
@@ -57,6 +68,8 @@ constexpr std::span<const Spelling<ConvBlock>> spellings(ConvBlock) { return kCo
 constexpr std::span<const Spelling<Readout>> spellings(Readout) { return kReadouts; }
 constexpr std::span<const Spelling<Fusion>> spellings(Fusion) { return kFusions; }
 constexpr std::span<const Spelling<Precision>> spellings(Precision) { return kPrecisions; }
+constexpr std::span<const Spelling<Frontend>> spellings(Frontend) { return kFrontends; }
+constexpr std::span<const Spelling<Augment>> spellings(Augment) { return kAugments; }
 
 template <class E>
 concept Spelled = requires(E e) {

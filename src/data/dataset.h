@@ -6,6 +6,8 @@
 
 #include <Eigen/Core>
 
+#include "core/image_shape.h"
+
 namespace qmf::data {
 
 // One row per sample, one column per feature.
@@ -18,21 +20,10 @@ struct Split {
   size_t size() const { return y.size(); }
 };
 
-// The shape of a modality that is an image (or a spectrogram): its features are the pixels of
-// each channel plane in row-major order, one plane after the other.
-struct ImageShape {
-  size_t rows = 0;
-  size_t cols = 0;
-  size_t channels = 1;
-
-  size_t size() const { return rows * cols * channels; }
-  bool operator==(const ImageShape&) const = default;
-};
-
 struct Multimodal {
   std::string view;
   std::vector<std::string> modality_names;
-  std::vector<ImageShape> image_shapes;  // per modality; empty when the modalities are not images
+  std::vector<ImageShape> image_shapes;  // per modality: an image's, or {1, D, 1} for features
   Split train, test;
   Split validation;  // held out of the training data (data.validation); may be empty
   int classes = 0;

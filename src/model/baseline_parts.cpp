@@ -81,10 +81,10 @@ const std::vector<nn::Matrix>& Embeddings::forward(const std::vector<nn::Matrix>
   return a_;
 }
 
-void Embeddings::backward(const std::vector<nn::Matrix>& da) {
+void Embeddings::backward(const std::vector<nn::Matrix>& da, const std::vector<nn::Matrix*>& dx) {
   for (size_t m = 0; m < layers_.size(); ++m) {
     nn::relu_backward(pre_[m], da[m].leftCols(fusion_dim_), dpre_);
-    layers_[m].backward(x_[m], dpre_, nullptr);
+    layers_[m].backward(x_[m], dpre_, m < dx.size() ? dx[m] : nullptr);
   }
 }
 

@@ -40,8 +40,9 @@ class Embeddings {
   const std::vector<nn::Matrix>& forward(const std::vector<nn::Matrix>& x);
   // What the last forward returned.
   const std::vector<nn::Matrix>& outputs() const { return a_; }
-  // da: dLoss/da_m for each m (the constant column's entry is ignored).
-  void backward(const std::vector<nn::Matrix>& da);
+  // da: dLoss/da_m for each m (the constant column's entry is ignored). Writes dLoss/dx_m to
+  // dx[m] where that is not null.
+  void backward(const std::vector<nn::Matrix>& da, const std::vector<nn::Matrix*>& dx);
   size_t modalities() const { return layers_.size(); }
   int width() const { return fusion_dim_; }
 

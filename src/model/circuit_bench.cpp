@@ -6,13 +6,13 @@
 #include <memory>
 
 #include "core/error.h"
+#include "core/parallel.h"
 #include "core/rng.h"
 #include "grad/adjoint.h"
 #include "model/qmf_circuit.h"
 #include "noise/density.h"
 #include "noise/shots.h"
 #include "sim/isa.h"
-#include "sim/parallel.h"
 #include "sim/simulator.h"
 
 namespace qmf::model {
@@ -37,7 +37,7 @@ double rate(size_t batch, double seconds, F&& step) {
 
 // The default circuit on density matrices, depolarised after every gate.
 template <typename T>
-CircuitBenchResult run_noisy(size_t batch, int threads, double seconds, sim::Isa isa,
+CircuitBenchResult run_noisy(size_t batch, int threads, double seconds, qmf::Isa isa,
                              double depolarizing) {
   const DefaultCircuitWorkload w(batch);
   const sim::ProductInput input = w.input();
@@ -56,14 +56,14 @@ CircuitBenchResult run_noisy(size_t batch, int threads, double seconds, sim::Isa
     simulator.adjoint(input, w.readout, w.dprobs, grads);
   });
   if (!std::isfinite(grads.theta[0])) throw Error("bench: the gradient is not finite");
-  r.threads = sim::ParallelFor(threads).threads();
-  r.isa = std::string(sim::isa_name(isa));
+  r.threads = ParallelFor(threads).threads();
+  r.isa = std::string(qmf::isa_name(isa));
   r.batch = batch;
   return r;
 }
 
 template <typename T>
-CircuitBenchResult run(size_t batch, int threads, double seconds, sim::Isa isa, uint64_t shots) {
+CircuitBenchResult run(size_t batch, int threads, double seconds, qmf::Isa isa, uint64_t shots) {
   const DefaultCircuitWorkload w(batch);
   const sim::ProductInput input = w.input();
   std::vector<double> probs(w.dprobs.size());
@@ -89,7 +89,7 @@ CircuitBenchResult run(size_t batch, int threads, double seconds, sim::Isa isa, 
   });
   if (!std::isfinite(grads.theta[0])) throw Error("bench: the gradient is not finite");
   r.threads = simulator.threads();
-  r.isa = std::string(sim::isa_name(simulator.isa()));
+  r.isa = std::string(qmf::isa_name(simulator.isa()));
   r.batch = batch;
   return r;
 }
@@ -125,7 +125,7 @@ CircuitBenchResult bench_default_circuit(size_t batch, int threads, const std::s
     throw UsageError(fmt::format("bench: --depolarizing {} is not in [0, 1]", device.depolarizing));
   if (device.depolarizing > 0 && device.shots > 0)
     throw UsageError("bench: --depolarizing and --shots are timed one at a time");
-  const sim::Isa chosen = sim::parse_isa(isa);
+  const qmf::Isa chosen = qmf::parse_isa(isa);
   const bool noisy = device.depolarizing > 0;
   CircuitBenchResult r;
   if (precision == "double")
@@ -179,7 +179,7 @@ LayersBenchResult run_layers(int qubits, size_t batch, const sim::SimOptions& op
   LayersBenchResult r;
   r.ms_per_layer = std::max(with - without, 0.0) / layers * 1e3;
   r.layout = std::string(sim::lane_layout_name(state->layout()));
-  r.threads = sim::ParallelFor(options.threads).threads();
+  r.threads = ParallelFor(options.threads).threads();
   return r;
 }
 
@@ -192,7 +192,7 @@ LayersBenchResult bench_layers(int qubits, size_t batch, int threads, const std:
     throw UsageError(fmt::format("bench: --qubits {} (allowed: 2..{})", qubits, sim::kMaxQubits));
   if (batch == 0) throw UsageError("bench: --batch must be at least 1");
   if (layers < 1) throw UsageError("bench: --layers must be at least 1");
-  const sim::SimOptions options{threads, sim::parse_isa(isa), layout};
+  const sim::SimOptions options{threads, qmf::parse_isa(isa), layout};
   LayersBenchResult r;
   if (precision == "double")
     r = run_layers<double>(qubits, batch, options, seconds, layers);
@@ -204,7 +204,7 @@ LayersBenchResult bench_layers(int qubits, size_t batch, int threads, const std:
   r.batch = batch;
   r.layers = layers;
   r.precision = precision;
-  r.isa = std::string(sim::isa_name(options.isa));
+  r.isa = std::string(qmf::isa_name(options.isa));
   return r;
 }
 

@@ -64,8 +64,8 @@ class Evidential final : public Model {
                .trajectories = spec.trajectories},
               circuit_.circuit) {}
 
-  void init(Rng& rng) override { head_.init(rng); }
-  void place_draws(uint64_t first_stream) override { head_.place_draws(first_stream); }
+  void init_layers(Rng& rng) override { head_.init(rng); }
+  void place_model_draws(uint64_t first_stream) override { head_.place_draws(first_stream); }
 
   double run_forward(const std::vector<nn::Matrix>& x, std::span<const int> y,
                      nn::Matrix& probs) override {
@@ -77,7 +77,7 @@ class Evidential final : public Model {
 
   std::string kind() const override { return "qmfnn-evidential"; }
   int qubits() const override { return head_.program()->qubits(); }
-  std::string describe() const override {
+  std::string describe_layers() const override {
     const int sources = circuit_.sources, classes = circuit_.classes;
     return fmt::format(
         "qmfnn-evidential: {} qubits; {} mass functions over the 2^{} subsets of {} classes "
@@ -88,7 +88,7 @@ class Evidential final : public Model {
   }
 
  private:
-  void add_gradients() override { head_.backward(dmarginal_); }
+  void add_gradients() override { head_.backward(dmarginal_, input_grads()); }
 
   QmfnnSpec spec_;
   EvidentialCircuit circuit_;

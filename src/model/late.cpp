@@ -21,7 +21,7 @@ class Late final : public Model {
     logp_.resize(s.dims.size());
   }
 
-  void init(Rng& rng) override {
+  void init_layers(Rng& rng) override {
     for (auto& mlp : mlps_) mlp->init(rng);
   }
 
@@ -40,7 +40,7 @@ class Late final : public Model {
   }
 
   std::string kind() const override { return "late"; }
-  std::string describe() const override {
+  std::string describe_layers() const override {
     return fmt::format(
         "late: {} x MLP [{}] ReLU -> {} classes (inputs {}), fused by summing "
         "log-softmax",
@@ -51,7 +51,7 @@ class Late final : public Model {
   void add_gradients() override {
     for (size_t m = 0; m < mlps_.size(); ++m) {
       nn::log_softmax_backward(logp_[m], dfused_, dlogits_);
-      mlps_[m]->backward(dlogits_, nullptr);
+      mlps_[m]->backward(dlogits_, input_grad(m));
     }
   }
 

@@ -25,7 +25,7 @@ class Lmf final : public Model {
 
   // Factors and bias uniform in (-1/sqrt(f+1), 1/sqrt(f+1)), f+1 being each factor's fan-in;
   // drawn after the embeddings, factor 1 first, then the bias.
-  void init(Rng& rng) override {
+  void init_layers(Rng& rng) override {
     embed_.init(rng);
     const double bound = 1.0 / std::sqrt(static_cast<double>(width()));
     for (size_t f : factors_)
@@ -52,7 +52,7 @@ class Lmf final : public Model {
   }
 
   std::string kind() const override { return "lmf"; }
-  std::string describe() const override {
+  std::string describe_layers() const override {
     return fmt::format(
         "lmf: {} modalities -> Linear+ReLU to {} each, rank-{} factors of shape "
         "({}, {}, {}) per modality -> {} classes",
@@ -80,7 +80,7 @@ class Lmf final : public Model {
       arena_.grad_matrix(factors_[m], rows(), width()).noalias() += du.transpose() * a[m];
       da_[m].noalias() = du * factor(m);
     }
-    embed_.backward(da_);
+    embed_.backward(da_, input_grads());
   }
 
   BaselineSpec spec_;

@@ -43,7 +43,7 @@ class Qmfnn final : public Model, public QmfnnProbe {
           arena_, "readout", static_cast<nn::Index>(circuit_.readout.size()), spec.classes);
   }
 
-  void init(Rng& rng) override {
+  void init_layers(Rng& rng) override {
     head_.init(rng);
     for (double& a : arena_.values(circuit_offset_, shared_params())) a = rng.uniform(-M_PI, M_PI);
     if (expval_layer_) expval_layer_->init(rng);
@@ -64,7 +64,7 @@ class Qmfnn final : public Model, public QmfnnProbe {
   }
 
   QmfnnProbe* probe() override { return this; }
-  void place_draws(uint64_t first_stream) override { head_.place_draws(first_stream); }
+  void place_model_draws(uint64_t first_stream) override { head_.place_draws(first_stream); }
 
   const QmfnnSpec& spec() const override { return spec_; }
   const QmfCircuit& qmf_circuit() const override { return circuit_; }
@@ -73,12 +73,12 @@ class Qmfnn final : public Model, public QmfnnProbe {
   }
 
   std::vector<nn::Matrix> features(const std::vector<nn::Matrix>& x) override {
-    head_.encode(x);
+    head_.encode(through_front_ends(x, Pass::evaluate));
     return head_.features();
   }
 
   Registers registers(const std::vector<nn::Matrix>& x) override {
-    head_.encode(x);
+    head_.encode(through_front_ends(x, Pass::evaluate));
     if (spec_.settings.encoding != Encoding::angle) return head_.registers();
     Registers out(spec_.settings.k.size());
     for (size_t m = 0; m < out.size(); ++m)
@@ -145,7 +145,7 @@ class Qmfnn final : public Model, public QmfnnProbe {
 
   std::string kind() const override { return "qmfnn"; }
   int qubits() const override { return head_.program()->qubits(); }
-  std::string describe() const override {
+  std::string describe_layers() const override {
     const QmfnnSettings& s = spec_.settings;
     const std::string qcnn =
         s.qcnn ? fmt::format("QCNN {}", fmt::join(circuit_.schedule, " ")) : "no QCNN";
@@ -171,7 +171,7 @@ class Qmfnn final : public Model, public QmfnnProbe {
       dmarginal_.resize(z_.rows(), nn::Index{1} << circuit_.readout.size());
       z_backward(dz_, dmarginal_);
     }
-    const std::span<const double> dtheta = head_.backward(dmarginal_);
+    const std::span<const double> dtheta = head_.backward(dmarginal_, input_grads());
     auto g = arena_.grads(circuit_offset_, dtheta.size());
     for (size_t i = 0; i < g.size(); ++i) g[i] += dtheta[i];
   }

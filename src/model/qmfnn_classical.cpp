@@ -46,7 +46,7 @@ class QmfnnClassical final : public Model {
         nn::Activation::tanh);
   }
 
-  void init(Rng& rng) override {
+  void init_layers(Rng& rng) override {
     for (auto& f : ffn_) f->init(rng);
     head_->init(rng);
   }
@@ -61,7 +61,7 @@ class QmfnnClassical final : public Model {
   }
 
   std::string kind() const override { return "qmfnn-classical"; }
-  std::string describe() const override {
+  std::string describe_layers() const override {
     return fmt::format(
         "qmfnn-classical: FFNs to {} features -> Linear({} -> {}) tanh -> Linear({} "
         "-> {}): {} head parameters in place of the qmfnn's {} quantum parameters",
@@ -71,9 +71,10 @@ class QmfnnClassical final : public Model {
  private:
   void add_gradients() override {
     head_->backward(dlogits_, &dh_);
-    for (nn::Index c = 0; auto& f : ffn_) {
-      f->backward(dh_.middleCols(c, f->out()), nullptr);
-      c += f->out();
+    nn::Index c = 0;
+    for (size_t m = 0; m < ffn_.size(); ++m) {
+      ffn_[m]->backward(dh_.middleCols(c, ffn_[m]->out()), input_grad(m));
+      c += ffn_[m]->out();
     }
   }
 

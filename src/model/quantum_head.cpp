@@ -110,7 +110,8 @@ const nn::Matrix& QuantumHead<T>::forward(const std::vector<nn::Matrix>& x,
 }
 
 template <typename T>
-std::span<const double> QuantumHead<T>::backward(const nn::Matrix& dmarginal) {
+std::span<const double> QuantumHead<T>::backward(const nn::Matrix& dmarginal,
+                                                 const std::vector<nn::Matrix*>& dx) {
   dmarginal_ = dmarginal;
   const std::span<double> dp{dmarginal_.data(), static_cast<size_t>(dmarginal_.size())};
   const sim::ProductInput input = product_input(register_qubits_, registers_);
@@ -140,7 +141,7 @@ std::span<const double> QuantumHead<T>::backward(const nn::Matrix& dmarginal) {
     } else {
       encode_backward(layout_.encoding, h_[m], registers_[m], grads_.registers[m], dh_);
     }
-    ffns_[m]->backward(dh_, nullptr);
+    ffns_[m]->backward(dh_, m < dx.size() ? dx[m] : nullptr);
   }
   return grads_.theta;
 }

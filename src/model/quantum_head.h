@@ -65,8 +65,10 @@ class QuantumHead {
                             bool for_backward = false);
   // From dLoss/dP of the last forward: adds the FFNs' gradients into their arena and returns
   // dLoss/dtheta for the circuit's shared angles. By the adjoint sweep, or with shots by the
-  // parameter-shift rule on shot estimates.
-  std::span<const double> backward(const nn::Matrix& dmarginal);
+  // parameter-shift rule on shot estimates. Writes dLoss/dx_m to dx[m] where dx has a non-null
+  // entry (a front end before the FFN wants it).
+  std::span<const double> backward(const nn::Matrix& dmarginal,
+                                   const std::vector<nn::Matrix*>& dx = {});
 
   // The next sample to go through forward() draws its shots and trajectories from stream
   // `first_stream`, the one after it from first_stream + 1, and so on (the start is 0).

@@ -37,7 +37,7 @@ class Tfn final : public Model {
         embed_(arena_, s.dims, s.fusion_dim),
         head_(arena_, "head", fused_size(s), s.classes) {}
 
-  void init(Rng& rng) override {
+  void init_layers(Rng& rng) override {
     embed_.init(rng);
     head_.init(rng);
   }
@@ -54,7 +54,7 @@ class Tfn final : public Model {
   }
 
   std::string kind() const override { return "tfn"; }
-  std::string describe() const override {
+  std::string describe_layers() const override {
     return fmt::format(
         "tfn: {} modalities -> Linear+ReLU to {} each, outer product of [z_m;1] "
         "({} entries) -> Linear -> {} classes",
@@ -83,7 +83,7 @@ class Tfn final : public Model {
       kron_rows(a[m], suffix, next);
       std::swap(suffix, next);
     }
-    embed_.backward(da_);
+    embed_.backward(da_, input_grads());
   }
 
   BaselineSpec spec_;

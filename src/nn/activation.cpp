@@ -19,7 +19,12 @@ void relu_forward(const Matrix& x, Matrix& y) {
 void relu_backward(const Matrix& x, const Matrix& dy, Matrix& dx) {
   check_same_shape(x, dy, "relu_backward");
   dx.resize(x.rows(), x.cols());
-  dx.array() = (x.array() > 0.0).select(dy.array(), 0.0);
+  // A plain loop, which compilers turn into a compare and a mask; Eigen's select branches per
+  // entry on the signs, which are random.
+  const double* in = x.data();
+  const double* grad = dy.data();
+  double* out = dx.data();
+  for (Index i = 0; i < x.size(); ++i) out[i] = in[i] > 0.0 ? grad[i] : 0.0;
 }
 
 void tanh_forward(const Matrix& x, Matrix& y) {

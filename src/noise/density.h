@@ -87,8 +87,8 @@ class DensitySimulator {
 
   int n_;
   size_t sample_params_;
-  sim::Isa isa_;
-  sim::ParallelFor par_;
+  qmf::Isa isa_;
+  ParallelFor par_;
   std::vector<std::unique_ptr<const sim::Program>> programs_;
   std::vector<Step> steps_;
   std::vector<Bound> bound_;

@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "core/error.h"
-#include "sim/parallel.h"
+#include "core/parallel.h"
 
 namespace qmf::noise {
 namespace {
@@ -198,7 +198,7 @@ void sample_shots(std::span<double> marginal, size_t outcomes, uint64_t shots, u
   for (size_t b = 0; b < rows; ++b)
     check_row(marginal.subspan(b * outcomes, outcomes), first_row + b);
   // Rows draw from streams of their own, so the threads may share them out in any order.
-  const sim::ParallelFor share(threads);
+  const ParallelFor share(threads);
   share(rows, [&](size_t b) {
     std::vector<double> tail(outcomes);
     StreamRng rng(mix_seed(seed, first_row + b));

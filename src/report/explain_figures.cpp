@@ -50,8 +50,10 @@ struct Panel {
 std::string image_block(const ExplainReport& r, size_t i, size_t m) {
   const auto& shapes = r.context.image_shapes;
   const data::Features& x = r.context.inputs[m];
-  if (m >= shapes.size() || shapes[m].size() != static_cast<size_t>(x.cols())) return "";
-  const data::ImageShape& s = shapes[m];
+  if (m >= shapes.size() || !shapes[m].is_image() ||
+      shapes[m].size() != static_cast<size_t>(x.cols()))
+    return "";
+  const ImageShape& s = shapes[m];
   const auto row = x.row(static_cast<Eigen::Index>(i));
   const float lo = row.minCoeff(), span = row.maxCoeff() - lo;
   const size_t plane = s.rows * s.cols;
@@ -86,7 +88,7 @@ std::string input_panels(const ExplainReport& r, size_t i, std::string& data, si
     const std::string& name = r.context.modality_names[m];
     const std::string image = image_block(r, i, m);
     if (!image.empty()) {
-      const data::ImageShape& s = r.context.image_shapes[m];
+      const ImageShape& s = r.context.image_shapes[m];
       data += image + "\n\n";
       body += fmt::format(
           "set title {}\nunset xtics\nunset ytics\nunset grid\nunset key\nunset xlabel\n"

@@ -32,10 +32,10 @@ struct ExplainContext {
   std::vector<std::string> overrides;    // --set assignments applied to the run's config
   std::vector<std::string> class_names;  // data::Multimodal::class_names; empty: the numbers
   // What samples.png draws beside each example's beliefs: each modality's input, as an image
-  // when image_shapes (per modality, as data::Multimodal has them; empty when the inputs are not
-  // images) says it is one, else as its feature values. inputs[m] holds the first examples'
+  // when image_shapes (per modality, as data::Multimodal has them) says it is one, else as its
+  // feature values. inputs[m] holds the first examples'
   // rows of modality m (leading_inputs); empty: no input panels.
-  std::vector<data::ImageShape> image_shapes;
+  std::vector<ImageShape> image_shapes;
   std::vector<data::Features> inputs;
 };
 

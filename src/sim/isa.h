@@ -1,19 +1,12 @@
 #pragma once
-// The one place where the kernels are chosen: the instruction set from the CPU, and the lane
-// layout (sim/layout.h) from the state's size and the batch.
+// The one place where the kernels are chosen: the instruction set from the CPU (core/cpu_isa.h),
+// and the lane layout (sim/layout.h) from the state's size and the batch.
 #include <cstddef>
-#include <string_view>
 
+#include "core/cpu_isa.h"
 #include "sim/kernels.h"
 
 namespace qmf::sim {
-
-enum class Isa { Scalar, Avx2, Avx512 };
-
-Isa best_isa();                        // AVX-512F, else AVX2 with FMA, else scalar
-Isa parse_isa(std::string_view name);  // auto | scalar | avx2 | avx512; throws UsageError
-std::string_view isa_name(Isa isa);
-bool cpu_runs(Isa isa);
 
 template <typename T>
 const KernelOps<T>& kernel_ops(Isa isa) {

@@ -6,8 +6,8 @@
 #include <span>
 #include <vector>
 
+#include "core/parallel.h"
 #include "sim/isa.h"
-#include "sim/parallel.h"
 #include "sim/program.h"
 #include "sim/state.h"
 #include "sim/traversal.h"

@@ -12,7 +12,7 @@
 #include <cstddef>
 #include <vector>
 
-#include "sim/parallel.h"
+#include "core/parallel.h"
 
 namespace qmf::sim {
 

@@ -13,6 +13,7 @@
 
 #include "core/options.h"
 #include "model/qmfnn_settings.h"
+#include "nn/conv_stack.h"
 #include "nn/optim.h"
 #include "noise/noise_model.h"
 #include "train/early_stopping.h"
@@ -25,11 +26,12 @@ struct DataConfig {
   std::string fsdd;   // spoken digits (.tar.gz or directory); empty: <data directory>/fsdd
   std::string files;  // view files: the directory of the user's own data (train/, test/)
   std::string view = "mnist/split-h2";
-  std::size_t train_limit = 0;  // 0: all samples
-  std::size_t test_limit = 0;   // 0: all samples
-  bool pool = false;            // 2x2 average pooling
-  bool standardize = false;     // per-feature, from training data
-  double validation = 0;        // fraction of the training data held out for validation
+  std::size_t train_limit = 0;           // 0: all samples
+  std::size_t test_limit = 0;            // 0: all samples
+  bool pool = false;                     // 2x2 average pooling
+  Augment augment = Augment::automatic;  // training images: random crop with padding, flips
+  bool standardize = false;              // per-feature, from training data
+  double validation = 0;                 // fraction of the training data held out for validation
   std::vector<int> classes;     // empty: all classes; otherwise relabelled 0..C-1 in this order
   std::vector<int> modalities;  // empty: all; otherwise the 1-based modalities kept, in order
   // data.corrupt.*: one modality of a fraction of the test samples damaged (0: none).
@@ -47,6 +49,10 @@ struct ModelConfig : model::QmfnnSettings {
   std::vector<int> hidden = {128};  // early / late: MLP hidden widths
   int fusion_dim = 16;              // tfn / lmf: width of each modality's embedding z_m
   int rank = 4;                     // lmf: rank of the factorised fusion weight
+  // Every model kind's per-modality front end; with cnn the model's own layers see the
+  // convolutional stack's features instead of the raw inputs.
+  Frontend frontend = Frontend::mlp;
+  nn::ConvSpec cnn;  // model.cnn.*: used with frontend = cnn
   bool operator==(const ModelConfig&) const = default;
 };
 

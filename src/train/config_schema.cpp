@@ -2,7 +2,11 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <type_traits>
 
+#include <fmt/format.h>
+
+#include "core/error.h"
 #include "noise/noise_model.h"
 #include "train/config_codec.h"
 
@@ -13,16 +17,45 @@ namespace {
 // enough that a typo (an extra zero or three) is refused instead of exhausting memory.
 constexpr int kMaxWidth = 1 << 16;
 
+// Convolutions: more channels or a wider kernel than any image model here would use is taken
+// for a typo.
+constexpr int kMaxChannels = 1024;
+constexpr int kMaxKernel = 15;
+
+// An odd kernel keeps an image's size under padding kernel/2 (an even one would shift it).
+Codec<int> odd_kernel() {
+  Codec<int> codec = integer<int>(1, kMaxKernel);
+  const auto in_range = codec.check;
+  codec.expected = "an odd integer in [1, 15]";
+  static_assert(kMaxKernel == 15, "the text above names the range");
+  codec.check = [in_range](const int& v, std::string_view key) {
+    in_range(v, key);
+    if (v % 2 == 0)
+      throw UsageError(fmt::format("{}: {} is even; a kernel must be odd (1, 3, 5, ...)", key, v));
+  };
+  return codec;
+}
+
 // The shot sampler's binomial draws count exactly up to 2^53 (noise/shots.h).
 constexpr std::int64_t kMaxShots = std::int64_t{1} << 53;
 
-// Which Config member holds each section, so a table row names only the field.
-constexpr auto section(const DataConfig*) { return &Config::data; }
-constexpr auto section(const ModelConfig*) { return &Config::model; }
-constexpr auto section(const model::QmfnnSettings*) { return &Config::model; }
-constexpr auto section(const TrainConfig*) { return &Config::train; }
-constexpr auto section(const SimConfig*) { return &Config::sim; }
-constexpr auto section(const noise::NoiseSettings*) { return &Config::noise; }
+// Where each section's struct lives in a Config, so a table row names only the field.
+template <class S>
+constexpr auto section(const S*) {
+  if constexpr (std::is_same_v<S, DataConfig>) return [](auto& c) -> auto& {
+      return c.data;
+    };
+  else if constexpr (std::is_same_v<S, ModelConfig> || std::is_same_v<S, model::QmfnnSettings>)
+    return [](auto& c) -> auto& { return c.model; };
+  else if constexpr (std::is_same_v<S, nn::ConvSpec>)
+    return [](auto& c) -> auto& { return c.model.cnn; };
+  else if constexpr (std::is_same_v<S, TrainConfig>)
+    return [](auto& c) -> auto& { return c.train; };
+  else if constexpr (std::is_same_v<S, SimConfig>)
+    return [](auto& c) -> auto& { return c.sim; };
+  else
+    return [](auto& c) -> auto& { return c.noise; };
+}
 
 template <class S, class T>
 Field field(std::string_view key, T S::*member, Codec<T> codec) {
@@ -30,13 +63,17 @@ Field field(std::string_view key, T S::*member, Codec<T> codec) {
   return {key,
           codec.expected,
           codec.textual,
-          [key, member, codec](Config& c, const toml::node& node) {
+          [in, key, member, codec](Config& c, const toml::node& node) {
             T value = codec.read(node, key);
             codec.check(value, key);
-            (c.*in).*member = std::move(value);
+            static_cast<S&>(in(c)).*member = std::move(value);
           },
-          [key, member, codec](const Config& c) { codec.check((c.*in).*member, key); },
-          [member, codec](const Config& c) { return codec.write((c.*in).*member); }};
+          [in, key, member, codec](const Config& c) {
+            codec.check(static_cast<const S&>(in(c)).*member, key);
+          },
+          [in, member, codec](const Config& c) {
+            return codec.write(static_cast<const S&>(in(c)).*member);
+          }};
 }
 
 // A preset name or "" (none); which presets exist is the noise layer's knowledge.
@@ -60,6 +97,7 @@ const std::vector<Field>& table() {
       field("data.train_limit", &DataConfig::train_limit, integer<std::size_t>(0)),
       field("data.test_limit", &DataConfig::test_limit, integer<std::size_t>(0)),
       field("data.pool", &DataConfig::pool, boolean()),
+      field("data.augment", &DataConfig::augment, choice<Augment>()),
       field("data.standardize", &DataConfig::standardize, boolean()),
       field("data.validation", &DataConfig::validation, real_between(0.0, 0.9)),
       field("data.classes", &DataConfig::classes,
@@ -87,6 +125,13 @@ const std::vector<Field>& table() {
       field("model.hidden", &ModelConfig::hidden, int_list({.lo = 1, .hi = kMaxWidth})),
       field("model.fusion_dim", &ModelConfig::fusion_dim, integer<int>(1, kMaxWidth)),
       field("model.rank", &ModelConfig::rank, integer<int>(1, kMaxWidth)),
+      field("model.frontend", &ModelConfig::frontend, choice<Frontend>()),
+      field("model.cnn.channels", &nn::ConvSpec::channels,
+            int_list({.lo = 1, .hi = kMaxChannels, .min_size = 1})),
+      field("model.cnn.kernel", &nn::ConvSpec::kernel, odd_kernel()),
+      field("model.cnn.pooling", &nn::ConvSpec::pooling, choice<nn::Pooling>()),
+      field("model.cnn.pool", &nn::ConvSpec::pool, integer<int>(1, kMaxKernel)),
+      field("model.cnn.dropout", &nn::ConvSpec::dropout, real_between(0.0, 0.9)),
       field("train.epochs", &TrainConfig::epochs, integer<int>(1)),
       field("train.batch", &TrainConfig::batch, integer<int>(1)),
       field("train.lr", &TrainConfig::lr, positive_real()),

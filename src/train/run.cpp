@@ -16,13 +16,13 @@
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/interrupt.h"
+#include "core/parallel.h"
 #include "core/run_lock.h"
 #include "core/version.h"
 #include "data/fetch/fetch.h"
 #include "data/views/views.h"
 #include "dist/agreement.h"
 #include "sim/isa.h"
-#include "sim/parallel.h"
 #include "train/checkpoint.h"
 #include "train/early_stopping.h"
 #include "train/model_factory.h"
@@ -148,7 +148,7 @@ RunSummary summary(const Config& c, const data::Multimodal& data, model::Model& 
       .seed = c.train.seed,
       .threads = resolved_threads(c),
       .precision = std::string(name_of(c.sim.precision)),
-      .isa = std::string(sim::isa_name(sim::best_isa())),
+      .isa = std::string(qmf::isa_name(qmf::best_isa())),
       .validation_accuracy = last.val_acc,
       .validation_loss = last.val_loss,
       .train_samples = data.train.size(),
@@ -162,10 +162,18 @@ RunSummary summary(const Config& c, const data::Multimodal& data, model::Model& 
       .ranks = ranks.size()};
 }
 
+// What the augmentation does to the training images, for the run's first lines.
+std::string augment_text(const data::Augmentation& a) {
+  if (!a.active()) return "";
+  return fmt::format(" (training images shifted up to {} px{})", a.crop_padding,
+                     a.flip ? " and mirrored" : "");
+}
+
 // The schedule and clipping of every step (docs/TRAINING.md). The schedule counts optimiser steps;
 // the cosine one spans the run's train.epochs, each of ceil(train samples / batch) steps.
 StepRules step_rules(const Config& c, size_t train_samples) {
-  StepRules rules{.clip_norm = c.train.clip_norm};
+  StepRules rules{.clip_norm = c.train.clip_norm,
+                  .augment = data::augmentation_for(c.data.augment, c.data.view, c.model.frontend)};
   const TrainConfig& t = c.train;
   if (t.lr_schedule == LrScheduleKind::constant && t.lr_warmup == 0) return rules;
   const auto batch = static_cast<size_t>(t.batch);
@@ -443,13 +451,16 @@ nlohmann::json start_run(const Config& c, const fs::path& dir, Progress& progres
       },
       /*root_only=*/true);
   const auto counts = t.model->arena().counts();
-  progress.finish_fields({t.model->describe(),
-                          fmt::format("{}: {} train / {} test samples, {} classes", data.view,
-                                      data.train.size(), data.test.size(), data.classes),
-                          fmt::format("params {} classical + {} quantum = {}", counts.classical,
-                                      counts.quantum, counts.total),
-                          ranks_line(c, ranks)},
-                         "  |  ");
+  const data::Augmentation augment =
+      data::augmentation_for(c.data.augment, c.data.view, c.model.frontend);
+  progress.finish_fields(
+      {t.model->describe(),
+       fmt::format("{}: {} train / {} test samples, {} classes{}", data.view, data.train.size(),
+                   data.test.size(), data.classes, augment_text(augment)),
+       fmt::format("params {} classical + {} quantum = {}", counts.classical, counts.quantum,
+                   counts.total),
+       ranks_line(c, ranks)},
+      "  |  ");
   return run_epochs(c, dir, data, *t.model, *t.optimizer, {}, {}, {}, progress, ranks);
 }
 
@@ -540,7 +551,7 @@ void repair_best(const Checkpoint& ckpt, const ValidationBest& best, const fs::p
 // with another core count it says so. A run stored as "all cores" (0, before counts were stored)
 // keeps this machine's count from now on.
 void keep_threads(Config& c, const fs::path& dir, Progress& progress) {
-  const int cores = sim::available_threads();
+  const int cores = available_threads();
   if (c.train.threads == 0) {
     c.train.threads = cores;
   } else if (c.train.threads != cores) {

@@ -50,6 +50,9 @@ StepTotals sum_step(const dist::Communicator& ranks, nn::ParameterArena& arena, 
           .stop_signal = dist::agreed_signal(std::span<const double, 2>(sums.data() + n + 2, 2))};
 }
 
+// The augmentation's streams, apart from the shuffle's (seed, epoch) ones.
+constexpr uint64_t kAugmentStream = 0xa06'3e47ULL;
+
 // The first draw stream of a training step's global batch: a hash, far from the streams
 // 0, 1, ... that evaluations use, and the same for any number of ranks and after a resume.
 uint64_t step_draws(const StepPlace& where) {
@@ -119,6 +122,8 @@ EpochRow train_epoch(model::Model& model, nn::Optimizer& optimizer, const data::
   std::iota(order.begin(), order.end(), 0);
   Rng rng(mix_seed(seed, static_cast<uint64_t>(epoch)));
   rng.shuffle(order);
+  const uint64_t augment_seed =
+      mix_seed(mix_seed(seed, kAugmentStream), static_cast<uint64_t>(epoch));
 
   std::vector<nn::Matrix> x;
   std::vector<int> y;
@@ -144,6 +149,7 @@ EpochRow train_epoch(model::Model& model, nn::Optimizer& optimizer, const data::
       model.arena().zero_grad();  // a batch smaller than the job: this rank adds nothing
     } else {
       data::gather(train, rows, x, y);
+      data::augment(x, data.image_shapes, rows, rules.augment, augment_seed);
       if (done + count < train.size()) data::prefetch(train, my_rows(done + count));
       model.place_draws(step_draws(where) + shard_of(count, ranks.rank(), ranks.size()).begin);
       loss = model.forward(x, y, probs, model::Pass::train);

@@ -5,6 +5,7 @@
 #include <optional>
 #include <vector>
 
+#include "data/augment.h"
 #include "data/dataset.h"
 #include "dist/communicator.h"
 #include "model/model.h"
@@ -43,11 +44,12 @@ Evaluation evaluate(model::Model& model, const data::Split& split, int classes,
 using StepHook = std::function<void(const EpochProgress&, int stop_signal)>;
 
 // What each optimiser step does besides the optimiser's own rule (docs/TRAINING.md): the rate
-// of the run's global step (the optimiser's step count) from the schedule, and the gradients
-// clipped to a global L2 norm before the step.
+// of the run's global step (the optimiser's step count) from the schedule, the gradients
+// clipped to a global L2 norm before the step, and the batch's images augmented before it.
 struct StepRules {
   std::optional<LrSchedule> schedule;  // none: the optimiser keeps its rate
   double clip_norm = 0;                // 0: no clipping
+  data::Augmentation augment;          // of the training batches (data/augment.h)
 };
 
 // One epoch: a shuffle fixed by (seed, epoch), then mini-batches; the last batch may be short.

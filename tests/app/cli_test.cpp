@@ -373,8 +373,8 @@ TEST_F(CliBench, LayeredCircuitPrintsMillisecondsPerLayer) {
     EXPECT_EQ(j.at("layers"), 2) << r.out;
     EXPECT_EQ(j.at("threads"), 1) << r.out;
     EXPECT_EQ(j.at("precision"), "float") << r.out;
-    EXPECT_EQ(j.at("isa"), std::string(sim::isa_name(sim::best_isa()))) << r.out;
-    const bool simd = sim::best_isa() != sim::Isa::Scalar;
+    EXPECT_EQ(j.at("isa"), std::string(qmf::isa_name(qmf::best_isa()))) << r.out;
+    const bool simd = qmf::best_isa() != qmf::Isa::Scalar;
     EXPECT_EQ(j.at("layout"), std::string(layout) == "auto" && simd ? "amplitudes" : "samples")
         << r.out;
   }

@@ -16,7 +16,7 @@ namespace qmf::testing {
 // The final state of `c` started from |0...0>, by the simulator on a batch of one.
 inline std::vector<cplx> simulate(const exporter::NumericCircuit& c) {
   const int n = c.circuit.qubits();
-  sim::Simulator<double> s(compile(c.circuit), {1, sim::best_isa()});
+  sim::Simulator<double> s(compile(c.circuit), {1, qmf::best_isa()});
   auto state = s.make_state(1);
   std::vector<cplx> zero(size_t{1} << n, 0.0);
   zero[0] = 1.0;

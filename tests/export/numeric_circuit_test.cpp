@@ -25,7 +25,7 @@ TEST(QasmNumericCircuit, ToNumericResolvesPerSampleAngles) {
     const size_t sp = circuit.sample_params();
 
     // The batch of three runs the original circuit; each sample's numeric circuit must agree.
-    sim::Simulator<double> s(compile(circuit), {1, sim::best_isa()});
+    sim::Simulator<double> s(compile(circuit), {1, qmf::best_isa()});
     auto state = s.make_state(3);
     std::vector<cplx> zero(3 * 16, 0.0);
     for (size_t b = 0; b < 3; ++b) zero[b * 16] = 1.0;

@@ -32,7 +32,7 @@ struct Case {
   int n;
   size_t batch;
   int fuse = 2;
-  sim::Isa isa = sim::best_isa();
+  qmf::Isa isa = qmf::best_isa();
   int threads = 1;
   size_t register_probes = 6;
 };
@@ -48,7 +48,7 @@ void check_case(uint64_t seed, const Case& k) {
   const Problem p = random_problem(rng, spec, k.batch, 5, 3);
   const std::string what =
       "n=" + std::to_string(k.n) + " batch=" + std::to_string(k.batch) +
-      " fuse=" + std::to_string(k.fuse) + " " + std::string(sim::isa_name(k.isa)) +
+      " fuse=" + std::to_string(k.fuse) + " " + std::string(qmf::isa_name(k.isa)) +
       " threads=" + std::to_string(k.threads) + " seed=" + std::to_string(seed);
   SCOPED_TRACE(what);
   // The circuit really mixes what it should.
@@ -91,7 +91,7 @@ TEST(GradAdjoint, RandomCircuitsTwoQubits) {
 }
 TEST(GradAdjoint, RandomCircuitsThreeQubits) {
   check_case(611, {.n = 3, .batch = 4, .fuse = 0});
-  check_case(612, {.n = 3, .batch = 9, .fuse = 2, .isa = sim::Isa::Scalar, .threads = 2});
+  check_case(612, {.n = 3, .batch = 9, .fuse = 2, .isa = qmf::Isa::Scalar, .threads = 2});
 }
 TEST(GradAdjoint, RandomCircuitsFourQubits) {
   check_case(621, {.n = 4, .batch = 9, .threads = 2});
@@ -99,7 +99,7 @@ TEST(GradAdjoint, RandomCircuitsFourQubits) {
 }
 TEST(GradAdjoint, RandomCircuitsFiveQubits) { check_case(631, {.n = 5, .batch = 3}); }
 TEST(GradAdjoint, RandomCircuitsSixQubits) {
-  check_case(641, {.n = 6, .batch = 4, .isa = sim::Isa::Scalar});
+  check_case(641, {.n = 6, .batch = 4, .isa = qmf::Isa::Scalar});
 }
 TEST(GradAdjoint, RandomCircuitsSevenQubits) { check_case(651, {.n = 7, .batch = 3, .fuse = 0}); }
 TEST(GradAdjoint, RandomCircuitsEightQubits) {
@@ -123,7 +123,7 @@ TEST(GradAdjoint, EveryRegisterAmplitudeAgainstFiniteDifferences) {
     p.amplitudes.push_back(rows);
   }
   const auto prog = compile(p.circuit);
-  const sim::SimOptions opt{1, sim::best_isa()};
+  const sim::SimOptions opt{1, qmf::best_isa()};
   const auto r = run_problem<double>(p, prog, opt);
   LossFn<double> loss(p, prog, opt);
   std::vector<double> adj, fd;
@@ -161,7 +161,7 @@ TEST(GradAdjoint, EightRegistersEveryAmplitude) {
     p.amplitudes.push_back(rows);
   }
   const auto prog = compile(p.circuit);
-  for (sim::Isa isa : isas()) {
+  for (qmf::Isa isa : isas()) {
     const sim::SimOptions opt{2, isa};
     const auto r = run_problem<double>(p, prog, opt);
     LossFn<double> loss(p, prog, {1, isa});
@@ -202,7 +202,7 @@ TEST(GradAdjoint, ReusedWorkspaceGivesTheSameBitsAsAFreshOne) {
   int turn = 0;
   for (const Problem* p : {&a, &bc, &a, &c, &bc, &a, &a, &c}) {
     // Alternate the ISA too: the same batch then comes with another lane layout.
-    const sim::Isa isa = isas()[static_cast<size_t>(turn++) % isas().size()];
+    const qmf::Isa isa = isas()[static_cast<size_t>(turn++) % isas().size()];
     sim::Simulator<double> s(compile(p->circuit), {2, isa});
     const auto in = p->input();
     grad::Gradients g1, g2;
@@ -225,7 +225,7 @@ TEST(GradAdjoint, EmptyCircuitGivesRegisterGradientsOnly) {
   p.circuit = sim::Circuit(3);
   fill_problem(rng, p, 4);
   const auto prog = compile(p.circuit);
-  for (sim::Isa isa : isas()) {
+  for (qmf::Isa isa : isas()) {
     const auto r = run_problem<double>(p, prog, {1, isa});
     EXPECT_TRUE(r.grads.theta.empty());
     EXPECT_TRUE(r.grads.sample.empty());
@@ -250,7 +250,7 @@ TEST(GradAdjoint, ReadoutOfEveryQubitInShuffledOrder) {
   p.dprobs.resize(p.batch << 6);
   for (auto& d : p.dprobs) d = rng.normal();
   const auto prog = compile(p.circuit);
-  const sim::SimOptions opt{1, sim::best_isa()};
+  const sim::SimOptions opt{1, qmf::best_isa()};
   const auto r = run_problem<double>(p, prog, opt);
   const auto fd = finite_differences<double>(rng, p, prog, opt, 4);
   expect_design_thresholds(r.grads.theta, fd.theta, "theta");
@@ -294,7 +294,7 @@ TEST(GradAdjoint, RealFixedMatricesFuseIntoRealBlocks) {
   Problem p;
   p.circuit = c;
   fill_problem(rng, p, 5);
-  for (sim::Isa isa : isas()) {
+  for (qmf::Isa isa : isas()) {
     const sim::SimOptions opt{1, isa};
     const auto r = run_problem<double>(p, prog, opt);
     const size_t amps = 16;
@@ -336,7 +336,7 @@ TEST(GradAdjoint, OneParameterSharedAcrossKindsAndSlots) {
   p.circuit = c;
   fill_problem(rng, p, 5);
   for (int fuse : {0, 2})
-    for (sim::Isa isa : isas()) {
+    for (qmf::Isa isa : isas()) {
       const auto prog = compile(c, fuse);
       const sim::SimOptions opt{1, isa};
       const auto r = run_problem<double>(p, prog, opt);
@@ -365,7 +365,7 @@ TEST(GradAdjoint, EveryConfigurationGivesTheSameGradients) {
       p.amplitudes[m].resize(cfg.batch << p.registers[m]);
     p.sample.resize(cfg.batch * p.sp());
     p.dprobs.resize(cfg.batch * p.outcomes());
-    const auto ref = run_problem<double>(p, compile(p.circuit, 0), {1, sim::Isa::Scalar});
+    const auto ref = run_problem<double>(p, compile(p.circuit, 0), {1, qmf::Isa::Scalar});
     const auto r = run_problem<double>(p, compile(p.circuit), cfg.options(), true, cfg.record);
     EXPECT_LE(compare(r.grads.theta, ref.grads.theta).norm_rel, 1e-12) << cfg.str();
     EXPECT_LE(max_abs_diff(r.grads.sample, ref.grads.sample), 1e-12) << cfg.str();
@@ -380,7 +380,7 @@ TEST(GradAdjoint, SweepLeavesTheInputStateOrTheRecordedOutputBehind) {
   Rng rng(693);
   CircuitSpec spec{.qubits = 6, .gates = 30, .shared = 8, .sample = 2};
   const Problem p = random_problem(rng, spec, 5);
-  for (sim::Isa isa : isas())
+  for (qmf::Isa isa : isas())
     for (bool record : {false, true}) {
       sim::Simulator<double> s(compile(p.circuit), {2, isa});
       auto st = s.make_state(p.batch);
@@ -391,14 +391,14 @@ TEST(GradAdjoint, SweepLeavesTheInputStateOrTheRecordedOutputBehind) {
       // Amplitude lanes (a batch below a pack) and wide packs never record.
       const bool kept = record && s.records(st);
       if (record && st.layout() == sim::LaneLayout::Samples)
-        EXPECT_EQ(s.records(st), isa != sim::Isa::Avx512) << sim::isa_name(isa);
+        EXPECT_EQ(s.records(st), isa != qmf::Isa::Avx512) << qmf::isa_name(isa);
       const size_t amps = size_t{1} << p.qubits();
       for (size_t b = 0; b < p.batch; ++b) {
         const VectorC in = input_vector(p, b);
         for (size_t a = 0; a < amps; ++a) {
           const cplx want = kept ? output[b * amps + a] : in(static_cast<Eigen::Index>(a));
           EXPECT_LE(std::abs(st.amplitude(b, a) - want), 1e-12)
-              << sim::isa_name(isa) << " record " << record;
+              << qmf::isa_name(isa) << " record " << record;
         }
       }
     }
@@ -416,8 +416,8 @@ TEST(GradAdjoint, SingleOutcomeWeightsFollowTheReadoutOrder) {
     p.dprobs.assign(8, 0.0);
     p.dprobs[c] = 1.0;      // sample 0, outcome c
     p.dprobs[4 + c] = 1.0;  // sample 1, outcome c
-    const auto r = run_problem<double>(p, prog, {1, sim::best_isa()});
-    const auto fd = finite_differences<double>(rng, p, prog, {1, sim::best_isa()}, 0);
+    const auto r = run_problem<double>(p, prog, {1, qmf::best_isa()});
+    const auto fd = finite_differences<double>(rng, p, prog, {1, qmf::best_isa()}, 0);
     expect_design_thresholds(r.grads.theta, fd.theta, "outcome " + std::to_string(c));
   }
 }
@@ -438,14 +438,14 @@ TEST(GradFloat, AgreesWithDouble) {
         .qubits = n, .gates = 2 * n + 6, .shared = static_cast<uint32_t>(n + 3), .sample = 2};
     const Problem p = random_problem(rng, spec, 9);
     const auto prog = compile(p.circuit);
-    const auto d = run_problem<double>(p, prog, {1, sim::best_isa()});
+    const auto d = run_problem<double>(p, prog, {1, qmf::best_isa()});
     const auto dreg = flatten(d.grads.registers);
     const double scale = std::sqrt(norm2(d.grads.theta) + norm2(d.grads.sample) + norm2(dreg));
     ASSERT_GT(scale, 1e-3);
-    for (sim::Isa isa : isas())
+    for (qmf::Isa isa : isas())
       for (int threads : {1, 2}) {
         const auto f = run_problem<float>(p, prog, {threads, isa});
-        const std::string what = "n=" + std::to_string(n) + " " + std::string(sim::isa_name(isa)) +
+        const std::string what = "n=" + std::to_string(n) + " " + std::string(qmf::isa_name(isa)) +
                                  " threads=" + std::to_string(threads);
         const auto err = [&](const std::vector<double>& a, const std::vector<double>& b) {
           EXPECT_EQ(a.size(), b.size());

@@ -82,7 +82,7 @@ struct Outcome {
 
 template <typename T>
 Outcome<T> run(const Problem& p, const noise::NoiseModel& m, bool gradients, int threads = 1,
-               sim::Isa isa = sim::best_isa()) {
+               qmf::Isa isa = qmf::best_isa()) {
   noise::DensitySimulator<T> sim(p.circuit, m, {.threads = threads, .isa = isa});
   Outcome<T> r;
   sim.forward(p.input(), p.theta, p.sample);
@@ -133,14 +133,14 @@ TEST(DensitySimulator, WithoutChannelsIsThePureState) {
 TEST(DensitySimulator, AgreesAcrossKernelsAndThreadCounts) {
   const Problem p = noisy_problem(12, 4, 19);  // two packs and a padded one
   const noise::NoiseModel m = every_channel();
-  const Outcome<double> ref = run<double>(p, m, true, 1, sim::Isa::Scalar);
-  for (sim::Isa isa : {sim::Isa::Scalar, sim::Isa::Avx2, sim::Isa::Avx512}) {
-    if (!sim::cpu_runs(isa)) continue;
+  const Outcome<double> ref = run<double>(p, m, true, 1, qmf::Isa::Scalar);
+  for (qmf::Isa isa : {qmf::Isa::Scalar, qmf::Isa::Avx2, qmf::Isa::Avx512}) {
+    if (!qmf::cpu_runs(isa)) continue;
     for (int threads : {1, 2}) {
       const Outcome<double> r = run<double>(p, m, true, threads, isa);
-      EXPECT_LT(max_abs_diff(r.probs, ref.probs), 1e-13) << sim::isa_name(isa) << " " << threads;
-      EXPECT_LT(max_abs_diff(r.grads.theta, ref.grads.theta), 1e-12) << sim::isa_name(isa);
-      EXPECT_LT(max_abs_diff(r.grads.sample, ref.grads.sample), 1e-12) << sim::isa_name(isa);
+      EXPECT_LT(max_abs_diff(r.probs, ref.probs), 1e-13) << qmf::isa_name(isa) << " " << threads;
+      EXPECT_LT(max_abs_diff(r.grads.theta, ref.grads.theta), 1e-12) << qmf::isa_name(isa);
+      EXPECT_LT(max_abs_diff(r.grads.sample, ref.grads.sample), 1e-12) << qmf::isa_name(isa);
     }
   }
 }

@@ -50,7 +50,7 @@ std::vector<double> density_marginal(const Problem& p, const noise::NoiseModel& 
 
 std::vector<double> trajectory_marginal(const Problem& p, const noise::NoiseModel& m, uint32_t runs,
                                         uint64_t seed = 7, int threads = 1,
-                                        sim::Isa isa = sim::best_isa()) {
+                                        qmf::Isa isa = qmf::best_isa()) {
   noise::TrajectorySimulator<double> sim(p.circuit, m, runs, seed,
                                          {.threads = threads, .isa = isa});
   std::vector<double> out(p.batch * p.outcomes());
@@ -121,10 +121,10 @@ TEST(TrajectorySimulator, WithoutChannelsIsTheStateVector) {
 TEST(TrajectorySimulator, ASeedFixesTheRunsWhateverTheBatchesSlicesKernelsAndThreads) {
   const Problem p = noisy_problem(5, 4, 6);
   const std::vector<double> whole = trajectory_marginal(p, with_damping(), 50, 3);
-  for (sim::Isa isa : {sim::Isa::Scalar, sim::Isa::Avx2, sim::Isa::Avx512}) {
-    if (!sim::cpu_runs(isa)) continue;
+  for (qmf::Isa isa : {qmf::Isa::Scalar, qmf::Isa::Avx2, qmf::Isa::Avx512}) {
+    if (!qmf::cpu_runs(isa)) continue;
     EXPECT_LT(max_abs_diff(trajectory_marginal(p, with_damping(), 50, 3, 2, isa), whole), 1e-13)
-        << sim::isa_name(isa);
+        << qmf::isa_name(isa);
   }
   // The last three samples as a batch of their own, told where they start.
   noise::TrajectorySimulator<double> sim(p.circuit, with_damping(), 50, 3, {.threads = 1});

@@ -76,7 +76,7 @@ struct Fixture {
 
 TEST(SimErrors, ForwardChecksEverySize) {
   Fixture f;
-  sim::Simulator<double> s(f.prog, {1, sim::best_isa()});
+  sim::Simulator<double> s(f.prog, {1, qmf::best_isa()});
   auto st = s.make_state(2);
   const std::vector<double> theta{0.1, 0.2}, x{0.3, 0.4};
   EXPECT_NO_THROW(s.forward(f.input(), theta, x, st));
@@ -106,7 +106,7 @@ TEST(SimErrors, AtMostEightRegisters) {
   Rng rng(704);
   sim::Circuit c(9);
   for (int q = 0; q < 8; ++q) c.add(GateKind::CRY, q, q + 1, Angle::shared(0));
-  sim::Simulator<double> s(compile(c), {1, sim::best_isa()});
+  sim::Simulator<double> s(compile(c), {1, qmf::best_isa()});
   auto st = s.make_state(1);
   std::vector<std::vector<cplx>> regs;
   for (int m = 0; m < 9; ++m) regs.push_back(random_amplitudes(rng, 2));
@@ -122,7 +122,7 @@ TEST(SimErrors, AtMostEightRegisters) {
 
 TEST(SimErrors, MarginalChecksQubitsAndOutputSize) {
   Fixture f;
-  sim::Simulator<double> s(f.prog, {1, sim::Isa::Scalar});
+  sim::Simulator<double> s(f.prog, {1, qmf::Isa::Scalar});
   auto st = s.make_state(2);
   s.forward(f.input(), std::vector<double>{0.1, 0.2}, std::vector<double>{0.3, 0.4}, st);
   std::vector<double> out(2 * 4);
@@ -136,7 +136,7 @@ TEST(SimErrors, MarginalChecksQubitsAndOutputSize) {
 
 TEST(GradErrors, AdjointChecksCotangentsAndQubits) {
   Fixture f;
-  sim::Simulator<double> s(f.prog, {1, sim::best_isa()});
+  sim::Simulator<double> s(f.prog, {1, qmf::best_isa()});
   const std::vector<double> theta{0.1, 0.2}, x{0.3, 0.4};
   const std::vector<int> q{2, 1};
   grad::Gradients g;
@@ -161,7 +161,7 @@ TEST(GradErrors, AdjointChecksCotangentsAndQubits) {
 // out of bounds.)
 TEST(GradErrors, AdjointRejectsAStateOfAnotherShape) {
   Fixture f;
-  sim::Simulator<double> s(f.prog, {1, sim::Isa::Scalar});
+  sim::Simulator<double> s(f.prog, {1, qmf::Isa::Scalar});
   const std::vector<double> theta{0.1, 0.2}, x{0.3, 0.4};
   auto st = s.make_state(2);
   s.forward(f.input(), theta, x, st);
@@ -178,13 +178,13 @@ TEST(GradErrors, AdjointRejectsAStateOfAnotherShape) {
 
 TEST(SimErrors, BadOptionsAndMisuse) {
   Fixture f;
-  QMF_EXPECT_ERROR((sim::Simulator<double>(f.prog, {-1, sim::Isa::Scalar})),
+  QMF_EXPECT_ERROR((sim::Simulator<double>(f.prog, {-1, qmf::Isa::Scalar})),
                    "threads must be >= 0");
-  QMF_EXPECT_ERROR(sim::parse_isa("avx9"), "unknown isa 'avx9'");
-  EXPECT_EQ(sim::parse_isa("scalar"), sim::Isa::Scalar);
-  EXPECT_EQ(sim::parse_isa("auto"), sim::best_isa());
+  QMF_EXPECT_ERROR(qmf::parse_isa("avx9"), "unknown isa 'avx9'");
+  EXPECT_EQ(qmf::parse_isa("scalar"), qmf::Isa::Scalar);
+  EXPECT_EQ(qmf::parse_isa("auto"), qmf::best_isa());
   // The adjoint before any forward is refused (by some exception, not a crash).
-  sim::Simulator<double> s(f.prog, {1, sim::Isa::Scalar});
+  sim::Simulator<double> s(f.prog, {1, qmf::Isa::Scalar});
   auto st = s.make_state(2);
   grad::Gradients g;
   EXPECT_THROW(grad::adjoint(s, st, f.input(), std::vector<int>{0}, std::vector<double>(4, 1.0), g),
@@ -201,7 +201,7 @@ TEST(SimErrors, StateTooLargeForMemoryIsRefusedBeforeAllocating) {
   // Through the simulator: a 30-qubit circuit with a large batch.
   sim::Circuit c(30);
   c.add(GateKind::H, 0);
-  sim::Simulator<double> s(compile(c), {1, sim::best_isa()});
+  sim::Simulator<double> s(compile(c), {1, qmf::best_isa()});
   QMF_EXPECT_ERROR(s.make_state(4096), "memory");
 }
 
@@ -220,7 +220,7 @@ TEST(SimErrors, StateWithAForeignLaneLayoutIsRejectedOrHandled) {
   CircuitSpec spec{.qubits = 4, .gates = 12, .shared = 4, .sample = 1};
   const Problem p = random_problem(rng, spec, 8);
   const auto prog = compile(p.circuit);
-  for (auto [isa, lanes] : {std::pair{sim::Isa::Scalar, 4}, std::pair{sim::best_isa(), 8}}) {
+  for (auto [isa, lanes] : {std::pair{qmf::Isa::Scalar, 4}, std::pair{qmf::best_isa(), 8}}) {
     sim::Simulator<double> s(prog, {1, isa});
     sim::BatchState<double> st(4, p.batch, lanes);
     try {
@@ -238,7 +238,7 @@ TEST(SimErrors, StateWithAForeignLaneLayoutIsRejectedOrHandled) {
       for (size_t a = 0; a < 16; ++a)
         err = std::max(err, std::abs(st.amplitude(b, a) - ref(static_cast<Eigen::Index>(a))));
     }
-    EXPECT_LE(err, 1e-12) << sim::isa_name(isa) << " simulator, state with " << lanes
+    EXPECT_LE(err, 1e-12) << qmf::isa_name(isa) << " simulator, state with " << lanes
                           << " lanes: neither rejected nor computed correctly";
   }
 }

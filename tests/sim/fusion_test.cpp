@@ -152,7 +152,7 @@ TEST(SimFusion, FusedAndUnfusedGiveTheSameStatesAndGradients) {
     CircuitSpec spec{
         .qubits = n, .gates = 5 * n, .shared = static_cast<uint32_t>(2 * n), .sample = 2};
     const Problem p = random_problem(rng, spec, n <= 6 ? 5 : 3);
-    const sim::SimOptions opt{1, sim::best_isa()};
+    const sim::SimOptions opt{1, qmf::best_isa()};
     const auto r0 = run_problem<double>(p, compile(p.circuit, 0), opt);
     // Unfused states against the reference too.
     const size_t amps = size_t{1} << n;
@@ -214,7 +214,7 @@ TEST(SimFusion, QmfCircuitFusesAndStillMatchesTheReference) {
   for (size_t b = 0; b < p.batch; ++b) refs.push_back(reference_state(p, b));
   const VectorC kron = run_dense(c, input_vector(p, 0), p.theta.data(), nullptr);
   EXPECT_LE((kron - refs[0]).cwiseAbs().maxCoeff(), 1e-12);
-  for (sim::Isa isa : isas()) {
+  for (qmf::Isa isa : isas()) {
     const auto rf = run_problem<double>(p, fused, {2, isa});
     const auto ru = run_problem<double>(p, unfused, {1, isa});
     const size_t amps = 256;

@@ -232,7 +232,7 @@ TEST(SimGates, ConventionsAreExactlyThoseOfTheDesign) {
 
 // Amplitudes after one gate on a basis state |bits> of n qubits (qubit 0 = most significant).
 std::vector<cplx> run_basis(int n, size_t basis, GateKind kind, std::vector<int> q, double angle,
-                            sim::Isa isa) {
+                            qmf::Isa isa) {
   sim::Circuit c(n);
   std::array<int, 3> qa{};
   std::copy(q.begin(), q.end(), qa.begin());
@@ -247,7 +247,7 @@ std::vector<cplx> run_basis(int n, size_t basis, GateKind kind, std::vector<int>
 }
 
 TEST(SimGates, QubitZeroIsTheMostSignificantBit) {
-  for (sim::Isa isa : isas()) {
+  for (qmf::Isa isa : isas()) {
     for (int n : {1, 3, 5}) {
       for (int q = 0; q < n; ++q) {
         const auto out = run_basis(n, 0, GateKind::X, {q}, 0, isa);
@@ -272,7 +272,7 @@ TEST(SimGates, QubitZeroIsTheMostSignificantBit) {
 // CRX, CRY, CRZ, CPhase: nothing when the control is 0, the rotation on the target when it is 1.
 TEST(SimGates, ControlledRotationsActOnlyWhenTheControlIsOne) {
   const double t = 1.1;
-  for (sim::Isa isa : isas())
+  for (qmf::Isa isa : isas())
     for (auto [ck, k] :
          {std::pair{GateKind::CRX, GateKind::RX}, std::pair{GateKind::CRY, GateKind::RY},
           std::pair{GateKind::CRZ, GateKind::RZ}, std::pair{GateKind::CPhase, GateKind::Phase}}) {
@@ -298,7 +298,7 @@ TEST(SimGates, ControlledRotationsActOnlyWhenTheControlIsOne) {
 
 TEST(SimGates, RotationsOnBasisStatesGiveTheDesignAmplitudes) {
   const double t = 0.9;
-  for (sim::Isa isa : isas()) {
+  for (qmf::Isa isa : isas()) {
     auto out = run_basis(1, 0, GateKind::RZ, {0}, t, isa);  // RZ|0> = e^{-it/2}|0>
     EXPECT_LE(std::abs(out[0] - std::exp(-I * (t / 2))), 1e-15);
     out = run_basis(1, 1, GateKind::RZ, {0}, t, isa);  // RZ|1> = e^{+it/2}|1>

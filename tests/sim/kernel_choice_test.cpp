@@ -16,15 +16,15 @@ using sim::LaneLayout;
 
 TEST(KernelChoice, NamesEveryInstructionSetTheTestsRun) {
   std::string ran;
-  for (sim::Isa isa : isas()) ran += std::string(sim::isa_name(isa)) + " ";
+  for (qmf::Isa isa : isas()) ran += std::string(qmf::isa_name(isa)) + " ";
   std::cout << "simulator kernels run by these tests: " << ran
-            << "(best: " << sim::isa_name(sim::best_isa()) << ")\n";
+            << "(best: " << qmf::isa_name(qmf::best_isa()) << ")\n";
   RecordProperty("kernels", ran);
-  EXPECT_EQ(isas().front(), sim::Isa::Scalar);
-  EXPECT_EQ(isas().back(), sim::best_isa());
-  for (sim::Isa isa : {sim::Isa::Avx2, sim::Isa::Avx512})
-    if (!sim::cpu_runs(isa)) {
-      QMF_EXPECT_ERROR(sim::parse_isa(sim::isa_name(isa)), "this CPU lacks it");
+  EXPECT_EQ(isas().front(), qmf::Isa::Scalar);
+  EXPECT_EQ(isas().back(), qmf::best_isa());
+  for (qmf::Isa isa : {qmf::Isa::Avx2, qmf::Isa::Avx512})
+    if (!qmf::cpu_runs(isa)) {
+      QMF_EXPECT_ERROR(qmf::parse_isa(qmf::isa_name(isa)), "this CPU lacks it");
     }
 }
 
@@ -59,13 +59,13 @@ TEST(KernelChoice, AmplitudeLanesMatchSampleLanesAcrossStraddlingRegisters) {
       }
       p.amplitudes.push_back(rows);
     }
-    for (sim::Isa isa : isas()) {
-      if (isa == sim::Isa::Scalar) continue;
+    for (qmf::Isa isa : isas()) {
+      if (isa == qmf::Isa::Scalar) continue;
       const auto prog = compile(p.circuit);
       const auto want = run_problem<double>(p, prog, {1, isa, LaneLayout::Samples});
       const auto got = run_problem<double>(p, prog, {2, isa, LaneLayout::Amplitudes});
       const std::string what =
-          std::string(sim::isa_name(isa)) + " registers " + std::to_string(regs.size());
+          std::string(qmf::isa_name(isa)) + " registers " + std::to_string(regs.size());
       EXPECT_LE(max_abs_diff(got.state, want.state), 1e-13) << what;
       EXPECT_LE(max_abs_diff(got.probs, want.probs), 1e-13) << what;
       EXPECT_LE(compare(got.grads.theta, want.grads.theta).norm_rel, 1e-12) << what;

@@ -63,7 +63,7 @@ TYPED_TEST(SimMarginal, OrderOfTheListIsBigEndian) {
   const int n = 5;
   CircuitSpec spec{.qubits = n, .gates = 20, .shared = 6};
   const Problem p = random_problem(rng, spec, 3);
-  sim::Simulator<T> s(compile(p.circuit), {1, sim::best_isa()});
+  sim::Simulator<T> s(compile(p.circuit), {1, qmf::best_isa()});
   auto st = s.make_state(p.batch);
   s.forward(p.input(), p.theta, p.sample, st);
   const std::vector<int> ab{3, 1}, ba{1, 3};
@@ -90,7 +90,7 @@ TYPED_TEST(SimMarginal, OrderOfTheListIsBigEndian) {
   // Basis state |01000>: P(q1 = 1) = 1, in either position of a two-qubit list.
   sim::Circuit c(n);
   c.add(GateKind::X, 1);
-  sim::Simulator<T> sx(compile(c), {1, sim::best_isa()});
+  sim::Simulator<T> sx(compile(c), {1, qmf::best_isa()});
   auto sb = sx.make_state(1);
   std::vector<cplx> zero(32, 0.0);
   zero[0] = 1;
@@ -114,7 +114,7 @@ TYPED_TEST(SimMarginal, BatchRowsAreIndependent) {
   const int n = 6;
   CircuitSpec spec{.qubits = n, .gates = 25, .shared = 6, .sample = 2};
   Problem p = random_problem(rng, spec, 9);
-  for (sim::Isa isa : isas()) {
+  for (qmf::Isa isa : isas()) {
     const auto prog = compile(p.circuit);
     const auto all = run_problem<T>(p, prog, {2, isa}, false);
     const size_t outs = p.outcomes();

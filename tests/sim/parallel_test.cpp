@@ -49,14 +49,14 @@ TYPED_TEST(SimParallel, ThreadsOverChunksAreBitIdentical) {
     CircuitSpec spec{.qubits = n, .gates = 4 * n, .shared = 8, .sample = 3};
     for (size_t batch : {size_t{3}, size_t{9}, size_t{17}}) {
       const Problem p = random_problem(rng, spec, batch);
-      for (sim::Isa isa : isas())
+      for (qmf::Isa isa : isas())
         for (int fuse : {0, 2}) {
           const auto prog = compile(p.circuit, fuse);
           const auto serial = run_problem<T>(p, prog, {1, isa});
           const auto parallel = run_problem<T>(p, prog, {2, isa});
           expect_identical(serial, parallel,
                            "n=" + std::to_string(n) + " batch=" + std::to_string(batch) + " " +
-                               std::string(sim::isa_name(isa)) + " fuse=" + std::to_string(fuse));
+                               std::string(qmf::isa_name(isa)) + " fuse=" + std::to_string(fuse));
         }
     }
   }
@@ -71,7 +71,7 @@ TYPED_TEST(SimParallel, AmplitudeSplitIsBitIdenticalAndCorrect) {
   CircuitSpec spec{.qubits = n, .gates = 30, .shared = 12, .sample = 2};
   const Problem p = random_problem(rng, spec, 1, 5);
   const VectorC ref = reference_state(p, 0);
-  for (sim::Isa isa : isas()) {
+  for (qmf::Isa isa : isas()) {
     const auto prog = compile(p.circuit, 2);
     {
       sim::Simulator<T> s1(prog, {1, isa}), s2(prog, {2, isa});
@@ -82,7 +82,7 @@ TYPED_TEST(SimParallel, AmplitudeSplitIsBitIdenticalAndCorrect) {
     }
     const auto serial = run_problem<T>(p, prog, {1, isa});
     const auto parallel = run_problem<T>(p, prog, {2, isa});
-    expect_identical(serial, parallel, std::string("n=14 ") + std::string(sim::isa_name(isa)));
+    expect_identical(serial, parallel, std::string("n=14 ") + std::string(qmf::isa_name(isa)));
     double err = 0;
     for (Eigen::Index a = 0; a < ref.size(); ++a)
       err = std::max(err, std::abs(parallel.state[static_cast<size_t>(a)] - ref(a)));
@@ -97,11 +97,11 @@ TYPED_TEST(SimParallel, AmplitudeSplitIsBitIdenticalAndCorrect) {
 // angles) and with several chunks fewer than the threads (4 threads on 3 chunks).
 TYPED_TEST(SimParallel, AmplitudeSplitWithPacksAndSeveralChunks) {
   using T = TypeParam;
-  if (sim::best_isa() == sim::Isa::Scalar) GTEST_SKIP() << "needs SIMD packs";
+  if (qmf::best_isa() == qmf::Isa::Scalar) GTEST_SKIP() << "needs SIMD packs";
   Rng rng(405);
   const int n = 14;
   CircuitSpec spec{.qubits = n, .gates = 12, .shared = 8, .sample = 2};
-  const auto pack = static_cast<size_t>(sim::kernel_ops<T>(sim::best_isa()).width);
+  const auto pack = static_cast<size_t>(sim::kernel_ops<T>(qmf::best_isa()).width);
   const Problem base = random_problem(rng, spec, 9, 4);
   for (auto [batch, threads] : {std::pair{pack, 2}, std::pair{2 * pack + 1, 4}}) {
     Problem p = base;
@@ -110,11 +110,11 @@ TYPED_TEST(SimParallel, AmplitudeSplitWithPacksAndSeveralChunks) {
     p.sample.resize(batch * p.sp());
     p.dprobs.resize(batch * p.outcomes());
     const auto prog = compile(p.circuit);
-    sim::Simulator<T> s(prog, {threads, sim::best_isa()});
+    sim::Simulator<T> s(prog, {threads, qmf::best_isa()});
     const auto st = s.make_state(batch);
     EXPECT_TRUE(s.traversal(st).splits_amplitudes()) << "batch " << batch << " threads " << threads;
-    const auto serial = run_problem<T>(p, prog, {1, sim::best_isa()});
-    const auto parallel = run_problem<T>(p, prog, {threads, sim::best_isa()});
+    const auto serial = run_problem<T>(p, prog, {1, qmf::best_isa()});
+    const auto parallel = run_problem<T>(p, prog, {threads, qmf::best_isa()});
     expect_identical(serial, parallel,
                      "batch " + std::to_string(batch) + " threads " + std::to_string(threads));
     const size_t amps = size_t{1} << n;
@@ -134,8 +134,8 @@ TEST(SimParallelSplit, SplitGradientsMatchUnfusedSerialGradients) {
   Rng rng(403);
   CircuitSpec spec{.qubits = 14, .gates = 20, .shared = 10, .sample = 2};
   const Problem p = random_problem(rng, spec, 1, 3);
-  const auto a = run_problem<double>(p, compile(p.circuit, 2), {2, sim::best_isa()});
-  const auto b = run_problem<double>(p, compile(p.circuit, 0), {1, sim::Isa::Scalar});
+  const auto a = run_problem<double>(p, compile(p.circuit, 2), {2, qmf::best_isa()});
+  const auto b = run_problem<double>(p, compile(p.circuit, 0), {1, qmf::Isa::Scalar});
   EXPECT_LE(max_abs_diff(a.state, b.state), 1e-12);
   EXPECT_LE(max_abs_diff(a.grads.theta, b.grads.theta), 1e-11);
   EXPECT_LE(max_abs_diff(a.grads.sample, b.grads.sample), 1e-11);
@@ -148,8 +148,8 @@ TEST(SimParallelSplit, RepeatedRunsAreBitIdentical) {
   CircuitSpec spec{.qubits = 7, .gates = 30, .shared = 8, .sample = 2};
   const Problem p = random_problem(rng, spec, 9);
   const auto prog = compile(p.circuit);
-  const auto a = run_problem<double>(p, prog, {2, sim::best_isa()});
-  const auto b = run_problem<double>(p, prog, {2, sim::best_isa()});
+  const auto a = run_problem<double>(p, prog, {2, qmf::best_isa()});
+  const auto b = run_problem<double>(p, prog, {2, qmf::best_isa()});
   expect_identical(a, b, "repeat");
 }
 

@@ -17,7 +17,7 @@ TEST(SimSizes, OneQubitForwardAndGradients) {
   Rng rng(801);
   CircuitSpec spec{.qubits = 1, .gates = 10, .shared = 4, .sample = 2};
   const Problem p = random_problem(rng, spec, 5);
-  for (sim::Isa isa : isas())
+  for (qmf::Isa isa : isas())
     for (int threads : {1, 2}) {
       const auto r = run_problem<double>(p, compile(p.circuit), {threads, isa});
       for (size_t b = 0; b < p.batch; ++b) {
@@ -40,7 +40,7 @@ TEST(SimSizes, TwentyFourQubitsFloatBatchOne) {
   const double t = 1.234;
   sim::Circuit c(n);
   c.add(GateKind::RX, target, Angle::shared(0));
-  sim::Simulator<float> s(compile(c), {2, sim::best_isa()});
+  sim::Simulator<float> s(compile(c), {2, qmf::best_isa()});
   auto st = s.make_state(1);
   // |0...0> as three 8-qubit registers (a 24-qubit register would need 2^24 complex inputs).
   std::vector<cplx> zero(256, 0.0);

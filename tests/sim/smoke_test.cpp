@@ -25,7 +25,7 @@ TEST(EngineSmoke, ForwardMatchesDense) {
   for (auto& v : r1) v = {rng.normal(), rng.normal()};
   for (auto& v : r2) v = {rng.normal(), rng.normal()};
   sim::ProductInput in{{2, 2}, {r1, r2}};
-  for (auto isa : {sim::Isa::Scalar, sim::best_isa()}) {
+  for (auto isa : {qmf::Isa::Scalar, qmf::best_isa()}) {
     sim::Simulator<double> s(prog, {1, isa});
     auto st = s.make_state(batch);
     s.forward(in, theta, {}, st);
@@ -67,7 +67,7 @@ TEST(EngineSmoke, AdjointMatchesFiniteDifferences) {
   const std::vector<int> q{2, 0};
   std::vector<double> g(batch * 4);
   for (auto& v : g) v = rng.normal();
-  sim::Simulator<double> s(prog, {1, sim::best_isa()});
+  sim::Simulator<double> s(prog, {1, qmf::best_isa()});
   const auto loss = [&](const std::vector<double>& th, const std::vector<double>& x) {
     auto st = s.make_state(batch);
     s.forward(in, th, x, st);
@@ -82,7 +82,7 @@ TEST(EngineSmoke, AdjointMatchesFiniteDifferences) {
   grad::Gradients gr;
   grad::adjoint(s, st, in, q, g, gr);
   grad::Gradients ps;
-  grad::parameter_shift<double>(*prog, {1, sim::best_isa()}, in, theta, xs, q, g, ps);
+  grad::parameter_shift<double>(*prog, {1, qmf::best_isa()}, in, theta, xs, q, g, ps);
   for (size_t i = 0; i < theta.size(); ++i) {
     auto tp = theta, tm = theta;
     tp[i] += 1e-6;

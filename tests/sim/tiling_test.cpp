@@ -24,12 +24,12 @@ TYPED_TEST(SimTiling, TiledForwardMatchesTheReferenceInBothLayouts) {
   const int n = 16;
   CircuitSpec spec{.qubits = n, .gates = 48, .shared = 16, .sample = 2};
   const size_t amps = size_t{1} << n;
-  for (sim::Isa isa : isas()) {
+  for (qmf::Isa isa : isas()) {
     const auto pack = static_cast<size_t>(sim::kernel_ops<T>(isa).width);
     for (size_t batch : {size_t{1}, pack}) {  // amplitude lanes (where W > 1), sample lanes
       const Problem p = random_problem(rng, spec, batch, 4);
       const auto prog = compile(p.circuit, 2);
-      const std::string what = std::string(sim::isa_name(isa)) + " batch " + std::to_string(batch);
+      const std::string what = std::string(qmf::isa_name(isa)) + " batch " + std::to_string(batch);
       const auto serial = run_problem<T>(p, prog, {1, isa}, true, false);
       const auto parallel = run_problem<T>(p, prog, {2, isa}, true, false);
       ASSERT_EQ(serial.state, parallel.state) << what;

@@ -13,7 +13,6 @@ namespace qmf {
 namespace {
 
 using namespace qmf::testing;
-using sim::ParallelFor;
 using sim::Traversal;
 
 TEST(SimTraversal, SplitsOnlyLargeStatesWithFewerChunksThanThreads) {
@@ -66,13 +65,13 @@ TEST(SimTraversal, ForwardMarginalAndAdjointAgreeBetweenTheWalks) {
   const Problem p = random_problem(rng, spec, 3, 3);
   for (int fuse : {0, 2}) {
     const auto prog = compile(p.circuit, fuse);
-    sim::Simulator<double> one(prog, {1, sim::Isa::Scalar}), four(prog, {4, sim::Isa::Scalar});
+    sim::Simulator<double> one(prog, {1, qmf::Isa::Scalar}), four(prog, {4, qmf::Isa::Scalar});
     const auto st = four.make_state(p.batch);
     ASSERT_EQ(st.chunks(), 3u);
     EXPECT_FALSE(one.traversal(st).splits_amplitudes());
     EXPECT_TRUE(four.traversal(st).splits_amplitudes());
-    const auto a = run_problem<double>(p, prog, {1, sim::Isa::Scalar});
-    const auto b = run_problem<double>(p, prog, {4, sim::Isa::Scalar});
+    const auto a = run_problem<double>(p, prog, {1, qmf::Isa::Scalar});
+    const auto b = run_problem<double>(p, prog, {4, qmf::Isa::Scalar});
     EXPECT_EQ(a.state, b.state) << "fuse " << fuse;
     EXPECT_EQ(a.probs, b.probs) << "fuse " << fuse;
     EXPECT_EQ(a.grads.theta, b.grads.theta) << "fuse " << fuse;

@@ -537,24 +537,24 @@ inline double max_abs_diff(const std::vector<double>& a, const std::vector<doubl
 // exercise padding lanes, one and two threads.
 
 struct Config {
-  sim::Isa isa;
+  qmf::Isa isa;
   size_t batch;
   int threads;
   sim::LaneLayout layout = sim::LaneLayout::Auto;
   bool record = true;  // run_problem's forward keeps block inputs for the adjoint (where they fit)
   sim::SimOptions options() const { return {threads, isa, layout}; }
   std::string str() const {
-    return std::string(sim::isa_name(isa)) + " batch " + std::to_string(batch) + " threads " +
+    return std::string(qmf::isa_name(isa)) + " batch " + std::to_string(batch) + " threads " +
            std::to_string(threads) + " layout " + std::string(sim::lane_layout_name(layout)) +
            (record ? "" : " unrecorded");
   }
 };
 
 // Every kernel set this CPU runs: scalar, AVX2, AVX-512.
-inline std::vector<sim::Isa> isas() {
-  std::vector<sim::Isa> v;
-  for (sim::Isa isa : {sim::Isa::Scalar, sim::Isa::Avx2, sim::Isa::Avx512})
-    if (sim::cpu_runs(isa)) v.push_back(isa);
+inline std::vector<qmf::Isa> isas() {
+  std::vector<qmf::Isa> v;
+  for (qmf::Isa isa : {qmf::Isa::Scalar, qmf::Isa::Avx2, qmf::Isa::Avx512})
+    if (qmf::cpu_runs(isa)) v.push_back(isa);
   return v;
 }
 
@@ -564,12 +564,12 @@ inline std::vector<sim::Isa> isas() {
 // chunks and sample lanes with a lone sample.
 inline std::vector<Config> all_configs() {
   std::vector<Config> v;
-  for (sim::Isa isa : isas()) {
+  for (qmf::Isa isa : isas()) {
     for (size_t batch : {size_t{1}, size_t{3}, size_t{4}, size_t{9}})
       for (int threads : {1, 2}) v.push_back({isa, batch, threads});
     for (size_t batch : {size_t{1}, size_t{9}})
       v.push_back({isa, batch, 2, sim::LaneLayout::Auto, false});
-    if (isa == sim::Isa::Scalar) continue;
+    if (isa == qmf::Isa::Scalar) continue;
     for (int threads : {1, 2}) {
       v.push_back({isa, 1, threads, sim::LaneLayout::Samples});
       v.push_back({isa, 9, threads, sim::LaneLayout::Amplitudes});

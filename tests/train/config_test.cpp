@@ -134,6 +134,42 @@ fraction = 0.25
   EXPECT_THROW(apply_override(c, "data.corrupt.modality=-1"), UsageError);
 }
 
+TEST(ConfigFrontend, CnnKeysReadFromTheirTableAndOverridesAndWriteBack) {
+  const Config d;
+  EXPECT_EQ(d.model.frontend, Frontend::mlp);
+  EXPECT_EQ(d.model.cnn.channels, (std::vector<int>{16, 32}));
+  EXPECT_EQ(d.model.cnn.kernel, 3);
+  EXPECT_EQ(d.model.cnn.pooling, nn::Pooling::max);
+  EXPECT_EQ(d.data.augment, Augment::automatic);
+  Config c = parse_config(R"(
+[data]
+augment = "crop-flip"
+[model]
+kind = "late"
+frontend = "cnn"
+[model.cnn]
+channels = [8, 16, 32]
+kernel = 5
+pooling = "avg"
+)");
+  EXPECT_EQ(c.model.frontend, Frontend::cnn);
+  EXPECT_EQ(c.model.cnn.channels, (std::vector<int>{8, 16, 32}));
+  EXPECT_EQ(c.model.cnn.kernel, 5);
+  EXPECT_EQ(c.model.cnn.pooling, nn::Pooling::avg);
+  EXPECT_EQ(c.data.augment, Augment::crop_flip);
+  apply_override(c, "model.cnn.dropout=0.25");
+  apply_override(c, "model.cnn.pool=1");
+  EXPECT_EQ(c.model.cnn.dropout, 0.25);
+  EXPECT_EQ(parse_config(to_toml(c)), c) << to_toml(c);
+  expect_bad_set("model.cnn.kernel=4", {"model.cnn.kernel", "even"});
+  expect_bad_set("model.cnn.kernel=17", {"model.cnn.kernel"});
+  expect_bad_set("model.cnn.channels=[]", {"model.cnn.channels"});
+  expect_bad_set("model.cnn.channels=[16, 0]", {"model.cnn.channels"});
+  expect_bad_set("model.cnn.pooling=min", {"model.cnn.pooling", "max", "avg"});
+  expect_bad_set("model.frontend=rnn", {"model.frontend", "mlp", "cnn"});
+  expect_bad_set("data.augment=rotate", {"data.augment", "crop-flip"});
+}
+
 // ---- files ----
 
 TEST_F(ConfigFile, ReadsSectionTables) {

@@ -11,8 +11,8 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "core/parallel.h"
 #include "data/fetch/temp_dir.h"
-#include "sim/parallel.h"
 #include "support/fake_mnist.h"
 #include "support/file_write.h"
 #include "support/train_support.h"
@@ -104,7 +104,7 @@ TEST_F(ResumeSettings, AllCoresIsStoredAsTheCountItMeant) {
   Config c = config();
   c.train.threads = 0;
   trained(c);
-  const int cores = sim::available_threads();
+  const int cores = available_threads();
   EXPECT_EQ(load_config(run_ / "config.toml").train.threads, cores);
   const auto recorded = load_checkpoint(run_ / "checkpoint.qmf").extra.at("config");
   EXPECT_EQ(parse_config(recorded.get<std::string>()).train.threads, cores);
@@ -112,14 +112,13 @@ TEST_F(ResumeSettings, AllCoresIsStoredAsTheCountItMeant) {
 
 TEST_F(ResumeSettings, AnotherCoreCountIsSaidAndTheStoredCountKept) {
   Config c = config();
-  c.train.threads = sim::available_threads() + 1;
+  c.train.threads = available_threads() + 1;
   trained(c);
   QuietProgress progress;
   const nlohmann::json s = train_resume(run_, {"train.epochs=2"}, progress);
   EXPECT_EQ(s.at("threads"), c.train.threads);
   const std::string said = progress.text();
-  EXPECT_NE(said.find(std::to_string(sim::available_threads()) + " cores"), std::string::npos)
-      << said;
+  EXPECT_NE(said.find(std::to_string(available_threads()) + " cores"), std::string::npos) << said;
   EXPECT_NE(said.find("train.threads = " + std::to_string(c.train.threads)), std::string::npos)
       << said;
 }

@@ -118,6 +118,7 @@ NumericArray parse_csv_matrix(std::string_view text, const std::string& name) {
 
   NumericArray a;
   a.cols = split_fields(lines[first]).size();
+  a.sample_shape = {1, a.cols, 1};
   if (header_fields && *header_fields != a.cols) {
     throw Error(fmt::format("{}:1: the header has {} fields but the rows have {}", name,
                             *header_fields, a.cols));

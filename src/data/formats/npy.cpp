@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include <fmt/ranges.h>
+
 #include "core/error.h"
 #include "data/formats/file_bytes.h"
 
@@ -258,26 +260,50 @@ std::string position(const NumericArray& a, size_t index) {
   return fmt::format("row {}, column {}", index / a.cols, index % a.cols);
 }
 
+// What each sample is: the rows x cols image of a 3-D array, the channels x rows x cols image
+// of a 4-D one (channels first, as NumPy and PyTorch keep images), else a row of features.
+ImageShape sample_shape(const std::vector<uint64_t>& shape) {
+  const auto at = [&](size_t d) { return static_cast<size_t>(shape[d]); };
+  switch (shape.size()) {
+    case 3:
+      return {at(1), at(2), 1};
+    case 4:
+      return {at(2), at(3), at(1)};
+    default:
+      return {1, shape.size() == 2 ? at(1) : 1, 1};
+  }
+}
+
 // Rows and columns from the shape, and a check that the data that follows the header holds
 // exactly that many values (by division, so huge shapes cannot overflow).
 NumericArray shaped(const Header& h, size_t payload, size_t value_size, const std::string& name) {
   if (h.fortran_order) {
     fail(name, "Fortran-ordered arrays are not supported; save np.ascontiguousarray(arr)");
   }
-  if (h.shape.empty() || h.shape.size() > 2) {
-    fail(name, fmt::format("the array has {} dimensions; expected 1 (one feature per sample) or 2 "
-                           "(samples x features)",
+  if (h.shape.empty() || h.shape.size() > 4) {
+    fail(name, fmt::format("the array has {} dimensions; expected 1 (one feature per sample), 2 "
+                           "(samples x features), 3 (samples x rows x cols) or 4 (samples x "
+                           "channels x rows x cols)",
                            h.shape.size()));
   }
   NumericArray a;
   a.dims = h.shape.size();
-  const uint64_t rows = h.shape[0], cols = a.dims == 2 ? h.shape[1] : 1;
+  const uint64_t rows = h.shape[0];
   const uint64_t max_values = payload / value_size;
+  // The values per sample, multiplied out dimension by dimension so a hostile shape is caught
+  // before its product can overflow (it saturates instead).
+  constexpr uint64_t kMax = std::numeric_limits<uint64_t>::max();
+  uint64_t cols = 1;
+  for (size_t d = 1; d < h.shape.size(); ++d)
+    cols = h.shape[d] != 0 && cols > kMax / h.shape[d] ? kMax : cols * h.shape[d];
   if (cols != 0 && rows > max_values / cols) {
-    fail(name, fmt::format("truncated: the header promises {} x {} values of {} bytes but only {} "
+    fail(name, fmt::format("truncated: the header promises {} values of {} bytes but only {} "
                            "bytes of data follow",
-                           rows, cols, value_size, payload));
+                           fmt::join(h.shape, " x "), value_size, payload));
   }
+  if (cols == kMax)  // and no rows: an empty array of impossible samples
+    fail(name, fmt::format("samples of {} values are more than a feature row can hold",
+                           fmt::join(h.shape.begin() + 1, h.shape.end(), " x ")));
   const uint64_t count = rows * cols;
   if (count * value_size != payload) {
     fail(name, fmt::format("{} bytes of data follow the header, but {} x {} values of {} bytes "
@@ -286,6 +312,7 @@ NumericArray shaped(const Header& h, size_t payload, size_t value_size, const st
   }
   a.rows = static_cast<size_t>(rows);
   a.cols = static_cast<size_t>(cols);
+  a.sample_shape = sample_shape(h.shape);
   return a;
 }
 

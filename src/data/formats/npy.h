@@ -3,11 +3,13 @@
 // string, a version, a header length and a Python dict literal with 'descr', 'fortran_order'
 // and 'shape', then the raw values.
 //
-// Accepted: 1-D or 2-D arrays in C order of little-endian float32/float64, int8..int64,
-// uint8..uint64 or bool. Rejected, each with a message naming the file: big-endian or other
-// dtypes, Fortran order, other ranks, a malformed header, a data size that differs from what the
-// header promises (checked before anything is allocated, so a hostile header cannot ask for a
-// huge buffer), and NaN or infinite values (named by row and column).
+// Accepted: arrays of 1 to 4 dimensions, the first counting samples (2-D: samples x features;
+// 3-D: samples x rows x cols images; 4-D: samples x channels x rows x cols), in C order of
+// little-endian float32/float64, int8..int64, uint8..uint64 or bool. Rejected, each with a message
+// naming the file: big-endian or other dtypes, Fortran order, ranks 0 and 5 or more, a malformed
+// header, a data size that differs from what the header promises (checked before anything is
+// allocated, so a hostile header cannot ask for a huge buffer), and NaN or infinite values (named
+// by row and column).
 #include <cstdint>
 #include <filesystem>
 #include <span>

@@ -122,6 +122,7 @@ std::vector<int> to_labels(const NumericArray& a, const fs::path& file) {
 // One split: its modality files (labels excluded) and their contents.
 struct LoadedSplit {
   std::vector<DataFile> modalities;
+  std::vector<ImageShape> shapes;  // each modality's sample shape
   Split split;
   fs::path labels_file;
 };
@@ -145,7 +146,9 @@ LoadedSplit load_split(const fs::path& dir, bool labels_required = true) {
   LoadedSplit loaded{.modalities = std::move(files), .split = {}, .labels_file = labels_file};
   if (!labels_file.empty()) loaded.split.y = to_labels(read_array(labels_file), labels_file);
   for (const DataFile& f : loaded.modalities) {
-    Features x = to_features(read_array(f.path), f.path);
+    const NumericArray array = read_array(f.path);
+    loaded.shapes.push_back(array.sample_shape);
+    Features x = to_features(array, f.path);
     const size_t rows = loaded.split.x.empty() ? static_cast<size_t>(x.rows())
                                                : static_cast<size_t>(loaded.split.x[0].rows());
     if (!labels_file.empty() && static_cast<size_t>(x.rows()) != loaded.split.y.size()) {
@@ -159,6 +162,10 @@ LoadedSplit load_split(const fs::path& dir, bool labels_required = true) {
     loaded.split.x.push_back(std::move(x));
   }
   return loaded;
+}
+
+std::string shape_text(const ImageShape& s) {
+  return fmt::format("{} x {} x {} (channels x rows x cols)", s.channels, s.rows, s.cols);
 }
 
 // train/ and test/ must hold the same modalities with the same feature counts.
@@ -181,6 +188,11 @@ void check_same_modalities(const LoadedSplit& train, const LoadedSplit& test,
     if (train_cols != test_cols) {
       fail(test.modalities[m].path, fmt::format("{} features per sample, but {} has {}", test_cols,
                                                 t.path.string(), train_cols));
+    }
+    if (train.shapes[m] != test.shapes[m]) {
+      fail(test.modalities[m].path,
+           fmt::format("samples of shape {}, but {} has {}", shape_text(test.shapes[m]),
+                       t.path.string(), shape_text(train.shapes[m])));
     }
   }
 }
@@ -219,6 +231,7 @@ UserSplit read_user_split(const fs::path& dir) {
     out.files.push_back(f.path);
   }
   out.labels_file = loaded.labels_file;
+  out.shapes = std::move(loaded.shapes);
   out.samples = static_cast<size_t>(loaded.split.x[0].rows());
   out.split = std::move(loaded.split);
   return out;
@@ -231,6 +244,7 @@ UserFiles read_user_files(const fs::path& dir) {
   check_same_modalities(train, test, dir / "test");
   UserFiles out;
   for (const DataFile& f : train.modalities) out.modality_names.push_back(f.name);
+  out.shapes = std::move(train.shapes);
   const int largest = std::max(max_label(train.split.y), max_label(test.split.y));
   std::error_code ec;
   if (fs::exists(dir / kClassNamesFile, ec)) {

@@ -9,11 +9,13 @@
 // gzip-compressed (.npy.gz, .csv.gz). A modality is named by its file name without the
 // extension, and modalities come in file-name order, so a numeric prefix sets the order. Each
 // modality file is a 2-D array, one row per sample and one column per feature (a 1-D array is
-// one feature per sample). `labels` holds one integer >= 0 per sample (a float array of whole
-// numbers will do); the class count is the largest label in train or test, plus 1, unless
-// DIR/classes.txt names the classes (class_names.h): then it is the number of names.
-// A class with no training sample (labels that start at 1, a name in classes.txt that no label
-// uses) is allowed, with a warning naming the training labels file and the empty classes.
+// one feature per sample), or a .npy of images: 3-D (samples x rows x cols) or 4-D (samples x
+// channels x rows x cols), whose shape the modality keeps for a convolutional front end. `labels`
+// holds one integer >= 0 per sample (a float array of whole numbers will do); the class count is
+// the largest label in train or test, plus 1, unless DIR/classes.txt names the classes
+// (class_names.h): then it is the number of names. A class with no training sample (labels that
+// start at 1, a name in classes.txt that no label uses) is allowed, with a warning naming the
+// training labels file and the empty classes.
 //
 // Files with other extensions (a README, notes, hidden files) are ignored, so the directory can
 // carry its own documentation, and so are directories, whatever their names. A name with a data
@@ -39,6 +41,7 @@ constexpr int kMaxUserClasses = 10000;
 
 struct UserFiles {
   std::vector<std::string> modality_names;  // file-name order
+  std::vector<ImageShape> shapes;           // per modality, as its arrays give it
   Split train, test;                        // y: the labels as written
   int classes = 0;                          // largest label in train or test plus 1, or as named
   std::vector<std::string> class_names;     // classes.txt, or "0".."classes-1"
@@ -50,6 +53,7 @@ struct UserFiles {
 struct UserSplit {
   std::vector<std::string> modality_names;   // file-name order
   std::vector<std::filesystem::path> files;  // the file of each modality
+  std::vector<ImageShape> shapes;            // per modality, as its arrays give it
   std::filesystem::path labels_file;         // empty when there is none
   size_t samples = 0;
   Split split;  // y: the labels as written, or empty without a labels file

@@ -10,8 +10,8 @@
 // recording of the same digit from the same split, likewise paired), cifar10/split-h2 (left,
 // right: 32x16x3), cifar10/channels (red, green, blue: 32x32 each) and cifar10/gray+color
 // (BT.601 luminance 32x32, and chroma Cb, Cr 32x32x2). Last, `files`: the user's own data from
-// `files` (a directory of .npy / .csv files, see user_files.h), feature vectors rather than
-// images, so `pool` does not apply and image_shapes stays empty.
+// `files` (a directory of .npy / .csv files, see user_files.h): feature vectors, or images from
+// 3-D and 4-D .npy arrays, each modality keeping its shape; `pool` does not apply.
 #include <string>
 #include <vector>
 

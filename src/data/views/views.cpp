@@ -308,7 +308,7 @@ void keep_modalities(Multimodal& data, const std::vector<int>& keep) {
     }
     const auto m = static_cast<size_t>(keep[i] - 1);
     kept.modality_names.push_back(data.modality_names[m]);
-    if (!data.image_shapes.empty()) kept.image_shapes.push_back(data.image_shapes[m]);
+    kept.image_shapes.push_back(data.image_shapes[m]);
     kept.train.x.push_back(std::move(data.train.x[m]));
     kept.test.x.push_back(std::move(data.test.x[m]));
   }
@@ -350,8 +350,8 @@ Split narrow_user_split(const Split& split, const ViewOptions& options, bool tra
   return out;
 }
 
-// The user's own data (data.files), likewise. Its modalities are feature vectors, not images,
-// so there is nothing to pool and no image shapes.
+// The user's own data (data.files), likewise. Its modalities keep the shapes their arrays give
+// (images from 3-D and 4-D .npy files, rows of features otherwise); none is pooled.
 Multimodal load_files_view(const ViewDescription& spec, const ViewOptions& options) {
   if (options.files.empty()) {
     throw UsageError(
@@ -360,8 +360,8 @@ Multimodal load_files_view(const ViewDescription& spec, const ViewOptions& optio
   }
   if (options.pool) {
     throw UsageError(
-        "data.pool: view files holds feature vectors, not images, so it cannot be "
-        "pooled; leave data.pool false");
+        "data.pool: view files is read as it is written and never pooled; pool the "
+        "arrays before saving them, or leave data.pool false");
   }
   UserFiles files = read_user_files(options.files);
   check_classes(options.classes, files.classes);
@@ -371,6 +371,7 @@ Multimodal load_files_view(const ViewDescription& spec, const ViewOptions& optio
   data.class_names = keep_class_names(files.class_names, options.classes);
   data.warnings = std::move(files.warnings);
   data.modality_names = std::move(files.modality_names);
+  data.image_shapes = std::move(files.shapes);
   data.train = narrow_user_split(files.train, options, true);
   data.test = narrow_user_split(files.test, options, false);
   return data;

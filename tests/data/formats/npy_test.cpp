@@ -187,8 +187,28 @@ TEST(Npy, RejectsFortranOrderAndOtherRanks) {
   EXPECT_NE(fortran.find("Fortran-ordered arrays are not supported"), std::string::npos) << fortran;
   EXPECT_NE(message(npy_file(npy_dict("<f4", "()"), {0, 0, 0, 0})).find("0 dimensions"),
             std::string::npos);
-  EXPECT_NE(message(npy_file(npy_dict("<f4", "(1, 2, 2)"), data)).find("3 dimensions"),
+  EXPECT_NE(message(npy_file(npy_dict("<f4", "(1, 1, 1, 2, 2)"), data)).find("5 dimensions"),
             std::string::npos);
+}
+
+TEST(Npy, ImagesKeepTheirShapeAsRowsOfPixels) {
+  const std::vector<uint8_t> data =
+      qmf::testing::little_endian_bytes<float>({1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12});
+  const NumericArray gray = parse_npy(npy_file(npy_dict("<f4", "(2, 2, 3)"), data), "g.npy");
+  EXPECT_EQ(gray.rows, 2u);
+  EXPECT_EQ(gray.cols, 6u);
+  EXPECT_EQ(gray.sample_shape, (ImageShape{2, 3, 1}));
+  EXPECT_EQ(gray.at(1, 0), 7);
+  const NumericArray rgb = parse_npy(npy_file(npy_dict("<f4", "(1, 3, 2, 2)"), data), "c.npy");
+  EXPECT_EQ(rgb.rows, 1u);
+  EXPECT_EQ(rgb.cols, 12u);
+  EXPECT_EQ(rgb.sample_shape, (ImageShape{2, 2, 3}));
+  EXPECT_EQ(parse_npy(npy_file(npy_dict("<f4", "(3, 4)"), data), "t.npy").sample_shape,
+            (ImageShape{1, 4, 1}));
+  // A shape whose product overflows is caught before any multiplication wraps.
+  const std::string huge =
+      message(npy_file(npy_dict("<f4", "(2, 4294967296, 4294967296, 4294967296)"), data));
+  EXPECT_NE(huge.find("truncated"), std::string::npos) << huge;
 }
 
 TEST(Npy, RejectsTruncatedAndTrailingData) {

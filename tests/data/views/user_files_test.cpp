@@ -139,6 +139,24 @@ TEST_F(UserFilesTest, OneDimensionalModalityIsOneFeature) {
   EXPECT_EQ(f.test.x[2](0, 0), 5.0f);
 }
 
+TEST_F(UserFilesTest, ImageArraysKeepTheirShapes) {
+  write_bytes(train() / "3-photo.npy",
+              npy_array<float>("<f4", "(30, 3, 4, 2)", std::vector<float>(30 * 24, 1)));
+  write_bytes(test() / "3-photo.npy",
+              npy_array<float>("<f4", "(12, 3, 4, 2)", std::vector<float>(12 * 24, 1)));
+  write_bytes(train() / "4-gray.npy",
+              npy_array<float>("<f4", "(30, 5, 5)", std::vector<float>(30 * 25, 1)));
+  write_bytes(test() / "4-gray.npy",
+              npy_array<float>("<f4", "(12, 5, 5)", std::vector<float>(12 * 25, 1)));
+  const UserFiles f = read_user_files(dir());
+  EXPECT_EQ(f.shapes, (std::vector<ImageShape>{{1, 4, 1}, {1, 3, 1}, {4, 2, 3}, {5, 5, 1}}));
+  EXPECT_EQ(f.train.x[2].cols(), 24);
+  // The same number of values in another shape is another modality.
+  write_bytes(test() / "4-gray.npy",
+              npy_array<float>("<f4", "(12, 25)", std::vector<float>(12 * 25, 1)));
+  expect_error(test() / "4-gray.npy", "samples of shape 1 x 1 x 25");
+}
+
 TEST_F(UserFilesTest, FloatLabelsHoldingWholeNumbersAreAccepted) {
   std::vector<double> y;
   for (size_t i = 0; i < 30; ++i) y.push_back(label_of(i));
@@ -259,7 +277,7 @@ TEST_F(FilesView, IsListedAndLoadsAsIs) {
   EXPECT_EQ(d.view, "files");
   EXPECT_EQ(d.classes, kClasses);
   EXPECT_EQ(d.modality_names, (std::vector<std::string>{"1-image", "2-audio"}));
-  EXPECT_TRUE(d.image_shapes.empty());
+  EXPECT_EQ(d.image_shapes, (std::vector<ImageShape>{{1, 4, 1}, {1, 3, 1}}));
   EXPECT_EQ(d.dims(), (std::vector<size_t>{4, 3}));
   EXPECT_EQ(d.train.size(), 30u);
   EXPECT_EQ(d.test.size(), 12u);
@@ -295,7 +313,7 @@ TEST_F(FilesView, LimitsModalitySubsetValidationAndStandardisation) {
   EXPECT_EQ(d.validation.size(), 5u);
   EXPECT_EQ(d.test.size(), 5u);
   EXPECT_EQ(d.modality_names, (std::vector<std::string>{"2-audio"}));
-  EXPECT_TRUE(d.image_shapes.empty());
+  EXPECT_EQ(d.image_shapes, (std::vector<ImageShape>{{1, 3, 1}}));
   ASSERT_EQ(d.train.x.size(), 1u);
   for (long c = 0; c < 3; ++c) {
     EXPECT_NEAR(d.train.x[0].col(c).mean(), 0.0f, 1e-4f) << "column " << c;

@@ -1,11 +1,11 @@
 #pragma once
-// The loop-and-threads policy: the only place OpenMP appears. A simulator owns one, with an
-// explicit thread count. Items are handed out dynamically, so a thread that shares its core with
-// another process simply takes fewer; no result depends on which thread ran an item, and every
-// reduction goes per item, then in item order, so every thread count gives the same bits.
+// The loop-and-threads policy: the only place OpenMP appears. A simulator or a convolution owns
+// one, with an explicit thread count. Items are handed out dynamically, so a thread that shares
+// its core with another process simply takes fewer; no result depends on which thread ran an item,
+// and every reduction goes per item, then in item order, so every thread count gives the same bits.
 #include <cstddef>
 
-namespace qmf::sim {
+namespace qmf {
 
 int available_threads();  // cores OpenMP would use by default
 
@@ -38,4 +38,4 @@ class ParallelFor {
   int threads_;
 };
 
-}  // namespace qmf::sim
+}  // namespace qmf

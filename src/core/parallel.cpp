@@ -1,4 +1,4 @@
-#include "sim/parallel.h"
+#include "core/parallel.h"
 
 #include <omp.h>
 #include <unistd.h>
@@ -8,7 +8,7 @@
 
 #include "core/error.h"
 
-namespace qmf::sim {
+namespace qmf {
 
 int available_threads() { return omp_get_num_procs(); }
 
@@ -28,4 +28,4 @@ ParallelFor::ParallelFor(int threads) : threads_(threads == 0 ? available_thread
   if (threads < 0) throw UsageError(fmt::format("threads must be >= 0 (0 = all), got {}", threads));
 }
 
-}  // namespace qmf::sim
+}  // namespace qmf

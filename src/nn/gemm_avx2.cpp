@@ -1,0 +1,8 @@
+// The AVX2 + FMA gemm (nn/gemm.h): Eigen compiled with -mavx2 -mfma, in a namespace of its own.
+#define Eigen qmf_eigen_avx2
+// On one thread, as use_threads() sets the project's own Eigen (core/parallel.h): the chunks of
+// a convolution are the unit of parallel work, and threaded products would change the bits.
+#define EIGEN_DONT_PARALLELIZE
+#define QMF_GEMM_EIGEN qmf_eigen_avx2
+#define QMF_GEMM_NAME gemm_avx2
+#include "nn/gemm_body.h"
