@@ -98,6 +98,15 @@ NewData load_new_data(const TrainedRun& run, const fs::path& input) {
           "{}: {} features per sample, but the run's model takes {} for "
           "modality '{}'",
           in.files[order[m]].string(), x.cols(), widths[m], run.data.modality_names[m]));
+    // As many values in another arrangement would feed a convolution garbage.
+    const ImageShape& want = run.data.image_shapes.at(m);
+    const ImageShape& got = in.shapes[order[m]];
+    if (got != want)
+      throw Error(fmt::format(
+          "{}: samples of shape {} x {} x {} (channels x rows x cols), but the run trained on "
+          "{} x {} x {} for modality '{}'",
+          in.files[order[m]].string(), got.channels, got.rows, got.cols, want.channels, want.rows,
+          want.cols, run.data.modality_names[m]));
     out.split.x.push_back(std::move(x));
   }
   out.labelled = !in.labels_file.empty();

@@ -199,6 +199,35 @@ TEST_F(CliTrain, TrainsOnGeneratedDataAndPrintsTheSummary) {
   EXPECT_EQ(slurp(run / "checkpoint.qmf"), ckpt);
 }
 
+// Every command takes a run with convolutional front ends: train learns through them and says
+// so, eval reproduces the accuracy training reported, explain and export reach the circuit
+// through them.
+TEST_F(CliTrain, ConvolutionalFrontEndsTrainEvaluateExplainAndExport) {
+  std::vector<std::string> args = {"train", "--out", "cnn"};
+  for (const auto& s : small_sets()) args.push_back(s);
+  for (const char* s : {"model.frontend=cnn", "model.cnn.channels=[4, 8]", "train.lr=0.01",
+                        "data.augment=crop-flip"}) {
+    args.push_back("--set");
+    args.push_back(s);
+  }
+  const CommandResult r = exec_qmf(args);
+  ASSERT_EQ(r.code, 0) << r.describe();
+  const nlohmann::json s = leading_json(r.out);
+  EXPECT_GT(s.at("test_accuracy").get<double>(), 0.5) << r.out;
+  EXPECT_TRUE(contains(r.err, "cnn1: conv 3x3 4, 8")) << r.describe();
+  EXPECT_TRUE(contains(r.err, "shifted up to 4 px and mirrored")) << r.describe();
+
+  const CommandResult e = exec_qmf({"eval", "--run", "cnn"});
+  ASSERT_EQ(e.code, 0) << e.describe();
+  char acc[32];
+  std::snprintf(acc, sizeof acc, "accuracy %.2f%%", 100 * s.at("test_accuracy").get<double>());
+  EXPECT_TRUE(contains(e.out, acc)) << acc << "\n" << e.describe();
+  const CommandResult x = exec_qmf({"explain", "--run", "cnn", "--samples", "2"});
+  EXPECT_EQ(x.code, 0) << x.describe();
+  const CommandResult q = exec_qmf({"export", "--run", "cnn", "--sample", "0", "--out", "c.qasm"});
+  EXPECT_EQ(q.code, 0) << q.describe();
+}
+
 TEST_F(CliTrain, WithoutOutWritesARunUnderRuns) {
   std::vector<std::string> args = {"train"};
   for (const auto& s : small_sets()) args.push_back(s);

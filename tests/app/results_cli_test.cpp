@@ -16,6 +16,7 @@
 #include "data/fetch/temp_dir.h"
 #include "support/fake_mnist.h"
 #include "support/feature_files.h"
+#include "support/npy_write.h"
 #include "support/run_command.h"
 
 namespace qmf {
@@ -262,6 +263,18 @@ TEST_F(ResultsCli, PredictTakesNewFilesWithOrWithoutLabelsAndRefusesOtherWidths)
   r = qmf({"predict", "--run", run("qmfnn").string(), "--input", one.string()});
   EXPECT_EQ(r.code, 1) << r.describe();
   EXPECT_TRUE(contains(r.err, one.string()) && contains(r.err, "1-a, 2-b")) << r.err;
+
+  // The right number of values in another arrangement: 3 x 1 images, not rows of 3 features.
+  const fs::path tall = tmp_.path() / "tall";
+  qmf::testing::write_feature_split(tall,
+                                    {.widths = {4}, .labels = qmf::testing::cycling_labels(5, 3)});
+  qmf::testing::write_bytes(tall / "2-b.npy", qmf::testing::npy_array<float>(
+                                                  "<f4", "(5, 3, 1)", std::vector<float>(15, 0)));
+  r = qmf({"predict", "--run", run("qmfnn").string(), "--input", tall.string()});
+  EXPECT_EQ(r.code, 1) << r.describe();
+  EXPECT_TRUE(contains(r.err, (tall / "2-b.npy").string()) && contains(r.err, "1 x 3 x 1") &&
+              contains(r.err, "1 x 1 x 3"))
+      << r.err;
 }
 
 TEST_F(ResultsCli, RelativeDataPathsStillWorkFromAnotherDirectoryAndEmptyClassesAreWarned) {

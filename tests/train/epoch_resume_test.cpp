@@ -45,23 +45,23 @@ bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
   return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;
 }
 
-TEST(EpochResume, ContinuingAfterAnyStepEqualsTheWholeEpoch) {
-  data::TempDir dir("qmf-epoch-resume");
-  qmf::testing::write_fake_mnist(dir.path());
-  Config c = qmf::testing::small_config(dir.path(), 2);
-  c.train.batch = 24;  // 160 samples: 6 full batches and a short one
+// Trains epoch 2 whole, then again from the state after each of its steps, and expects the
+// same bits every time.
+void expect_every_continuation_equals_the_whole_epoch(const Config& c, const StepRules& rules) {
   const data::Multimodal d = load_data(c);
   const auto batch = static_cast<size_t>(c.train.batch);
   qmf::testing::QuietProgress progress;
 
   Trainee whole(c, d);
-  train_epoch(*whole.model, *whole.optimizer, d, 1, 2, batch, c.train.seed, progress);
+  train_epoch(*whole.model, *whole.optimizer, d, 1, 2, batch, c.train.seed, progress, {}, {},
+              rules);
   std::vector<Snapshot> snapshots;
-  const EpochRow row =
-      train_epoch(*whole.model, *whole.optimizer, d, 2, 2, batch, c.train.seed, progress, {},
-                  [&](const EpochProgress& p, int /*stop_signal*/) {
-                    snapshots.push_back({whole.values(), whole.optimizer->state(), p});
-                  });
+  const EpochRow row = train_epoch(
+      *whole.model, *whole.optimizer, d, 2, 2, batch, c.train.seed, progress, {},
+      [&](const EpochProgress& p, int /*stop_signal*/) {
+        snapshots.push_back({whole.values(), whole.optimizer->state(), p});
+      },
+      rules);
   ASSERT_EQ(snapshots.size(), 6u) << "the hook runs after every step but the epoch's last";
 
   for (const Snapshot& s : snapshots) {
@@ -71,12 +71,36 @@ TEST(EpochResume, ContinuingAfterAnyStepEqualsTheWholeEpoch) {
     std::copy(s.values.begin(), s.values.end(), values.begin());
     resumed.optimizer->set_state(s.optimizer);
     const EpochRow again = train_epoch(*resumed.model, *resumed.optimizer, d, 2, 2, batch,
-                                       c.train.seed, progress, s.progress);
+                                       c.train.seed, progress, s.progress, {}, rules);
     EXPECT_EQ(again.train_loss, row.train_loss);
     EXPECT_EQ(again.train_acc, row.train_acc);
     EXPECT_EQ(again.test_loss, row.test_loss);
     EXPECT_TRUE(same_bits(resumed.values(), whole.values()));
   }
+}
+
+TEST(EpochResume, ContinuingAfterAnyStepEqualsTheWholeEpoch) {
+  data::TempDir dir("qmf-epoch-resume");
+  qmf::testing::write_fake_mnist(dir.path());
+  Config c = qmf::testing::small_config(dir.path(), 2);
+  c.train.batch = 24;  // 160 samples: 6 full batches and a short one
+  expect_every_continuation_equals_the_whole_epoch(c, {});
+}
+
+// Front ends with dropout, and augmented images: their draws are placed by (seed, epoch, step,
+// sample), so a continuation draws what the whole epoch drew.
+TEST(EpochResume, WithConvolutionalFrontEndsDropoutAndAugmentationToo) {
+  data::TempDir dir("qmf-epoch-resume");
+  qmf::testing::write_fake_mnist(dir.path());
+  Config c = qmf::testing::small_config(dir.path(), 2);
+  c.train.batch = 24;
+  c.train.threads = 2;
+  c.model.kind = "late";
+  c.model.hidden = {8};
+  c.model.frontend = Frontend::cnn;
+  c.model.cnn = {.channels = {4, 8}, .dropout = 0.25};
+  expect_every_continuation_equals_the_whole_epoch(
+      c, {.augment = {.crop_padding = 2, .flip = true}});
 }
 
 TEST(EpochResume, AStepCountBeyondTheEpochIsAnError) {
