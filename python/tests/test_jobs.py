@@ -192,5 +192,6 @@ def test_load_view_gives_the_splits_training_sees(files_view):
     v = qmf.load_view({"data": {"view": "files", "files": str(files_view)}})
     assert v["classes"] == 3 and v["view"] == "files"
     assert [a.shape for a in v["test"]["x"]] == [(80, 6), (80, 5)]
+    assert v["shapes"] == [(1, 1, 6), (1, 1, 5)]  # (channels, rows, cols): feature vectors
     np.testing.assert_array_equal(v["test"]["y"], np.load(files_view / "test" / "labels.npy"))
     np.testing.assert_allclose(v["test"]["x"][0], np.load(files_view / "test" / "1-mod1.npy"))

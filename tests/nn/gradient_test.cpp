@@ -13,64 +13,18 @@
 #include "nn/linear.h"
 #include "nn/loss.h"
 #include "nn/mlp.h"
+#include "support/layer_gradient.h"
 
 namespace qmf::nn {
 namespace {
 
-constexpr double kTolerance = 1e-7;
-
-Matrix random_matrix(Rng& rng, Index rows, Index cols) {
-  Matrix m(rows, cols);
-  for (Index i = 0; i < m.size(); ++i) m.data()[i] = rng.uniform(-1.0, 1.0);
-  return m;
-}
-
-std::span<double> entries(Matrix& m) { return {m.data(), static_cast<size_t>(m.size())}; }
-
-// d loss / d v[i] by central differences, perturbing v in place and restoring it.
-std::vector<double> numeric_gradient(std::span<double> v, const std::function<double()>& loss) {
-  const double h = 1e-5;
-  std::vector<double> g(v.size());
-  for (size_t i = 0; i < v.size(); ++i) {
-    const double saved = v[i];
-    v[i] = saved + h;
-    const double up = loss();
-    v[i] = saved - h;
-    const double down = loss();
-    v[i] = saved;
-    g[i] = (up - down) / (2.0 * h);
-  }
-  return g;
-}
-
-// ||a - b|| / max(||a||, ||b||); both gradients are expected to be far from zero.
-double relative_error(std::span<const double> a, std::span<const double> b) {
-  EXPECT_EQ(a.size(), b.size());
-  double diff = 0.0, na = 0.0, nb = 0.0;
-  for (size_t i = 0; i < a.size(); ++i) {
-    diff += (a[i] - b[i]) * (a[i] - b[i]);
-    na += a[i] * a[i];
-    nb += b[i] * b[i];
-  }
-  EXPECT_GT(std::max(na, nb), 1e-6) << "degenerate gradient: the test would prove nothing";
-  return std::sqrt(diff / std::max(na, nb));
-}
-
-// Checks the arena gradient and dx left by `backward` against finite differences of `loss`,
-// over every parameter and every entry of x.
-void expect_gradients_match(ParameterArena& arena, Matrix& x, const std::function<double()>& loss,
-                            const std::function<void(Matrix& dx)>& backward) {
-  arena.zero_grad();
-  loss();  // a forward for layers that keep activations
-  Matrix dx;
-  backward(dx);
-  const std::vector<double> analytic(arena.grads().begin(), arena.grads().end());
-  EXPECT_LT(relative_error(analytic, numeric_gradient(arena.values(), loss)), kTolerance);
-  EXPECT_LT(relative_error(entries(dx), numeric_gradient(entries(x), loss)), kTolerance);
-}
-
-// A fixed random projection turns a layer output y into the scalar sum(y .* r): dL/dy = r.
-double project(const Matrix& y, const Matrix& r) { return (y.array() * r.array()).sum(); }
+using qmf::testing::entries;
+using qmf::testing::expect_gradients_match;
+using qmf::testing::numeric_gradient;
+using qmf::testing::project;
+using qmf::testing::random_matrix;
+using qmf::testing::relative_error;
+constexpr double kTolerance = qmf::testing::kGradientTolerance;
 
 TEST(Gradients, Linear) {
   ParameterArena arena;

@@ -1,5 +1,5 @@
 #pragma once
-// Gradient checks for single classical layers, the approach of tests/nn/gradient_test.cpp:
+// Gradient checks for single classical layers (tests/nn/gradient_test.cpp and the conv layers):
 // analytic gradients (parameters and inputs) against central finite differences of a scalar
 // loss, normwise relative error below 1e-7 (docs/MODEL.md).
 #include <gtest/gtest.h>

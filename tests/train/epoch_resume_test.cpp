@@ -99,8 +99,8 @@ TEST(EpochResume, WithConvolutionalFrontEndsDropoutAndAugmentationToo) {
   c.model.hidden = {8};
   c.model.frontend = Frontend::cnn;
   c.model.cnn = {.channels = {4, 8}, .dropout = 0.25};
-  expect_every_continuation_equals_the_whole_epoch(
-      c, {.augment = {.crop_padding = 2, .flip = true}});
+  expect_every_continuation_equals_the_whole_epoch(c,
+                                                   {.augment = {.crop_padding = 2, .flip = true}});
 }
 
 TEST(EpochResume, AStepCountBeyondTheEpochIsAnError) {
