@@ -53,8 +53,10 @@ constexpr auto section(const S*) {
     return [](auto& c) -> auto& { return c.train; };
   else if constexpr (std::is_same_v<S, SimConfig>)
     return [](auto& c) -> auto& { return c.sim; };
-  else
+  else {
+    static_assert(std::is_same_v<S, noise::NoiseSettings>, "a section with no place in Config");
     return [](auto& c) -> auto& { return c.noise; };
+  }
 }
 
 template <class S, class T>
