@@ -23,7 +23,8 @@ struct Split {
 struct Multimodal {
   std::string view;
   std::vector<std::string> modality_names;
-  std::vector<ImageShape> image_shapes;  // per modality: an image's, or {1, D, 1} for features
+  std::vector<ImageShape> image_shapes;    // per modality: an image's, or {1, D, 1} for features
+  std::vector<ImagePlacement> placements;  // per modality: where it lies in its picture
   Split train, test;
   Split validation;  // held out of the training data (data.validation); may be empty
   int classes = 0;

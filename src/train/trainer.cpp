@@ -149,7 +149,7 @@ EpochRow train_epoch(model::Model& model, nn::Optimizer& optimizer, const data::
       model.arena().zero_grad();  // a batch smaller than the job: this rank adds nothing
     } else {
       data::gather(train, rows, x, y);
-      data::augment(x, data.image_shapes, rows, rules.augment, augment_seed);
+      data::augment(x, data.image_shapes, data.placements, rows, rules.augment, augment_seed);
       if (done + count < train.size()) data::prefetch(train, my_rows(done + count));
       model.place_draws(step_draws(where) + shard_of(count, ranks.rank(), ranks.size()).begin);
       loss = model.forward(x, y, probs, model::Pass::train);

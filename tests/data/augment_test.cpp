@@ -54,7 +54,7 @@ TEST(Augment, EverySampleIsItsImageShiftedAndPerhapsMirroredWithZerosFromOutside
   std::vector<nn::Matrix> x{original};
   std::vector<size_t> rows(64);
   for (size_t i = 0; i < rows.size(); ++i) rows[i] = 10 + i;
-  augment(x, {s}, rows, kCropFlip, 77);
+  augment(x, {s}, own_pictures({s}), rows, kCropFlip, 77);
   std::set<long> shifts;
   int flips = 0;
   for (Eigen::Index b = 0; b < 64; ++b) {
@@ -72,14 +72,14 @@ TEST(Augment, ASampleDrawsTheSameWhateverItsBatchAndItsModalitiesMoveTogether) {
   const ImageShape a{6, 6, 1}, b{6, 6, 2}, features{1, 5, 1};
   std::vector<nn::Matrix> big{numbered(3, a), numbered(3, b), numbered(3, features)};
   const std::vector<size_t> rows{4, 9, 2};
-  augment(big, {a, b, features}, rows, kCropFlip, 5);
+  augment(big, {a, b, features}, own_pictures({a, b, features}), rows, kCropFlip, 5);
   // Sample 9 alone, in a batch of one.
   std::vector<nn::Matrix> one{numbered(1, a), numbered(1, b), numbered(1, features)};
   one[0].row(0) = numbered(3, a).row(1);
   one[1].row(0) = numbered(3, b).row(1);
   one[2].row(0) = numbered(3, features).row(1);
   const std::vector<size_t> nine{9};
-  augment(one, {a, b, features}, nine, kCropFlip, 5);
+  augment(one, {a, b, features}, own_pictures({a, b, features}), nine, kCropFlip, 5);
   for (size_t m = 0; m < 3; ++m) EXPECT_EQ(one[m].row(0), big[m].row(1)) << m;
   // Both images took one move; the feature vector none.
   const nn::Matrix in_a = numbered(3, a), in_b = numbered(3, b);
@@ -91,18 +91,57 @@ TEST(Augment, ASampleDrawsTheSameWhateverItsBatchAndItsModalitiesMoveTogether) {
   EXPECT_EQ(big[2], numbered(3, features));
   // Another epoch's seed moves it anew.
   std::vector<nn::Matrix> other{numbered(3, a), numbered(3, b), numbered(3, features)};
-  augment(other, {a, b, features}, rows, kCropFlip, 6);
+  augment(other, {a, b, features}, own_pictures({a, b, features}), rows, kCropFlip, 6);
   EXPECT_NE(other[0], big[0]);
+}
+
+// Columns [col, col + width) of every row and channel of a batch of `s` images.
+nn::Matrix columns(const nn::Matrix& x, const ImageShape& s, size_t col, size_t width) {
+  nn::Matrix part(x.rows(), static_cast<Eigen::Index>(s.channels * s.rows * width));
+  for (Eigen::Index b = 0; b < x.rows(); ++b)
+    for (size_t c = 0; c < s.channels; ++c)
+      for (size_t r = 0; r < s.rows; ++r)
+        for (size_t q = 0; q < width; ++q)
+          part(b, static_cast<Eigen::Index>((c * s.rows + r) * width + q)) =
+              x(b, static_cast<Eigen::Index>((c * s.rows + r) * s.cols + col + q));
+  return part;
+}
+
+TEST(Augment, PiecesOfOnePictureMoveAsThePictureDoes) {
+  // A 6x8 picture cut into a left half of 5 columns and a right half of 3.
+  const ImageShape whole{6, 8, 2}, left{6, 5, 2}, right{6, 3, 2};
+  const nn::Matrix picture = numbered(40, whole);
+  std::vector<size_t> rows(40);
+  for (size_t i = 0; i < rows.size(); ++i) rows[i] = 3 * i;
+  std::vector<nn::Matrix> moved{picture};
+  augment(moved, {whole}, own_pictures({whole}), rows, kCropFlip, 9);
+  const std::vector<ImagePlacement> halves{{7, 0, 0, 6, 8}, {7, 0, 5, 6, 8}};
+  std::vector<nn::Matrix> x{columns(picture, whole, 0, 5), columns(picture, whole, 5, 3)};
+  augment(x, {left, right}, halves, rows, kCropFlip, 9);
+  EXPECT_EQ(x[0], columns(moved[0], whole, 0, 5));
+  EXPECT_EQ(x[1], columns(moved[0], whole, 5, 3));
+  // A piece whose other half is left out (data.modalities) takes zeros where the other was.
+  std::vector<nn::Matrix> alone{columns(picture, whole, 0, 5)};
+  augment(alone, {left}, {halves[0]}, rows, kCropFlip, 9);
+  nn::Matrix no_right = picture;
+  for (Eigen::Index b = 0; b < no_right.rows(); ++b)
+    for (size_t c = 0; c < 2; ++c)
+      for (size_t r = 0; r < 6; ++r)
+        for (size_t q = 5; q < 8; ++q)
+          no_right(b, static_cast<Eigen::Index>((c * 6 + r) * 8 + q)) = 0;
+  std::vector<nn::Matrix> moved_alone{no_right};
+  augment(moved_alone, {whole}, own_pictures({whole}), rows, kCropFlip, 9);
+  EXPECT_EQ(alone[0], columns(moved_alone[0], whole, 0, 5));
 }
 
 TEST(Augment, NoneLeavesTheBatchAlone) {
   const ImageShape s{4, 4, 1};
   std::vector<nn::Matrix> x{numbered(2, s)};
   const std::vector<size_t> rows{0, 1};
-  augment(x, {s}, rows, {}, 1);
+  augment(x, {s}, own_pictures({s}), rows, {}, 1);
   EXPECT_EQ(x[0], numbered(2, s));
   const Augmentation flip_only{.flip = true};
-  augment(x, {s}, rows, flip_only, 1);
+  augment(x, {s}, own_pictures({s}), rows, flip_only, 1);
   for (Eigen::Index b = 0; b < 2; ++b) {
     const Found f = which_move(numbered(2, s).row(b).data(), x[0].row(b).data(), s, 0);
     EXPECT_EQ(f.dy, 0);

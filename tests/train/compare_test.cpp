@@ -161,5 +161,19 @@ TEST_F(CompareStudy, ASecondCompareOnTheSameDirectoryIsRefused) {
   EXPECT_FALSE(fs::exists(out / "runs")) << "the refused study touched the runs";
 }
 
+// The study files docs/RESULTS.md runs (configs/ holds study files and plain run configs): a key
+// misspelt or a value out of range would otherwise surface only when a study reaches that model.
+TEST(ShippedStudies, EveryStudyFileInConfigsLoadsAndChecks) {
+  int studies = 0;
+  for (const auto& entry : fs::directory_iterator(fs::path(QMF_SOURCE_DIR) / "configs")) {
+    std::ifstream in(entry.path());
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (text.find("[[models]]") == std::string::npos) continue;
+    ++studies;
+    EXPECT_NO_THROW(load_study(entry.path())) << entry.path();
+  }
+  EXPECT_GE(studies, 9);
+}
+
 }  // namespace
 }  // namespace qmf::train

@@ -230,12 +230,25 @@ Selection select_samples(const ViewDescription& spec, const std::vector<Source>&
   return narrow(std::move(sel), spec.name, options, train);
 }
 
-// One split with the names and (after pooling) image shapes of its modalities.
+// One split with the names, (after pooling) image shapes and placements of its modalities.
 struct BuiltSplit {
   Split split;
   std::vector<std::string> names;
   std::vector<ImageShape> shapes;
+  std::vector<ImagePlacement> placements;
 };
+
+// Where modality m, extracted in `shape`, lies in its source's pictures: a region at its place
+// in the source's image, any other cut a whole picture.
+ImagePlacement placement(const Modality& m, const SourceSplit& split, const ImageShape& shape) {
+  if (m.cut != Cut::kRegion)
+    return {.picture = m.source, .picture_rows = shape.rows, .picture_cols = shape.cols};
+  return {.picture = m.source,
+          .row = m.region.row0,
+          .col = m.region.col0,
+          .picture_rows = split.images.rows,
+          .picture_cols = split.images.cols};
+}
 
 BuiltSplit build_split(const ViewDescription& spec, const std::vector<Source>& sources,
                        const ViewOptions& options, bool train) {
@@ -243,14 +256,19 @@ BuiltSplit build_split(const ViewDescription& spec, const std::vector<Source>& s
   BuiltSplit built;
   built.split.y = sel.y;
   for (const Modality& m : modalities(spec, sources)) {
-    auto [x, shape] = extract(m, split_of(sources[m.source], train), sel.rows[m.source]);
+    const SourceSplit& source = split_of(sources[m.source], train);
+    auto [x, shape] = extract(m, source, sel.rows[m.source]);
+    ImagePlacement place = placement(m, source, shape);
     if (options.pool) {
       x = pool2x2(x, shape);
       shape = {shape.rows / 2, shape.cols / 2, shape.channels};
+      place = {place.picture, place.row / 2, place.col / 2, place.picture_rows / 2,
+               place.picture_cols / 2};
     }
     built.split.x.push_back(std::move(x));
     built.names.push_back(m.name);
     built.shapes.push_back(shape);
+    built.placements.push_back(place);
   }
   return built;
 }
@@ -309,11 +327,13 @@ void keep_modalities(Multimodal& data, const std::vector<int>& keep) {
     const auto m = static_cast<size_t>(keep[i] - 1);
     kept.modality_names.push_back(data.modality_names[m]);
     kept.image_shapes.push_back(data.image_shapes[m]);
+    kept.placements.push_back(data.placements[m]);
     kept.train.x.push_back(std::move(data.train.x[m]));
     kept.test.x.push_back(std::move(data.test.x[m]));
   }
   data.modality_names = std::move(kept.modality_names);
   data.image_shapes = std::move(kept.image_shapes);
+  data.placements = std::move(kept.placements);
   data.train.x = std::move(kept.train.x);
   data.test.x = std::move(kept.test.x);
 }
@@ -337,6 +357,7 @@ Multimodal load_builtin_view(const ViewDescription& spec, const ViewOptions& opt
   }
   data.modality_names = std::move(train.names);
   data.image_shapes = std::move(train.shapes);
+  data.placements = std::move(train.placements);
   data.train = std::move(train.split);
   data.test = std::move(test.split);
   return data;
@@ -372,6 +393,7 @@ Multimodal load_files_view(const ViewDescription& spec, const ViewOptions& optio
   data.warnings = std::move(files.warnings);
   data.modality_names = std::move(files.modality_names);
   data.image_shapes = std::move(files.shapes);
+  data.placements = own_pictures(data.image_shapes);
   data.train = narrow_user_split(files.train, options, true);
   data.test = narrow_user_split(files.test, options, false);
   return data;

@@ -41,6 +41,8 @@ TEST_F(CifarViews, SplitH2TakesLeftAndRightHalvesOfEveryChannel) {
   EXPECT_EQ(data.modality_names, (std::vector<std::string>{"left", "right"}));
   EXPECT_EQ(data.dims(), (std::vector<size_t>{1536, 1536}));
   EXPECT_EQ(data.image_shapes[0], (ImageShape{32, 16, 3}));
+  // The halves are pieces of one 32x32 picture, side by side (augmentation moves them as one).
+  EXPECT_EQ(data.placements, (std::vector<ImagePlacement>{{0, 0, 0, 32, 32}, {0, 0, 16, 32, 32}}));
   EXPECT_EQ(data.train.y, (std::vector<int>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
   EXPECT_EQ(data.test.y, (std::vector<int>{3, 1, 4}));
   for (size_t m = 0; m < 2; ++m)
@@ -56,6 +58,7 @@ TEST_F(CifarViews, SplitH2TakesLeftAndRightHalvesOfEveryChannel) {
 TEST_F(CifarViews, ChannelsAreThePlanes) {
   const Multimodal data = load("cifar10/channels");
   EXPECT_EQ(data.modality_names, (std::vector<std::string>{"red", "green", "blue"}));
+  EXPECT_EQ(data.placements, std::vector<ImagePlacement>(3, {0, 0, 0, 32, 32}));
   EXPECT_EQ(data.dims(), (std::vector<size_t>{1024, 1024, 1024}));
   for (size_t c = 0; c < 3; ++c)
     for (size_t p = 0; p < 1024; ++p)
@@ -86,6 +89,7 @@ TEST_F(CifarViews, PoolingAveragesEachChannelPlane) {
   const Multimodal data = load("cifar10/split-h2", true);
   EXPECT_EQ(data.dims(), (std::vector<size_t>{384, 384}));
   EXPECT_EQ(data.image_shapes[1], (ImageShape{16, 8, 3}));
+  EXPECT_EQ(data.placements[1], (ImagePlacement{0, 0, 8, 16, 16}));
   for (size_t c = 0; c < 3; ++c) {
     for (size_t r = 0; r < 16; ++r) {
       for (size_t col = 0; col < 8; ++col) {
