@@ -19,14 +19,20 @@ void QMF_GEMM_NAME(const GemmArgs& args) {
   const std::ptrdiff_t rows = a.transposed ? a.cols : a.rows;
   const std::ptrdiff_t cols = b.transposed ? b.rows : b.cols;
   E::Map<Rows, 0, E::OuterStride<>> c(args.c, rows, cols, E::OuterStride<>(args.c_stride));
+  const auto put = [&](const auto& product) {
+    if (args.accumulate)
+      c.noalias() += product;
+    else
+      c.noalias() = product;
+  };
   if (!a.transposed && !b.transposed)
-    c.noalias() = view(a) * view(b);
+    put(view(a) * view(b));
   else if (a.transposed && !b.transposed)
-    c.noalias() = view(a).transpose() * view(b);
+    put(view(a).transpose() * view(b));
   else if (!a.transposed)
-    c.noalias() = view(a) * view(b).transpose();
+    put(view(a) * view(b).transpose());
   else
-    c.noalias() = view(a).transpose() * view(b).transpose();
+    put(view(a).transpose() * view(b).transpose());
 }
 
 }  // namespace qmf::nn
