@@ -40,22 +40,27 @@ void refuse_seed(std::string_view key, const std::string& where) {
                     where));
 }
 
-std::vector<std::string> overrides_of(const toml::table& table, const std::string& where) {
+std::string where(const std::string& file, const toml::source_region& r) {
+  return fmt::format("{}:{}:{}", file, r.begin.line, r.begin.column);
+}
+
+// The table's "key=value" assignments, each checked here, where its file and line are known
+// (study_config applies them again later, on top of one another).
+std::vector<std::string> overrides_of(const toml::table& table, const std::string& file) {
   std::vector<std::string> out;
+  Config scratch;
   for (const auto& [key, value] : table) {
-    refuse_seed(key.str(), where);
+    const std::string at = where(file, value.source());
+    refuse_seed(key.str(), at);
     if (value.is_table())
       throw UsageError(
           fmt::format("{}: '{}' must be a value; write dotted keys in quotes, e.g. "
                       "\"train.epochs\" = 3",
-                      where, key.str()));
+                      at, key.str()));
     out.push_back(assignment(std::string(key.str()), value));
+    apply_override(scratch, out.back(), at);
   }
   return out;
-}
-
-std::string where(const std::string& file, const toml::source_region& r) {
-  return fmt::format("{}:{}:{}", file, r.begin.line, r.begin.column);
 }
 
 bool printable(char ch) { return ch > 0x20 && ch < 0x7f; }
@@ -107,7 +112,7 @@ StudyModel read_model(const toml::node& node, const std::string& file) {
     if (key == "name" && value.is_string())
       m.name = value.as_string()->get();
     else if (key == "set" && value.is_table())
-      m.overrides = overrides_of(*value.as_table(), where(file, value.source()));
+      m.overrides = overrides_of(*value.as_table(), file);
     else
       throw UsageError(
           fmt::format("{}: models.{}: unknown or mistyped key (allowed: name = "
@@ -231,7 +236,7 @@ Study parse_study(std::string_view toml_text, const std::string& name) {
         study.seeds.push_back(seed);
       }
     } else if (key == "base" && value.is_table()) {
-      study.base = overrides_of(*value.as_table(), where(name, value.source()));
+      study.base = overrides_of(*value.as_table(), name);
     } else if (key == "models" && value.is_array()) {
       for (const auto& m : *value.as_array()) study.models.push_back(read_model(m, name));
     } else {

@@ -161,13 +161,15 @@ Config load_config(const std::filesystem::path& file) {
   return parse_config(read_file(file), file.string());
 }
 
-void apply_override(Config& config, std::string_view assignment) {
+void apply_override(Config& config, std::string_view assignment, std::string_view origin) {
   const auto eq = assignment.find('=');
   const std::string_view key = override_key(assignment);
   if (eq == std::string_view::npos || key.empty())
     throw UsageError(fmt::format("--set '{}': expected key=value, e.g. --set train.lr=0.05",
                                  quote_value(assignment)));
-  at(fmt::format("--set {}", quote_value(assignment)), [&] {
+  const std::string label =
+      origin.empty() ? fmt::format("--set {}", quote_value(assignment)) : std::string(origin);
+  at(label, [&] {
     const Field* field = config_detail::find_field(key);
     if (field == nullptr && config_detail::is_section(key))
       throw UsageError(fmt::format("'{}' is a section, not a key; use --set {}.<name>=<value>",

@@ -114,8 +114,9 @@ Config load_config(const std::filesystem::path& file);
 Config parse_config(std::string_view toml_text, std::string_view source = "<config>");
 
 // Applies one `--set key=value`. The value is TOML (0.05, [4,4], false, "text"); string keys
-// also take a bare word (data.view=mnist/split-v2). Checks the value as load_config does.
-void apply_override(Config& config, std::string_view assignment);
+// also take a bare word (data.view=mnist/split-v2). Checks the value as load_config does; its
+// messages start with `origin`, by default "--set key=value" (a study file gives file:line:col).
+void apply_override(Config& config, std::string_view assignment, std::string_view origin = {});
 // The key of a `--set` assignment: "train.epochs=5" and " train.epochs = 5" alike give
 // "train.epochs".
 std::string_view override_key(std::string_view assignment);

@@ -104,6 +104,15 @@ TEST_F(CompareStudy, BadStudyFilesNameTheProblem) {
             std::string::npos);
   EXPECT_NE(message("seeds = [-1]\n[[models]]\nname = \"a\"\n").find("seeds"), std::string::npos);
   EXPECT_NE(message("seeds = [0\n").find("study.toml"), std::string::npos);
+  // The file's own keys are named by file and line, not as a --set the user never typed.
+  const auto expect_at = [&](const std::string& text, const std::string& place) {
+    const std::string m = message(text);
+    EXPECT_NE(m.find(place), std::string::npos) << m;
+    EXPECT_EQ(m.find("--set"), std::string::npos) << m;
+  };
+  expect_at("seeds = [0]\n[base]\n\"model.kk\" = 4\n[[models]]\nname = \"a\"\n", "study.toml:3:");
+  expect_at("seeds = [0]\n[[models]]\nname = \"a\"\nset = { \"model.k\" = \"four\" }\n",
+            "study.toml:4:");
 }
 
 TEST_F(CompareStudy, StudyConfigLayersBaseThenSetThenModel) {
