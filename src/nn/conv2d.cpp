@@ -187,6 +187,11 @@ void Conv2d::forward(const Matrix& x, Matrix& y) {
   for (size_t wave = 0; wave < count; wave += kSlots)
     parallel_(std::min(kSlots, count - wave),
               [&](size_t i) { forward_chunk(x, w, b, y, wave + i); });
+  unrolled_ = count <= kSlots ? Unrolled{x.data(), x.rows()} : Unrolled{};
+}
+
+bool Conv2d::holds_unrolled(const Matrix& x) const {
+  return unrolled_.rows > 0 && unrolled_.data == x.data() && unrolled_.rows == x.rows();
 }
 
 void Conv2d::backward_chunk(const Matrix& x, const Matrix& dy, const ConstMatrixMap& w, Matrix* dx,
@@ -198,8 +203,9 @@ void Conv2d::backward_chunk(const Matrix& x, const Matrix& dy, const ConstMatrix
   const Grid g = grid_of(*this);
   auto columns = ch.columns.leftCols(samples * n_pixels);
   auto maps = ch.maps.leftCols(samples * n_pixels);
+  const bool unrolled = holds_unrolled(x);
   for (Index s = 0; s < samples; ++s) {
-    unroll(g, x.row(first + s).data(), ch.columns, s * n_pixels);
+    if (!unrolled) unroll(g, x.row(first + s).data(), ch.columns, s * n_pixels);
     maps.middleCols(s * n_pixels, n_pixels) =
         ConstMatrixMap(dy.row(first + s).data(), outs, n_pixels);
   }
@@ -243,6 +249,7 @@ void Conv2d::backward(const Matrix& x, const Matrix& dy, Matrix* dx) {
       db += slots_[i].dbias;
     }
   }
+  if (dx != nullptr) unrolled_ = {};  // the columns now hold the input's gradient
 }
 
 }  // namespace qmf::nn

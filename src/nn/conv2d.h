@@ -44,7 +44,10 @@ class Conv2d {
   // x: B x in.size() -> y: B x out.size() (resized).
   void forward(const Matrix& x, Matrix& y);
   // x: the forward input, dy: B x out.size(). Adds dW and db to the arena's gradients; writes
-  // dx (B x in.size()) unless dx is null (first layer of a network).
+  // dx (B x in.size()) unless dx is null (first layer of a network). When x is the very matrix
+  // the last forward read, unchanged since, and its batch fitted in the slots (kChunk * kSlots
+  // samples), the forward's unrolled columns are used again rather than unrolled anew: a
+  // training step's backward then costs no im2col. Computing dx overwrites them.
   void backward(const Matrix& x, const Matrix& dy, Matrix* dx);
 
   ImageShape in_shape() const { return in_; }
@@ -75,6 +78,8 @@ class Conv2d {
   Scratch& chunk(size_t c, Index batch, Index& first, Index& samples);
   void forward_chunk(const Matrix& x, const ConstMatrixMap& w, const ConstVectorMap& b, Matrix& y,
                      size_t c);
+  // Whether the slots still hold x unrolled by the last forward (see backward).
+  bool holds_unrolled(const Matrix& x) const;
   // The chunk's weight and bias gradients into its scratch, and its rows of dx.
   void backward_chunk(const Matrix& x, const Matrix& dy, const ConstMatrixMap& w, Matrix* dx,
                       size_t c);
@@ -89,6 +94,12 @@ class Conv2d {
   size_t weight_;
   size_t bias_;
   std::vector<Scratch> slots_;  // chunk c uses slot c % kSlots
+  // The batch whose columns the slots hold from the last forward; none when rows is 0.
+  struct Unrolled {
+    const double* data = nullptr;
+    Index rows = 0;
+  };
+  Unrolled unrolled_;
 };
 
 }  // namespace qmf::nn

@@ -211,6 +211,40 @@ bool same_bits(const Matrix& a, const Matrix& b) {
          std::memcmp(a.data(), b.data(), static_cast<size_t>(a.size()) * sizeof(double)) == 0;
 }
 
+// Backward after a forward of the same matrix reuses the forward's columns; it must give the bits
+// of a backward that unrolls afresh, and must unroll afresh whenever the columns are not x's.
+TEST(Conv2d, BackwardAfterForwardGivesTheBitsOfAFreshBackward) {
+  const Geometry g{{6, 5, 3}, 4, 3, 1, 1};
+  Rng rng(31);
+  const Matrix x = random_matrix(rng, 21, static_cast<Index>(g.in.size()));  // a short chunk
+  const Matrix other = random_matrix(rng, 21, static_cast<Index>(g.in.size()));
+  const Matrix dy = random_matrix(rng, 21, Index{4} * 30);  // 4 channels of 6x5
+  // backward(x) on a fresh layer, after a forward of `before` when it is not null.
+  const auto gradients = [&](const Matrix* before, Matrix& dx, std::vector<double>& grads) {
+    ParameterArena arena;
+    Conv2d conv = make_conv(arena, g);
+    Rng init(5);
+    conv.init(init);
+    Matrix y;
+    if (before != nullptr) conv.forward(*before, y);
+    arena.zero_grad();
+    conv.backward(x, dy, &dx);
+    conv.backward(x, dy, &dx);  // the first overwrote the columns with dx's: unrolls again
+    grads.assign(arena.grads().begin(), arena.grads().end());
+  };
+  Matrix fresh_dx;
+  std::vector<double> fresh;
+  gradients(nullptr, fresh_dx, fresh);
+  for (const Matrix* before : {&x, &other}) {
+    SCOPED_TRACE(before == &x ? "after forward(x)" : "after forward(other)");
+    Matrix dx;
+    std::vector<double> grads;
+    gradients(before, dx, grads);
+    EXPECT_TRUE(same_bits(dx, fresh_dx));
+    EXPECT_EQ(std::memcmp(grads.data(), fresh.data(), fresh.size() * sizeof(double)), 0);
+  }
+}
+
 TEST(Conv2d, EveryThreadCountGivesTheSameBits) {
   use_threads(1);  // Eigen's own products on one thread, as every command sets up
   const Geometry g{{9, 7, 3}, 5, 3, 1, 1};
